@@ -1,0 +1,106 @@
+/** Crash-safe file primitives: write to a temp file, fsync, rename; and an exclusive lock file. */
+import { promises as fs, constants } from 'node:fs';
+import path from 'node:path';
+
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  const handle = await fs.open(tmp, 'w');
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(tmp, file);
+}
+
+export interface LockInfo {
+  readonly pid: number;
+  readonly since: string;
+  readonly purpose: string;
+}
+
+export class LockBusyError extends Error {
+  override readonly name: string = 'LockBusyError';
+  constructor(
+    readonly lockFile: string,
+    readonly holder: LockInfo,
+  ) {
+    super(`${lockFile} is held by process ${holder.pid} (${holder.purpose}) since ${holder.since}`);
+  }
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes an exclusive lock file. A lock left by a dead process is taken over (reported through
+ * `onStale`); a live holder makes this wait up to `timeoutMs`, then throw LockBusyError.
+ */
+export async function withLock<T>(
+  lockFile: string,
+  purpose: string,
+  fn: () => Promise<T>,
+  options: { timeoutMs?: number; onStale?: (holder: LockInfo) => void } = {},
+): Promise<T> {
+  await fs.mkdir(path.dirname(lockFile), { recursive: true });
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  const info: LockInfo = { pid: process.pid, since: new Date().toISOString(), purpose };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const h = await fs.open(lockFile, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
+      await h.writeFile(JSON.stringify(info));
+      await h.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const lock = await readLock(lockFile);
+      if (lock.state === 'gone') continue;
+      if (lock.state === 'stale' || (lock.state === 'held' && !processAlive(lock.holder.pid))) {
+        if (lock.state === 'held') options.onStale?.(lock.holder);
+        await fs.rm(lockFile, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new LockBusyError(lockFile, lock.state === 'held' ? lock.holder : { pid: 0, since: '', purpose: 'being created' });
+      }
+      await new Promise((r) => setTimeout(r, Math.min(50, 2 ** Math.min(attempt, 6)) * (0.5 + Math.random())));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fs.rm(lockFile, { force: true });
+  }
+}
+
+type LockState = { state: 'gone' } | { state: 'stale' } | { state: 'starting' } | { state: 'held'; holder: LockInfo };
+
+async function readLock(lockFile: string): Promise<LockState> {
+  let text: string;
+  try {
+    text = await fs.readFile(lockFile, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'gone' };
+    throw e;
+  }
+  try {
+    const holder = JSON.parse(text) as LockInfo;
+    if (Number.isInteger(holder.pid) && holder.pid > 0) return { state: 'held', holder };
+  } catch {
+    // empty or torn: the holder died between creating and writing it, or is writing it now
+  }
+  try {
+    const st = await fs.stat(lockFile);
+    return Date.now() - st.mtimeMs > 5_000 ? { state: 'stale' } : { state: 'starting' };
+  } catch {
+    return { state: 'gone' };
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The local catalog: one JSON document per table under `<root>/catalog/<db>/<table>.json`,
+ * holding the table, its partitions and every schema version. Writes are atomic (temp file +
+ * rename) and serialized by a lock file, so concurrent `etl` processes cannot lose an update.
+ * A damaged file is an error naming it, never a silent reset.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { CatalogError } from '../errors/index.ts';
+import { sameType } from '../schema/types.ts';
+import { withLock, writeFileAtomic, type LockInfo } from './fs-atomic.ts';
+import type { CatalogColumn, Metastore, PartitionDefinition, SchemaVersion, StoredTable, TableDefinition } from './metastore.ts';
+
+interface TableDocument {
+  readonly formatVersion: 1;
+  readonly table: StoredTable;
+  readonly partitions: PartitionDefinition[];
+  readonly versions: SchemaVersion[];
+}
+
+export class VersionConflictError extends CatalogError {}
+
+export class LocalMetastore implements Metastore {
+  /** @param root the catalog folder, normally `<project>/.etl/catalog` */
+  constructor(
+    readonly root: string,
+    private readonly options: { onStaleLock?: (holder: LockInfo) => void; now?: () => Date } = {},
+  ) {}
+
+  private file(database: string, table: string): string {
+    return path.join(this.root, database, `${table}.json`);
+  }
+
+  private now(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
+  }
+
+  private locked<T>(purpose: string, fn: () => Promise<T>): Promise<T> {
+    return withLock(path.join(this.root, '.lock'), purpose, fn, { timeoutMs: 30_000, onStale: this.options.onStaleLock });
+  }
+
+  async listDatabases(): Promise<string[]> {
+    try {
+      const entries = await fs.readdir(this.root, { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  async ensureDatabase(name: string): Promise<void> {
+    await fs.mkdir(path.join(this.root, name), { recursive: true });
+  }
+
+  async listTables(database: string): Promise<string[]> {
+    try {
+      const entries = await fs.readdir(path.join(this.root, database));
+      return entries.filter((e) => e.endsWith('.json')).map((e) => e.slice(0, -5)).sort();
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  private async read(database: string, table: string): Promise<TableDocument | undefined> {
+    const file = this.file(database, table);
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+    try {
+      const doc = JSON.parse(text) as TableDocument;
+      if (doc.formatVersion !== 1 || !doc.table || !Array.isArray(doc.partitions) || !Array.isArray(doc.versions)) throw new Error('unexpected structure');
+      return doc;
+    } catch (e) {
+      throw new CatalogError(
+        `the local catalog file ${file} is damaged (${(e as Error).message})`,
+        `restore it from version control or a backup, or delete it and rerun the job that writes ${database}.${table} to register the table again`,
+      );
+    }
+  }
+
+  private async write(doc: TableDocument): Promise<void> {
+    await writeFileAtomic(this.file(doc.table.database, doc.table.name), JSON.stringify(doc, bigintReplacer, 2) + '\n');
+  }
+
+  async getTable(database: string, name: string): Promise<StoredTable | undefined> {
+    return (await this.read(database, name))?.table;
+  }
+
+  async putTable(def: TableDefinition, options: { expectedVersionId?: number } = {}): Promise<StoredTable> {
+    return this.locked(`update ${def.database}.${def.name}`, async () => {
+      const existing = await this.read(def.database, def.name);
+      if (options.expectedVersionId !== undefined && (existing?.table.versionId ?? 0) !== options.expectedVersionId) {
+        throw new VersionConflictError(
+          `${def.database}.${def.name} changed while it was being updated (version ${existing?.table.versionId ?? 0}, expected ${options.expectedVersionId})`,
+          'another process updated the table; rerun to apply your change on top of it',
+        );
+      }
+      const now = this.now();
+      const table: StoredTable = {
+        ...def,
+        versionId: (existing?.table.versionId ?? 0) + 1,
+        createdAt: existing?.table.createdAt ?? now,
+        updatedAt: now,
+      };
+      const versions = existing?.versions ?? [];
+      const last = versions[versions.length - 1];
+      if (!last || !sameColumns(last.columns, def.columns) || !sameColumns(last.partitionKeys, def.partitionKeys)) {
+        versions.push({ version: versions.length + 1, createdAt: now, columns: def.columns, partitionKeys: def.partitionKeys });
+      }
+      await this.write({ formatVersion: 1, table, partitions: existing?.partitions ?? [], versions });
+      return table;
+    });
+  }
+
+  async dropTable(database: string, name: string): Promise<void> {
+    await this.locked(`drop ${database}.${name}`, () => fs.rm(this.file(database, name), { force: true }));
+  }
+
+  async getPartitions(database: string, table: string): Promise<PartitionDefinition[]> {
+    return (await this.read(database, table))?.partitions ?? [];
+  }
+
+  async upsertPartitions(database: string, table: string, partitions: readonly PartitionDefinition[]): Promise<void> {
+    await this.updatePartitions(database, table, (existing) => {
+      const byKey = new Map(existing.map((p) => [JSON.stringify(p.values), p]));
+      for (const p of partitions) byKey.set(JSON.stringify(p.values), p);
+      return [...byKey.values()];
+    });
+  }
+
+  async replacePartitions(database: string, table: string, partitions: readonly PartitionDefinition[]): Promise<void> {
+    await this.updatePartitions(database, table, () => [...partitions]);
+  }
+
+  private async updatePartitions(database: string, table: string, update: (existing: PartitionDefinition[]) => PartitionDefinition[]): Promise<void> {
+    await this.locked(`partitions of ${database}.${table}`, async () => {
+      const doc = await this.read(database, table);
+      if (!doc) throw new CatalogError(`table ${database}.${table} is not in the local catalog`, 'register the table before its partitions');
+      const partitions = update(doc.partitions).sort((a, b) => compareValues(a.values, b.values));
+      await this.write({ ...doc, partitions });
+    });
+  }
+
+  async getSchemaVersions(database: string, table: string): Promise<SchemaVersion[]> {
+    return (await this.read(database, table))?.versions ?? [];
+  }
+}
+
+function sameColumns(a: readonly CatalogColumn[], b: readonly CatalogColumn[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i].name && sameType(c.type, b[i].type) && c.nullable === b[i].nullable && c.comment === b[i].comment);
+}
+
+function compareValues(a: readonly (string | null)[], b: readonly (string | null)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? '';
+    const y = b[i] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}

@@ -1,0 +1,99 @@
+/** Terminal output shared by commands: errors, tables, progress, JSON. */
+import pc from 'picocolors';
+import Table from 'cli-table3';
+import cliProgress from 'cli-progress';
+import { EtlError } from '../errors/index.ts';
+import { InputFileError } from '../io/types.ts';
+import { valueAt, type Batch } from '../columnar/column.ts';
+import type { DatasetSchema } from '../schema/types.ts';
+
+/** Prints an error for a person and returns the exit code. */
+export function reportError(e: unknown, debug: boolean): number {
+  if (e instanceof EtlError || e instanceof InputFileError) {
+    process.stderr.write(`${pc.red('error')}: ${e.message}\n`);
+    const hint = e instanceof EtlError ? e.hint : e.hint;
+    if (hint) process.stderr.write(`  ${pc.dim('hint:')} ${hint}\n`);
+    if (debug) process.stderr.write(`${pc.dim(e.stack ?? '')}\n`);
+    return e instanceof EtlError ? e.exitCode : 1;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`${pc.red('error')}: ${err.message}\n`);
+  process.stderr.write(debug ? `${pc.dim(err.stack ?? '')}\n` : `  ${pc.dim('(an unexpected error; run again with --debug for the stack trace)')}\n`);
+  return 1;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n');
+}
+
+export function table(head: string[], rows: (string | number)[][]): string {
+  const t = new Table({ head: head.map((h) => pc.bold(h)), style: { head: [], border: [] } });
+  for (const r of rows) t.push(r.map(String));
+  return t.toString();
+}
+
+/** A progress bar on stderr when it is a terminal; a no-op otherwise (CI logs, --json). */
+export function progressBar(enabled: boolean, label: string) {
+  if (!enabled || !process.stderr.isTTY) return { update: (_d: number, _t: number) => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} ${pc.cyan('{bar}')} {percentage}% | {value}/{total} MB`, hideCursor: true, clearOnComplete: true, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done: number, total: number) {
+      const mb = (n: number) => Math.round((n / 1e6) * 10) / 10;
+      if (!started) {
+        bar.start(mb(total), 0);
+        started = true;
+      }
+      bar.update(mb(done));
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+export function formatValue(v: unknown, kind: string): string {
+  if (v === null || v === undefined) return pc.dim('null');
+  if (kind === 'timestamp') return formatTimestamp(v as bigint);
+  if (kind === 'date') return new Date((v as number) * 86_400_000).toISOString().slice(0, 10);
+  if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  return String(v);
+}
+
+export function formatTimestamp(micros: bigint): string {
+  const ms = Number(micros / 1000n);
+  const frac = ((micros % 1_000_000n) + 1_000_000n) % 1_000_000n;
+  const iso = new Date(ms - (ms % 1000 + 1000) % 1000).toISOString().slice(0, 19).replace('T', ' ');
+  return frac === 0n ? iso : `${iso}.${frac.toString().padStart(6, '0').replace(/0+$/, '')}`;
+}
+
+export function batchesToTable(schema: DatasetSchema, batches: readonly Batch[]): string {
+  const rows: string[][] = [];
+  for (const b of batches) {
+    for (let i = 0; i < b.length; i++) rows.push(b.columns.map((c, k) => formatValue(valueAt(c, i), schema.fields[k].type.kind)));
+  }
+  return table(schema.fields.map((f) => f.name), rows);
+}
+
+/** Rows as JSON-ready objects (timestamps as ISO strings, int64 as strings when beyond 2^53). */
+export function batchesToObjects(schema: DatasetSchema, batches: readonly Batch[]): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const b of batches) {
+    for (let i = 0; i < b.length; i++) {
+      const row: Record<string, unknown> = {};
+      schema.fields.forEach((f, k) => {
+        const v = valueAt(b.columns[k], i);
+        if (v === null) row[f.name] = null;
+        else if (f.type.kind === 'timestamp') row[f.name] = formatTimestamp(v as bigint).replace(' ', 'T') + 'Z';
+        else if (f.type.kind === 'date') row[f.name] = formatValue(v, 'date');
+        else if (typeof v === 'bigint') row[f.name] = Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+        else row[f.name] = v;
+      });
+      out.push(row);
+    }
+  }
+  return out;
+}

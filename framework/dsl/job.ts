@@ -1,0 +1,64 @@
+/** `defineJob`: the single source of truth for a job. */
+import type { z } from 'zod';
+import { fromZod } from '../schema/zod.ts';
+import type { DatasetSchema } from '../schema/types.ts';
+import { Plan, type PlanNode } from '../plan/nodes.ts';
+import type { Check } from './checks.ts';
+import { Dataset, PlanContext } from './dataset.ts';
+import type { InputSpec } from './sources.ts';
+import type { TableOutput } from './sinks.ts';
+
+type RowOf<I extends InputSpec> = I extends { schema: infer S extends z.ZodObject } ? z.output<S> : Record<string, unknown>;
+
+export type InputDatasets<I extends Record<string, InputSpec>> = { [K in keyof I]: Dataset<RowOf<I[K]> & object> };
+
+export interface JobSpec<P extends z.ZodObject, I extends Record<string, InputSpec>> {
+  /** Lowercase identifier, unique in the project; also the file name under jobs/. */
+  readonly name: string;
+  readonly description?: string;
+  /** Run parameters, given as `--param k=v`. Give them `.default()` values that fit the sample data. */
+  readonly params?: P;
+  readonly inputs: I;
+  readonly transform: (inputs: InputDatasets<I>, params: z.output<P>) => Dataset<object>;
+  readonly output: TableOutput;
+  readonly checks?: readonly Check[];
+}
+
+export interface JobDefinition<P extends z.ZodObject = z.ZodObject, I extends Record<string, InputSpec> = Record<string, InputSpec>>
+  extends JobSpec<P, I> {
+  readonly __kind: 'etl.job';
+}
+
+export function defineJob<P extends z.ZodObject, I extends Record<string, InputSpec>>(spec: JobSpec<P, I>): JobDefinition<P, I> {
+  return Object.freeze({ __kind: 'etl.job' as const, ...spec });
+}
+
+export function isJobDefinition(x: unknown): x is JobDefinition {
+  return typeof x === 'object' && x !== null && (x as { __kind?: unknown }).__kind === 'etl.job';
+}
+
+/** The logical plan of a job for given (already validated) params, with each input's schema. */
+export interface JobPlan {
+  readonly root: PlanNode;
+  readonly inputSchemas: Readonly<Record<string, DatasetSchema>>;
+}
+
+/**
+ * Builds the plan by calling the transform on scan datasets. `schemaOfTable` gives the schema
+ * of catalog-table inputs that do not declare one (the producing job's output).
+ */
+export function buildPlan(job: JobDefinition, params: Record<string, unknown>, schemaOfTable: (table: string) => DatasetSchema): JobPlan {
+  const context = new PlanContext();
+  const inputSchemas: Record<string, DatasetSchema> = {};
+  const datasets: Record<string, Dataset> = {};
+  for (const [name, spec] of Object.entries(job.inputs)) {
+    const schema = spec.schema ? fromZod(spec.schema) : spec.format === 'table' ? schemaOfTable(spec.table) : fromZod(spec.schema!);
+    inputSchemas[name] = schema;
+    datasets[name] = new Dataset(Plan.scan({ step: { label: `input '${name}'` }, input: name, schema }), context);
+  }
+  const result = job.transform(datasets as never, params as never);
+  if (!(result instanceof Dataset)) {
+    throw new TypeError(`job '${job.name}': transform must return a Dataset (got ${result === null ? 'null' : typeof result})`);
+  }
+  return { root: result.plan, inputSchemas };
+}

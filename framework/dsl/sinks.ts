@@ -1,0 +1,43 @@
+/** The output table of a job. */
+import type { z } from 'zod';
+import type { Compression } from '../io/types.ts';
+
+export type WriteMode = 'overwrite' | 'append' | 'overwrite-partitions';
+
+/** Schema-compatibility modes, as in the Glue Schema Registry. */
+export type CompatibilityMode = 'NONE' | 'BACKWARD' | 'BACKWARD_ALL' | 'FORWARD' | 'FORWARD_ALL' | 'FULL' | 'FULL_ALL';
+
+export interface TableOutput<S extends z.ZodObject = z.ZodObject> {
+  /** `database.table`, lowercase as Glue and Athena require. */
+  readonly table: string;
+  /** The declared schema; the transform's result must match it. Without one, the result's schema is the table's. */
+  readonly schema?: S;
+  readonly partitionBy: readonly string[];
+  readonly mode: WriteMode;
+  readonly compression: Compression;
+  readonly compatibility: CompatibilityMode;
+  readonly description?: string;
+}
+
+export interface TableOptions {
+  readonly partitionBy?: readonly string[];
+  /** Default: overwrite-partitions when partitioned, overwrite otherwise. */
+  readonly mode?: WriteMode;
+  /** Parquet compression (default snappy). */
+  readonly compression?: Compression;
+  readonly compatibility?: CompatibilityMode;
+  readonly description?: string;
+}
+
+export function table<S extends z.ZodObject>(name: string, schema?: S, options: TableOptions = {}): TableOutput<S> {
+  const partitionBy = options.partitionBy ?? [];
+  return Object.freeze({
+    table: name,
+    ...(schema ? { schema } : {}),
+    partitionBy: Object.freeze([...partitionBy]),
+    mode: options.mode ?? (partitionBy.length ? 'overwrite-partitions' : 'overwrite'),
+    compression: options.compression ?? 'snappy',
+    compatibility: options.compatibility ?? 'BACKWARD',
+    ...(options.description ? { description: options.description } : {}),
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * Typed errors, grouped by the phase that raises them. Each says what failed, where (job file,
+ * step, column) and how to fix it; the CLI prints `message` without a stack unless --debug.
+ */
+import type { Step } from '../plan/nodes.ts';
+
+export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'input' | 'execution' | 'check' | 'commit' | 'catalog';
+
+export abstract class EtlError extends Error {
+  abstract readonly phase: Phase;
+  /** Process exit code for the CLI. */
+  readonly exitCode: number = 1;
+  constructor(
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Unknown job, unknown input override, bad CLI usage. */
+export class UsageError extends EtlError {
+  override readonly name: string = 'UsageError';
+  readonly phase: Phase = 'config';
+  override readonly exitCode = 2;
+}
+
+export class JobLoadError extends EtlError {
+  override readonly name: string = 'JobLoadError';
+  readonly phase: Phase = 'load';
+  constructor(
+    readonly file: string,
+    problem: string,
+    hint?: string,
+  ) {
+    super(`${file}: ${problem}`, hint);
+  }
+}
+
+export class ParamError extends EtlError {
+  override readonly name: string = 'ParamError';
+  readonly phase: Phase = 'params';
+  override readonly exitCode = 2;
+}
+
+export interface AnalysisLocation {
+  readonly job: string;
+  readonly file?: string;
+  readonly step: Step;
+  readonly column?: string;
+}
+
+export class AnalysisError extends EtlError {
+  override readonly name: string = 'AnalysisError';
+  readonly phase: Phase = 'analysis';
+  constructor(
+    readonly where: AnalysisLocation,
+    readonly problem: string,
+    hint?: string,
+  ) {
+    super(`${where.step.location ?? where.file ?? `job '${where.job}'`} (${where.step.label}): ${problem}`, hint);
+  }
+}
+
+export class CheckFailedError extends EtlError {
+  override readonly name: string = 'CheckFailedError';
+  readonly phase: Phase = 'check';
+  constructor(
+    readonly failures: readonly { name: string; message: string }[],
+    table: string,
+  ) {
+    super(
+      `${failures.length} data check${failures.length === 1 ? '' : 's'} failed on ${table}; nothing was written:\n` +
+        failures.map((f) => `  ✗ ${f.name}: ${f.message}`).join('\n'),
+      'fix the data or the transform, or lower the check to { severity: "warn" }',
+    );
+  }
+}
+
+export class CommitError extends EtlError {
+  override readonly name: string = 'CommitError';
+  readonly phase: Phase = 'commit';
+}
+
+export class CatalogError extends EtlError {
+  override readonly name: string = 'CatalogError';
+  readonly phase: Phase = 'catalog';
+}
+
+/** Closest candidates to a misspelt name, for "did you mean". */
+export function suggest(name: string, candidates: Iterable<string>, max = 3): string[] {
+  const scored: { c: string; d: number }[] = [];
+  const lower = name.toLowerCase();
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    const limit = Math.max(2, Math.floor(Math.max(name.length, c.length) / 3));
+    if (d <= limit || c.toLowerCase().includes(lower) || lower.includes(c.toLowerCase())) scored.push({ c, d });
+  }
+  return scored.sort((a, b) => a.d - b.d || a.c.localeCompare(b.c)).slice(0, max).map((s) => s.c);
+}
+
+export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+  const s = suggest(name, candidates);
+  return s.length ? `did you mean ${s.map((x) => `'${x}'`).join(' or ')}?` : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}

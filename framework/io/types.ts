@@ -1,0 +1,47 @@
+/**
+ * What every reader shares: the declared schema, how to treat records that do not fit it,
+ * and where bad records are reported.
+ */
+import type { DatasetSchema } from '../schema/types.ts';
+
+/** Spark's read modes, with the same names. */
+export type BadRecordMode = 'permissive' | 'dropmalformed' | 'failfast';
+
+export interface BadRecord {
+  /** Path of the source file, as given to the reader. */
+  readonly file: string;
+  /** 1-based line number in the (decompressed) file; for CSV the line where the record starts. */
+  readonly line: number;
+  /** What is wrong, naming the column when one is at fault: `user_id: "abc" is not a bigint`. */
+  readonly reason: string;
+  /** The record's text (truncated to a few KB). */
+  readonly raw: string;
+}
+
+export interface ReadOptions {
+  readonly schema: DatasetSchema;
+  readonly mode: BadRecordMode;
+  /** Called for each bad record in permissive and dropmalformed modes. */
+  readonly onBadRecord: (r: BadRecord) => void;
+  /** Rows per batch (default 65 536). */
+  readonly batchSize?: number;
+  /** Progress: called with bytes consumed from a file as reading advances. */
+  readonly onProgress?: (bytes: number) => void;
+}
+
+export class BadRecordError extends Error {
+  override readonly name: string = 'BadRecordError';
+  constructor(readonly record: BadRecord) {
+    super(`${record.file}:${record.line}: ${record.reason}`);
+  }
+}
+
+/** A file that cannot be read at all (missing, unreadable, a damaged Parquet footer, not gzip). */
+export class InputFileError extends Error {
+  override readonly name: string = 'InputFileError';
+  constructor(readonly file: string, readonly problem: string, readonly hint?: string) {
+    super(`${file}: ${problem}${hint ? `\n  ${hint}` : ''}`);
+  }
+}
+
+export type Compression = 'snappy' | 'zstd' | 'gzip' | 'none';

@@ -1,0 +1,88 @@
+/** Resolves a job's inputs to local files and opens the right reader for each. */
+import path from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import type { Batch } from '../columnar/column.ts';
+import type { InputSpec } from '../dsl/sources.ts';
+import { UsageError } from '../errors/index.ts';
+import { listInputFiles } from '../io/files.ts';
+import { readJsonLines } from '../io/jsonl.ts';
+import { readCsv } from '../io/csv.ts';
+import { readParquet } from '../io/parquet.ts';
+import type { BadRecord } from '../io/types.ts';
+import type { DatasetSchema } from '../schema/types.ts';
+import { renderTemplate } from './template.ts';
+
+export interface ResolvedInput {
+  readonly name: string;
+  readonly spec: InputSpec;
+  /** Absolute local path of a file or folder. */
+  readonly location: string;
+  /** How the location was chosen, for messages: 'sample', '--input' or 'table analytics.events'. */
+  readonly origin: string;
+  readonly format: 'jsonl' | 'csv' | 'parquet';
+}
+
+export function resolveFileInput(
+  root: string,
+  jobName: string,
+  name: string,
+  spec: Exclude<InputSpec, { format: 'table' }>,
+  params: Record<string, unknown>,
+  override: string | undefined,
+): ResolvedInput {
+  let location: string;
+  let origin: string;
+  if (override !== undefined) {
+    location = path.resolve(override);
+    origin = '--input';
+  } else if (spec.sample !== undefined) {
+    location = path.resolve(root, renderTemplate(spec.sample, params, `sample location of input '${name}'`));
+    origin = 'sample';
+  } else {
+    throw new UsageError(`input '${name}' of job '${jobName}' has no local sample location`, `add sample: 'sample/...' to the input, or pass --input ${name}=<path>`);
+  }
+  if (!existsSync(location)) {
+    throw new UsageError(
+      `input '${name}' of job '${jobName}': ${path.relative(process.cwd(), location) || location} does not exist (${origin})`,
+      origin === 'sample' ? 'generate the sample with `npm run sample`, or point the input elsewhere with --input' : 'check the path given to --input',
+    );
+  }
+  return { name, spec, location, origin, format: spec.format };
+}
+
+export interface InputReader {
+  readonly files: string[];
+  readonly totalBytes: number;
+  open(schema: DatasetSchema, onBadRecord: (r: BadRecord) => void, onProgress: (bytes: number) => void): AsyncIterable<Batch>;
+}
+
+export async function openInput(input: ResolvedInput): Promise<InputReader> {
+  const listed = await listInputFiles(input.location, input.format);
+  const files = listed.files.map((f) => f.path);
+  const totalBytes = files.reduce((s, f) => s + statSync(f).size, 0);
+  return {
+    files,
+    totalBytes,
+    open(schema, onBadRecord, onProgress) {
+      const spec = input.spec;
+      switch (spec.format) {
+        case 'jsonl':
+          return readJsonLines(files, { schema, mode: spec.onBadRecord, onBadRecord, onProgress });
+        case 'csv':
+          return readCsv(files, {
+            schema,
+            mode: spec.onBadRecord,
+            onBadRecord,
+            onProgress,
+            header: spec.header,
+            delimiter: spec.delimiter,
+            quote: spec.quote,
+            ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}),
+          });
+        case 'parquet':
+        case 'table':
+          return readParquet(listed.files, { schema, partitionColumns: listed.partitionColumns, onProgress });
+      }
+    },
+  };
+}
