@@ -231,7 +231,7 @@ function namedFromArg<Row>(c: ColumnArg<Row>, position: number, step: Step): Nam
 export class GroupedDataset<Row extends object> {
   constructor(
     private readonly source: Dataset<Row>,
-    private readonly keys: readonly ColumnArg<Row>[],
+    private readonly keys: readonly (string | Col)[], // not ColumnArg<Row>: that would make Dataset<Row> invariant in Row
   ) {}
 
   /** Aggregates per group: `{ events: count(), revenue: sum('amount') }` or aliased expressions. */

@@ -19,7 +19,8 @@ export interface JobSpec<P extends z.ZodObject, I extends Record<string, InputSp
   /** Run parameters, given as `--param k=v`. Give them `.default()` values that fit the sample data. */
   readonly params?: P;
   readonly inputs: I;
-  readonly transform: (inputs: InputDatasets<I>, params: z.output<P>) => Dataset<object>;
+  // Method syntax (bivariant parameters), so a specific JobDefinition<P, I> is assignable to JobDefinition.
+  transform(inputs: InputDatasets<I>, params: z.output<P>): Dataset<object>;
   readonly output: TableOutput;
   readonly checks?: readonly Check[];
 }

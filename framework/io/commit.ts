@@ -86,9 +86,11 @@ export async function applyJournal(warehouse: string, journal: Journal, metastor
     if (replacePartitions) await metastore.replacePartitions(table.database, table.name, partitions);
     else await metastore.upsertPartitions(table.database, table.name, partitions);
   }
+  // The journal goes first: a 'retire' is known done only while its trash exists, so the trash
+  // must outlive the journal. Leftover trash and staging without a journal are swept by recover().
+  await fs.rm(journalPath(warehouse, journal.runId), { force: true });
   await fs.rm(path.join(warehouse, TRASH_DIR, journal.runId), { recursive: true, force: true });
   await fs.rm(path.join(warehouse, STAGING_DIR, journal.runId), { recursive: true, force: true });
-  await fs.rm(journalPath(warehouse, journal.runId), { force: true });
 }
 
 export interface RecoveryReport {

@@ -39,18 +39,21 @@ export interface DatasetSchema {
 /** Decimals are stored as unscaled 64-bit integers, which bounds precision. */
 export const MAX_DECIMAL_PRECISION = 18;
 
+const primitive = (kind: PrimitiveKind | 'null'): DataType => Object.freeze({ kind }) as DataType;
+
+/** Type constants and constructors, e.g. `T.int64`, `T.decimal(10, 2)`. */
 export const T = {
-  string: { kind: 'string' },
-  boolean: { kind: 'boolean' },
-  int32: { kind: 'int32' },
-  int64: { kind: 'int64' },
-  float32: { kind: 'float32' },
-  float64: { kind: 'float64' },
-  date: { kind: 'date' },
-  timestamp: { kind: 'timestamp' },
-  null: { kind: 'null' },
-  decimal: (precision: number, scale: number): DataType => ({ kind: 'decimal', precision, scale }),
-} as const satisfies Record<string, DataType | ((...args: never[]) => DataType)>;
+  string: primitive('string'),
+  boolean: primitive('boolean'),
+  int32: primitive('int32'),
+  int64: primitive('int64'),
+  float32: primitive('float32'),
+  float64: primitive('float64'),
+  date: primitive('date'),
+  timestamp: primitive('timestamp'),
+  null: primitive('null'),
+  decimal: (precision: number, scale: number): DataType => Object.freeze({ kind: 'decimal', precision, scale }),
+} as const;
 
 export function field(name: string, type: DataType, nullable = true, extra: Partial<Field> = {}): Field {
   return Object.freeze({ name, type, nullable, ...extra });

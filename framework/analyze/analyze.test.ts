@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { Dataset, PlanContext } from '../dsl/dataset.ts';
+import { col, lit, Window } from '../dsl/expr.ts';
+import { count, countDistinct, lag, max, rowNumber, sum, toDate } from '../dsl/functions.ts';
+import { table } from '../dsl/sinks.ts';
+import { Plan } from '../plan/nodes.ts';
+import { fromZod } from '../schema/zod.ts';
+import { typeToString } from '../schema/types.ts';
+import { AnalysisError } from '../errors/index.ts';
+import { analyze } from './analyze.ts';
+import { bindOutput } from './output.ts';
+
+const Events = z.object({
+  event_id: z.string(),
+  user_id: z.int64(),
+  event_type: z.enum(['view', 'click']),
+  ts: z.iso.datetime(),
+  amount: z.float64().nullable(),
+});
+const Users = z.object({ user_id: z.int64(), country: z.string() });
+
+function scan<S extends z.ZodObject>(name: string, schema: S, ctx = new PlanContext()) {
+  return new Dataset<z.output<S>>(Plan.scan({ step: { label: `input '${name}'` }, input: name, schema: fromZod(schema) }), ctx);
+}
+const ctx = { job: 'test_job', file: 'jobs/test_job.ts' };
+const schemaOf = (d: Dataset<object>) => analyze(d.plan, ctx).schema.fields.map((f) => `${f.name}:${typeToString(f.type)}${f.nullable ? '?' : ''}`);
+const analysisError = (d: () => Dataset<object>): AnalysisError => {
+  try {
+    analyze(d().plan, ctx);
+  } catch (e) {
+    if (e instanceof AnalysisError) return e;
+    throw e;
+  }
+  throw new Error('expected an AnalysisError');
+};
+
+describe('analyzer', () => {
+  it('types a projection pipeline', () => {
+    const d = scan('raw', Events)
+      .filter(col('event_id').isNotNull())
+      .withColumn('dt', toDate(col('ts')))
+      .withColumn('cents', col('amount').times(100))
+      .drop('amount');
+    expect(schemaOf(d)).toEqual(['event_id:string', 'user_id:bigint', 'event_type:string', 'ts:timestamp', 'dt:date', 'cents:double?']);
+  });
+
+  it('names the file, line, step and a close match for a misspelt column', () => {
+    const e = analysisError(() => scan('raw', Events).filter(col('event_id').isNotNull()).filter(col('user_idd').gt(0)));
+    expect(e.where.step.label).toBe('filter #2');
+    expect(e.where.step.location).toMatch(/^framework\/analyze\/analyze\.test\.ts:\d+:\d+$/);
+    expect(e.message).toContain("column 'user_idd' does not exist");
+    expect(e.hint).toBe("did you mean 'user_id'?");
+  });
+
+  it('suggests the right case for a column named with other case', () => {
+    const e = analysisError(() => scan('raw', Events).select('EVENT_ID' as never));
+    expect(e.hint).toMatch(/case-sensitive.*'event_id'/);
+  });
+
+  it('aggregates with expressions over aggregates and refuses ungrouped columns', () => {
+    const d = scan('raw', Events).groupBy('event_type').agg({ n: count(), users: countDistinct('user_id'), avg_amount: sum('amount').div(count()) });
+    expect(schemaOf(d)).toEqual(['event_type:string', 'n:bigint', 'users:bigint', 'avg_amount:double?']);
+    const e = analysisError(() => scan('raw', Events).groupBy('event_type').agg({ x: col('user_id').plus(count()) }));
+    expect(e.message).toContain("column 'user_id' is neither grouped nor aggregated");
+  });
+
+  it('joins with USING keys once and refuses ambiguous columns', () => {
+    const ds = new PlanContext();
+    const d = scan('e', Events, ds).join(scan('u', Users, ds), 'user_id', 'left');
+    expect(schemaOf(d)).toEqual(['event_id:string', 'user_id:bigint', 'event_type:string', 'ts:timestamp', 'amount:double?', 'country:string?']);
+    const full = scan('e', Events, ds).join(scan('u', Users, ds), 'user_id', 'full');
+    expect(schemaOf(full)[1]).toBe('user_id:bigint');
+    const e = analysisError(() => scan('e', Events, ds).join(scan('e2', Events, ds), 'user_id'));
+    expect(e.message).toContain("column 'event_id' exists on both sides of the join");
+  });
+
+  it('extracts window functions nested in expressions', () => {
+    const w = Window.partitionBy('user_id').orderBy('ts');
+    const d = scan('raw', Events)
+      .withColumn('prev_ts', lag('ts').over(w))
+      .withColumn('first', rowNumber().over(w).eq(lit(1)))
+      .withColumn('running', sum('amount').over(w.rowsBetween(Window.unboundedPreceding, Window.currentRow)).plus(1));
+    expect(schemaOf(d).slice(5)).toEqual(['prev_ts:timestamp?', 'first:boolean', 'running:double?']);
+  });
+
+  it('requires an ordered window for ranking functions', () => {
+    const e = analysisError(() => scan('raw', Events).withColumn('rn', rowNumber().over(Window.partitionBy('user_id'))));
+    expect(e.message).toContain('row_number() needs an ordered window');
+  });
+
+  it('refuses unknown functions with a suggestion', () => {
+    const e = analysisError(() => scan('raw', Events).withColumn('x', max('amount').plus(1)));
+    expect(e.message).toContain('outside groupBy');
+  });
+
+  it('binds the output to a declared schema, partition columns last', () => {
+    const Out = z.object({ dt: z.iso.date(), event_id: z.string(), user_id: z.int64() });
+    const d = scan('raw', Events).withColumn('dt', toDate(col('ts'))).select('event_id', 'user_id', 'dt');
+    const out = bindOutput(analyze(d.plan, ctx), table('analytics.events', Out, { partitionBy: ['dt'] }), ctx);
+    expect(out.schema.fields.map((f) => f.name)).toEqual(['event_id', 'user_id', 'dt']);
+    expect(out.partitionColumns.map((f) => f.name)).toEqual(['dt']);
+    expect(out.requiredColumns).toEqual(['dt', 'event_id', 'user_id']);
+  });
+
+  it('refuses an output that does not match the declared schema', () => {
+    const Out = z.object({ event_id: z.string(), user_id: z.int32() });
+    const d = scan('raw', Events).select('event_id', 'user_id');
+    expect(() => bindOutput(analyze(d.plan, ctx), table('analytics.events', Out), ctx)).toThrow(/column 'user_id' is bigint but analytics.events declares int/);
+    const extra = scan('raw', Events).select('event_id', 'user_id', 'ts');
+    expect(() => bindOutput(analyze(extra.plan, ctx), table('analytics.events', z.object({ event_id: z.string(), user_id: z.int64() })), ctx)).toThrow(/'ts' that analytics.events's declared schema lacks/);
+    expect(() => bindOutput(analyze(d.plan, ctx), table('Analytics.Events'), ctx)).toThrow(/not a valid 'database.table' name/);
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * SQL dialects. Spark SQL is the default rendering; a dialect overrides only what differs
+ * (the way Kysely structures its dialects). DuckDB exists to run compiled plans as a fast
+ * test oracle next to real Spark.
+ */
+import type { LiteralValue } from '../../plan/expr.ts';
+import type { JoinType } from '../../plan/nodes.ts';
+import type { SqlDialect as DialectName } from '../../functions/registry.ts';
+import { assertNever, type DataType } from '../../schema/types.ts';
+
+export interface SqlDialect {
+  readonly name: DialectName;
+  quoteIdentifier(name: string): string;
+  stringLiteral(value: string): string;
+  typeName(type: DataType): string;
+  literal(value: LiteralValue, type: DataType): string;
+  joinKeyword(how: JoinType): string;
+}
+
+const DAY_MS = 86_400_000;
+
+export function formatDate(days: number): string {
+  return new Date(days * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function formatTimestampMicros(micros: bigint): string {
+  const seconds = micros / 1_000_000n - (micros % 1_000_000n < 0n ? 1n : 0n);
+  const frac = micros - seconds * 1_000_000n;
+  const iso = new Date(Number(seconds) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  return `${iso}.${frac.toString().padStart(6, '0')}`;
+}
+
+export function formatDecimal(unscaled: bigint, scale: number): string {
+  const neg = unscaled < 0n;
+  const digits = (neg ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+  const s = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return neg ? `-${s}` : s;
+}
+
+export const sparkDialect: SqlDialect = {
+  name: 'spark',
+  quoteIdentifier: (name) => `\`${name.replace(/`/g, '``')}\``,
+  // Spark parses backslash escapes in string literals (spark.sql.parser.escapedStringLiterals=false).
+  stringLiteral: (value) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`,
+  typeName(type) {
+    switch (type.kind) {
+      case 'string':
+        return 'STRING';
+      case 'boolean':
+        return 'BOOLEAN';
+      case 'int32':
+        return 'INT';
+      case 'int64':
+        return 'BIGINT';
+      case 'float32':
+        return 'FLOAT';
+      case 'float64':
+        return 'DOUBLE';
+      case 'date':
+        return 'DATE';
+      case 'timestamp':
+        return 'TIMESTAMP';
+      case 'decimal':
+        return `DECIMAL(${type.precision},${type.scale})`;
+      case 'null':
+        return 'VOID';
+      case 'struct':
+        return `STRUCT<${type.fields.map((f) => `${this.quoteIdentifier(f.name)}: ${this.typeName(f.type)}`).join(', ')}>`;
+      case 'array':
+        return `ARRAY<${this.typeName(type.element)}>`;
+      case 'map':
+        return `MAP<${this.typeName(type.key)}, ${this.typeName(type.value)}>`;
+      default:
+        return assertNever(type);
+    }
+  },
+  literal(value, type) {
+    if (value === null) return type.kind === 'null' ? 'NULL' : `CAST(NULL AS ${this.typeName(type)})`;
+    switch (type.kind) {
+      case 'string':
+        return this.stringLiteral(String(value));
+      case 'boolean':
+        return value ? 'TRUE' : 'FALSE';
+      case 'int32':
+        return String(value);
+      case 'int64':
+        return `${String(value)}L`;
+      case 'float32':
+      case 'float64':
+        return Number.isFinite(value as number) ? `CAST(${this.stringLiteral(String(value))} AS ${this.typeName(type)})` : `CAST(${this.stringLiteral(String(value))} AS DOUBLE)`;
+      case 'date':
+        return `DATE '${formatDate(Number(value))}'`;
+      case 'timestamp':
+        return `TIMESTAMP '${formatTimestampMicros(BigInt(value as bigint))}'`;
+      case 'decimal':
+        return `CAST('${formatDecimal(BigInt(value as bigint), type.scale)}' AS ${this.typeName(type)})`;
+      default:
+        throw new Error(`no literal syntax for ${type.kind}`);
+    }
+  },
+  joinKeyword(how) {
+    return { inner: 'INNER JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN', semi: 'LEFT SEMI JOIN', anti: 'LEFT ANTI JOIN' }[how];
+  },
+};
+
+/** DuckDB: standard string quoting, double-quoted identifiers, its own type names and join words. */
+export const duckdbDialect: SqlDialect = {
+  ...sparkDialect,
+  name: 'duckdb',
+  quoteIdentifier: (name) => `"${name.replace(/"/g, '""')}"`,
+  stringLiteral: (value) => `'${value.replace(/'/g, "''")}'`,
+  typeName(type) {
+    switch (type.kind) {
+      case 'string':
+        return 'VARCHAR';
+      case 'float32':
+        return 'REAL';
+      case 'timestamp':
+        return 'TIMESTAMPTZ';
+      case 'null':
+        return 'INTEGER';
+      case 'struct':
+        return `STRUCT(${type.fields.map((f) => `${this.quoteIdentifier(f.name)} ${this.typeName(f.type)}`).join(', ')})`;
+      case 'array':
+        return `${this.typeName(type.element)}[]`;
+      case 'map':
+        return `MAP(${this.typeName(type.key)}, ${this.typeName(type.value)})`;
+      default:
+        return sparkDialect.typeName.call(this, type);
+    }
+  },
+  literal(value, type) {
+    if (value !== null && type.kind === 'int64') return `CAST(${String(value)} AS BIGINT)`;
+    if (value !== null && type.kind === 'timestamp') return `TIMESTAMPTZ '${formatTimestampMicros(BigInt(value as bigint))}+00'`;
+    return sparkDialect.literal.call(this, value, type);
+  },
+  joinKeyword(how) {
+    return { inner: 'INNER JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN', semi: 'SEMI JOIN', anti: 'ANTI JOIN' }[how];
+  },
+};
+
+export const dialects: Record<DialectName, SqlDialect> = { spark: sparkDialect, duckdb: duckdbDialect };

@@ -1,0 +1,43 @@
+import {
+  defineJob, catalogTable, table, col, lit, when, concatWs, lag, sum, min, max, count, coalesce,
+  unixTimestamp, toDate, types, Window, unique, notNull, rowCount,
+} from 'lakeform';
+import { UserSession } from '../schemas/sessions.ts';
+
+/** A gap longer than this between two events of a user starts a new session. */
+const SESSION_GAP_SECONDS = 30 * 60;
+
+const byUser = Window.partitionBy('user_id').orderBy('ts', 'event_id');
+
+export default defineJob({
+  name: 'user_sessions',
+  description: 'Events -> user sessions (30-minute inactivity gap), partitioned by start day',
+  inputs: { events: catalogTable('analytics.events') },
+  transform: ({ events }) =>
+    events
+      .withColumn('prev_ts', lag('ts').over(byUser))
+      .withColumn(
+        'new_session',
+        when(col('prev_ts').isNull().or(unixTimestamp('ts').minus(unixTimestamp('prev_ts')).gt(SESSION_GAP_SECONDS)), 1).otherwise(0),
+      )
+      // Running count of session starts = the session's number for this user (1, 2, ...).
+      .withColumn('session_number', sum('new_session').over(byUser.rowsBetween(Window.unboundedPreceding, Window.currentRow)))
+      .withColumn('session_id', concatWs('-', col('user_id').cast(types.string), col('session_number').cast(types.string)))
+      .groupBy('user_id', 'session_id')
+      .agg({
+        session_start: min('ts'),
+        session_end: max('ts'),
+        duration_seconds: unixTimestamp(max('ts')).minus(unixTimestamp(min('ts'))),
+        events: count(),
+        page_views: sum(when(col('event_type').eq('view'), 1).otherwise(0)),
+        purchases: sum(when(col('event_type').eq('purchase'), 1).otherwise(0)),
+        revenue: coalesce(sum(when(col('event_type').eq('purchase'), col('amount'))), lit(0).cast(types.float64)),
+      })
+      .withColumn('dt', toDate(col('session_start'))),
+  output: table('analytics.user_sessions', UserSession, {
+    partitionBy: ['dt'],
+    mode: 'overwrite-partitions',
+    description: 'User sessions: runs of events with no gap over 30 minutes',
+  }),
+  checks: [unique('session_id'), notNull(['user_id', 'session_start']), rowCount({ min: 1 })],
+});
