@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { listCommand } from './commands/list.ts';
+import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { previewCommand } from './commands/preview.ts';
 import { reportError } from './output.ts';
@@ -12,6 +13,7 @@ const cli = yargs(hideBin(process.argv))
   .command(listCommand)
   .command(runCommand)
   .command(previewCommand)
+  .command(planCommand)
   .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of errors', global: true })
   .demandCommand(1, 'Name a command: etl list, etl run <job>, etl preview <job>. See etl --help.')
   .recommendCommands()

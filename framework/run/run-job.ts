@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly onNotice?: (message: string) => void;
   /** Test seam for kill tests. */
   readonly afterCommitPoint?: () => Promise<void> | void;
+  /** false: analyze only, without locating local input data (for `etl plan`). */
+  readonly resolveInputs?: boolean;
 }
 
 export interface InputSummary {
@@ -83,7 +85,6 @@ export async function prepareJob(project: Project, jobName: string, options: Run
   const loaded = await loadJob(project, jobName);
   const { job, file } = loaded;
   const params = resolveParams(job, options.params ?? {});
-  const warehouse = options.warehouse ?? project.defaultWarehouse;
   const metastore = new LocalMetastore(path.join(project.stateDir, 'catalog'));
 
   for (const name of Object.keys(options.inputs ?? {})) {
@@ -92,34 +93,32 @@ export async function prepareJob(project: Project, jobName: string, options: Run
 
   const tableSchemas = new Map<string, DatasetSchema>();
   const inputs: ResolvedInput[] = [];
+  const locate = options.resolveInputs ?? true;
   for (const [name, spec] of Object.entries(job.inputs)) {
     const override = options.inputs?.[name];
     if (spec.format !== 'table') {
-      inputs.push(resolveFileInput(project.root, job.name, name, spec, params, override));
+      if (locate) inputs.push(resolveFileInput(project.root, job.name, name, spec, params, override));
       continue;
     }
+    if (!spec.schema && !tableSchemas.has(spec.table)) tableSchemas.set(spec.table, await schemaOfTable(project, metastore, spec.table));
+    if (!locate) continue;
     if (override !== undefined) {
       inputs.push({ name, spec, location: path.resolve(override), origin: '--input', format: 'parquet' });
-    } else {
-      const [db, tbl] = spec.table.split('.');
-      const stored = await metastore.getTable(db ?? '', tbl ?? '');
-      if (!stored) {
-        const producers = await producersOf(project, spec.table);
-        throw new UsageError(
-          `input '${name}' of job '${job.name}' reads table ${spec.table}, which is not in the local catalog yet`,
-          producers.length
-            ? `run ${producers.map((p) => `'etl run ${p}'`).join(' or ')} first, or 'etl run ${job.name} --with-deps' to run it automatically`
-            : `no job in jobs/ writes ${spec.table}; pass --input ${name}=<parquet folder>`,
-        );
-      }
-      inputs.push({ name, spec, location: stored.location, origin: `table ${spec.table}`, format: 'parquet' });
-      if (!spec.schema) tableSchemas.set(spec.table, await schemaOfTable(project, spec.table, stored.columns, stored.partitionKeys));
+      continue;
     }
-    if (spec.schema === undefined && !tableSchemas.has(spec.table)) {
-      tableSchemas.set(spec.table, await schemaOfTable(project, spec.table));
+    const [db, tbl] = spec.table.split('.');
+    const stored = await metastore.getTable(db ?? '', tbl ?? '');
+    if (!stored) {
+      const producers = await producersOf(project, spec.table);
+      throw new UsageError(
+        `input '${name}' of job '${job.name}' reads table ${spec.table}, which is not in the local catalog yet`,
+        producers.length
+          ? `run ${producers.map((p) => `'etl run ${p}'`).join(' or ')} first, or 'etl run ${job.name} --with-deps' to run it automatically`
+          : `no job in jobs/ writes ${spec.table}; pass --input ${name}=<parquet folder>`,
+      );
     }
+    inputs.push({ name, spec, location: stored.location, origin: `table ${spec.table}`, format: 'parquet' });
   }
-  void warehouse;
   const plan = buildPlan(job, params, (t) => tableSchemas.get(t)!);
   const bound = analyze(plan.root, { job: job.name, file });
   const output = bindOutput(bound, job.output, { job: job.name, file });
@@ -131,8 +130,8 @@ async function producersOf(project: Project, table: string): Promise<string[]> {
   return jobs.filter((j) => j.job.output.table === table).map((j) => j.job.name);
 }
 
-/** The schema of a table read by a job: the producing job's declared output schema, else the catalog's. */
-async function schemaOfTable(project: Project, table: string, columns?: readonly CatalogColumn[], partitionKeys?: readonly CatalogColumn[]): Promise<DatasetSchema> {
+/** The schema of a table read by a job: the producing job's declared output schema, else the local catalog's. */
+async function schemaOfTable(project: Project, metastore: LocalMetastore, table: string): Promise<DatasetSchema> {
   const jobs = await loadAllJobs(project);
   const producer = jobs.find((j) => j.job.output.table === table);
   const declared = producer?.job.output.schema;
@@ -142,8 +141,10 @@ async function schemaOfTable(project: Project, table: string, columns?: readonly
     // Hive layout: partition columns come last when the table is read back.
     return { fields: [...s.fields.filter((f) => !parts.includes(f.name)), ...s.fields.filter((f) => parts.includes(f.name))] };
   }
-  if (columns) return { fields: [...columns, ...(partitionKeys ?? [])].map((c) => ({ ...c })) };
-  throw new UsageError(`the schema of ${table} is unknown`, `declare a schema in catalogTable('${table}', { schema })`);
+  const [db, tbl] = table.split('.');
+  const stored = await metastore.getTable(db ?? '', tbl ?? '');
+  if (stored) return { fields: [...stored.columns, ...stored.partitionKeys].map((c) => ({ ...c })) };
+  throw new UsageError(`the schema of table ${table} is unknown: no job declares it and it is not in the local catalog`, `declare it: catalogTable('${table}', { schema: MySchema })`);
 }
 
 /** Runs a job end to end. Throws an EtlError on failure, after cleaning up its staging. */

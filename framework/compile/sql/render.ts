@@ -29,22 +29,7 @@ export function renderQuery(plan: BoundPlan, dialect: SqlDialect): RenderedQuery
   const columnsOf = (schema: DatasetSchema, alias?: string) =>
     schema.fields.map((f) => (alias ? `${alias}.${q(f.name)}` : q(f.name))).join(', ');
 
-  const expr = (e: BoundExpr, input: DatasetSchema, alias?: string): string => {
-    switch (e.kind) {
-      case 'column':
-        return alias ? `${alias}.${q(input.fields[e.index].name)}` : q(input.fields[e.index].name);
-      case 'literal':
-        return dialect.literal(e.value, e.type);
-      case 'call':
-        return renderSql(e.fn, dialect.name)(e.args.map((a) => expr(a, input, alias)), e.argInfo, e.type);
-      case 'cast':
-        return `CAST(${expr(e.expr, input, alias)} AS ${dialect.typeName(e.type)})`;
-      case 'case': {
-        const whens = e.branches.map((b) => `WHEN ${expr(b.when, input, alias)} THEN ${expr(b.then, input, alias)}`).join(' ');
-        return `CASE ${whens}${e.otherwise ? ` ELSE ${expr(e.otherwise, input, alias)}` : ''} END`;
-      }
-    }
-  };
+  const expr = (e: BoundExpr, input: DatasetSchema, alias?: string) => renderExpr(e, input, dialect, alias);
 
   const sortKeys = (keys: readonly BoundSortKey[], input: DatasetSchema) =>
     keys.map((k) => `${expr(k.expr, input)} ${k.ascending ? 'ASC' : 'DESC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
@@ -163,6 +148,27 @@ export function renderQuery(plan: BoundPlan, dialect: SqlDialect): RenderedQuery
   const last = visit(plan);
   const sql = `WITH\n${ctes.map((c) => `  -- ${c.comment.replace(/\n/g, ' ')}\n  ${c.name} AS (\n    ${c.body}\n  )`).join(',\n')}\nSELECT ${columnsOf(plan.schema)} FROM ${last}`;
   return { sql, inputViews };
+}
+
+/** One expression over a relation with the given schema (columns optionally qualified by `alias`). */
+export function renderExpr(e: BoundExpr, input: DatasetSchema, dialect: SqlDialect, alias?: string): string {
+  const r = (x: BoundExpr) => renderExpr(x, input, dialect, alias);
+  switch (e.kind) {
+    case 'column': {
+      const name = dialect.quoteIdentifier(input.fields[e.index].name);
+      return alias ? `${alias}.${name}` : name;
+    }
+    case 'literal':
+      return dialect.literal(e.value, e.type);
+    case 'call':
+      return renderSql(e.fn, dialect.name)(e.args.map(r), e.argInfo, e.type);
+    case 'cast':
+      return `CAST(${r(e.expr)} AS ${dialect.typeName(e.type)})`;
+    case 'case': {
+      const whens = e.branches.map((b) => `WHEN ${r(b.when)} THEN ${r(b.then)}`).join(' ');
+      return `CASE ${whens}${e.otherwise ? ` ELSE ${r(e.otherwise)}` : ''} END`;
+    }
+  }
 }
 
 function uniqueName(base: string, schema: DatasetSchema): string {

@@ -1,0 +1,55 @@
+import type { CommandModule } from 'yargs';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import pc from 'picocolors';
+import { findProject } from '../../run/project.ts';
+import { prepareJob } from '../../run/run-job.ts';
+import { compileJob, stableJson } from '../../compile/compile-job.ts';
+import { loadEnvironment } from '../../config/config.ts';
+import { driverSource } from '../../compile/driver.ts';
+import { printJson, table } from '../output.ts';
+import { jobOptions, runOptionsFrom, type JobArgs } from './common.ts';
+
+export const planCommand: CommandModule<object, JobArgs & { env?: string; out?: string }> = {
+  command: 'plan <job>',
+  describe: 'Compile a job for the cluster: Glue table, Spark SQL, driver plan artifact and EMR step (nothing is sent)',
+  builder: (y) =>
+    jobOptions(y)
+      .option('env', { type: 'string', describe: 'Environment from etl.config.ts (bucket, database names, EMR target)' })
+      .option('out', { type: 'string', describe: 'Write the artifacts (plan.json, job.sql, driver.py) into this folder' })
+      .example('$0 plan events_clean --json', 'The compiled plan as one JSON object')
+      .example('$0 plan events_clean --env dev --out build/', 'Write the artifacts that `etl deploy` uploads') as never,
+  handler: async (argv) => {
+    const project = findProject();
+    const env = await loadEnvironment(project.root, argv.env);
+    const prepared = await prepareJob(project, argv.job, { ...runOptionsFrom(argv), resolveInputs: false });
+    const compiled = compileJob(prepared, env);
+    if (argv.out) {
+      await fs.mkdir(argv.out, { recursive: true });
+      await fs.writeFile(path.join(argv.out, 'plan.json'), stableJson(compiled.artifact) + '\n');
+      await fs.writeFile(path.join(argv.out, 'job.sql'), compiled.spark.sql + '\n');
+      await fs.writeFile(path.join(argv.out, 'driver.py'), await driverSource());
+    }
+    if (argv.json) {
+      const { artifact: _artifact, ...rest } = compiled;
+      return printJson(rest);
+    }
+    const t = compiled.glue.tableInput;
+    const lines = [
+      `${pc.bold(compiled.job)} ${pc.dim(`(env ${compiled.env}, plan ${compiled.planHash.slice(0, 12)})`)}`,
+      '',
+      `${pc.bold('Glue table')} ${compiled.glue.databaseName}.${t.Name} ${pc.dim(t.StorageDescriptor.Location)}`,
+      table(['column', 'type', 'comment'], [...t.StorageDescriptor.Columns.map((c) => [c.Name, c.Type, c.Comment ?? '']), ...t.PartitionKeys.map((c) => [`${c.Name} ${pc.dim('(partition)')}`, c.Type, c.Comment ?? ''])]),
+      '',
+      pc.bold('Spark SQL'),
+      compiled.spark.sql,
+      '',
+      pc.bold('EMR step'),
+      `  name    ${compiled.emr.step.Name}`,
+      `  args    ${compiled.emr.step.HadoopJarStep.Args.join(' ')}`,
+      `  on failure ${compiled.emr.step.ActionOnFailure}`,
+    ];
+    if (argv.out) lines.push('', `artifacts written to ${argv.out}/ (plan.json, job.sql, driver.py)`);
+    process.stdout.write(lines.join('\n') + '\n');
+  },
+};
