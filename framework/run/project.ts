@@ -23,7 +23,13 @@ export function findProject(from = process.cwd()): Project {
   let dir = path.resolve(from);
   for (;;) {
     if (existsSync(path.join(dir, 'jobs')) && existsSync(path.join(dir, 'package.json'))) {
-      return { root: dir, jobsDir: path.join(dir, 'jobs'), stateDir: path.join(dir, '.etl'), defaultWarehouse: path.join(dir, 'warehouse') };
+      // ETL_STATE_DIR and ETL_WAREHOUSE relocate the local catalog and warehouse (tests, sandboxes).
+      return {
+        root: dir,
+        jobsDir: path.join(dir, 'jobs'),
+        stateDir: path.resolve(process.env.ETL_STATE_DIR ?? path.join(dir, '.etl')),
+        defaultWarehouse: path.resolve(process.env.ETL_WAREHOUSE ?? path.join(dir, 'warehouse')),
+      };
     }
     const parent = path.dirname(dir);
     if (parent === dir) {
