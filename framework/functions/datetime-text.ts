@@ -1,0 +1,109 @@
+/**
+ * Calendar arithmetic and Spark's text forms of dates and timestamps, in UTC, without
+ * JavaScript's Date parsing (which rolls 2026-02-30 over to March and reads local time).
+ */
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+export function civilFromDays(z: number): [year: number, month: number, day: number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp + (mp < 10 ? 3 : -9);
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+export function daysInMonth(y: number, m: number): number {
+  return m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+export function formatDate(days: number): string {
+  const [y, m, d] = civilFromDays(days);
+  return `${y < 0 ? '-' : ''}${pad(Math.abs(y), 4)}-${pad(m)}-${pad(d)}`;
+}
+
+export const MICROS_PER_SECOND = 1_000_000n;
+export const MICROS_PER_DAY = 86_400_000_000n;
+
+/** Splits UTC micros into days since epoch and micros within the day. */
+export function splitMicros(micros: bigint): [days: number, microsOfDay: number] {
+  let days = micros / MICROS_PER_DAY;
+  let rest = micros % MICROS_PER_DAY;
+  if (rest < 0n) {
+    rest += MICROS_PER_DAY;
+    days -= 1n;
+  }
+  return [Number(days), Number(rest)];
+}
+
+/** Spark's CAST(timestamp AS STRING) in UTC: `2026-11-01 10:00:00` plus a fraction without trailing zeros. */
+export function formatTimestampText(micros: bigint): string {
+  const [days, tod] = splitMicros(micros);
+  const secs = Math.floor(tod / 1e6);
+  const frac = tod % 1e6;
+  const base = `${formatDate(days)} ${pad(Math.floor(secs / 3600))}:${pad(Math.floor(secs / 60) % 60)}:${pad(secs % 60)}`;
+  return frac === 0 ? base : `${base}.${pad(frac, 6).replace(/0+$/, '')}`;
+}
+
+const DATE_RE = /^\s*([+-]?\d{4,6})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?\s*$/;
+
+/** Spark's string -> date: `yyyy`, `yyyy-[m]m`, `yyyy-[m]m-[d]d`, optionally followed by `T`/space and anything. */
+export function parseDateText(s: string): number | null {
+  const m = DATE_RE.exec(s);
+  if (!m) return null;
+  const y = Number(m[1]);
+  const mo = m[2] ? Number(m[2]) : 1;
+  const d = m[3] ? Number(m[3]) : 1;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return null;
+  return daysFromCivil(y, mo, d);
+}
+
+const TS_RE =
+  /^\s*([+-]?\d{4,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?\s*$/i;
+
+/**
+ * Spark's string -> timestamp (session time zone UTC): a date, optionally `T`/space and
+ * `h:m[:s[.fraction]]`, optionally a zone (`Z`, `UTC`, `+02:00`, `-0530`). Digits beyond
+ * microseconds are truncated, as Spark does. Impossible dates and times give null.
+ */
+export function parseTimestampText(s: string): bigint | null {
+  const m = TS_RE.exec(s);
+  if (!m) {
+    const dateOnly = parseDateText(s);
+    return dateOnly === null || /[T ]/.test(s.trim()) ? null : BigInt(dateOnly) * MICROS_PER_DAY;
+  }
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = m[4] ? Number(m[4]) : 0;
+  const mi = m[5] ? Number(m[5]) : 0;
+  const sec = m[6] ? Number(m[6]) : 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return null;
+  const frac = m[7] ? Number(m[7].padEnd(9, '0').slice(0, 6)) : 0;
+  let offsetSeconds = 0;
+  const zone = m[8];
+  if (zone && /^[+-]/.test(zone)) {
+    const zm = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(zone)!;
+    const hh = Number(zm[2]);
+    const mm = zm[3] ? Number(zm[3]) : 0;
+    if (hh > 18 || mm > 59) return null;
+    offsetSeconds = (zm[1] === '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+  }
+  const days = daysFromCivil(y, mo, d);
+  const seconds = BigInt(days) * 86400n + BigInt(h * 3600 + mi * 60 + sec - offsetSeconds);
+  return seconds * MICROS_PER_SECOND + BigInt(frac);
+}
