@@ -22,7 +22,7 @@ function pick(args: readonly Column[], n: number, t: DataType, better: ((a: neve
   const out = allocData(t, n) as { [i: number]: unknown };
   const valid = new Uint8Array(n);
   for (const c of cols) {
-    const d = c.data as ArrayLike<never>;
+    const d = c.data as unknown as ArrayLike<never>;
     for (let i = 0; i < n; i++) {
       if (c.valid !== null && c.valid[i] === 0) continue;
       if (valid[i] === 0 || (better !== null && better(d[i], out[i] as never))) {

@@ -34,8 +34,8 @@ function binaryKernel(
   const b = castColumn(args[1], t);
   const out = allocData(t, n) as { [i: number]: unknown };
   const valid = validityCopy(n, andValidity(n, a, b));
-  const ad = a.data as ArrayLike<never>;
-  const bd = b.data as ArrayLike<never>;
+  const ad = a.data as unknown as ArrayLike<never>;
+  const bd = b.data as unknown as ArrayLike<never>;
   const f = (t.kind === 'int32' ? op.int : t.kind === 'int64' || t.kind === 'decimal' ? op.long : op.double) as (x: never, y: never) => unknown;
   for (let i = 0; i < n; i++) {
     if (valid[i] === 0) continue;
@@ -124,8 +124,8 @@ export function compareKernel(args: readonly Column[], n: number, info: readonly
   const out = new Uint8Array(n);
   const valid = validityCopy(n, andValidity(n, a, b));
   const cmp = comparatorFor(t.kind);
-  const ad = a.data as ArrayLike<never>;
-  const bd = b.data as ArrayLike<never>;
+  const ad = a.data as unknown as ArrayLike<never>;
+  const bd = b.data as unknown as ArrayLike<never>;
   for (let i = 0; i < n; i++) if (valid[i] === 1 && test(cmp(ad[i], bd[i]))) out[i] = 1;
   return makeColumn(T.boolean, out, valid);
 }
