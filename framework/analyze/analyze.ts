@@ -79,7 +79,8 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
         const input = visit(n.input);
         const s = scope(n.step, input.schema);
         const columns = n.columns.map((c) => bindWindow(c.name, c.call, s));
-        const fields = [...input.schema.fields, ...columns.map((c) => field(c.name, c.type, true))];
+        const neverNull = new Set(['row_number', 'rank', 'dense_rank', 'count']);
+        const fields = [...input.schema.fields, ...columns.map((c) => field(c.name, c.type, !neverNull.has(c.fn.fn.name)))];
         return { kind: 'window', step: n.step, schema: schemaOf(fields), input, columns };
       }
 

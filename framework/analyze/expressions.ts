@@ -119,6 +119,7 @@ export function nullable(b: BoundExpr, schema: DatasetSchema): boolean {
     case 'call':
       if (b.fn.name === 'isnull' || b.fn.name === 'isnotnull' || b.fn.name === '<=>') return false;
       if (b.fn.name === 'coalesce') return b.args.every((a) => nullable(a, schema));
+      if ((b.fn.name === 'to_date' || b.fn.name === 'to_timestamp') && b.args.length === 1 && b.args[0].type.kind !== 'string') return nullable(b.args[0], schema);
       if (NEVER_NULL_ON_VALID_INPUT.has(b.fn.name)) return b.args.some((a) => nullable(a, schema));
       return true;
   }

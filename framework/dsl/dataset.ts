@@ -35,7 +35,8 @@ function callSite(): string | undefined {
     const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
     if (!m) continue;
     const file = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
-    if (file.startsWith(FRAMEWORK_DIR + path.sep) || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
+    const inFramework = file.startsWith(FRAMEWORK_DIR + path.sep) && !/\.test\.[cm]?[jt]s$/.test(file);
+    if (inFramework || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
     return `${path.relative(process.cwd(), file)}:${m[2]}:${m[3]}`;
   }
   return undefined;
