@@ -1,0 +1,63 @@
+/**
+ * The local engine: a bound plan becomes a pull-based async iterator of batches. Each plan
+ * kind has one operator file; the switch is exhaustive, so a new kind does not compile until
+ * it has an operator.
+ */
+import { concatBatches, emptyBatch, type Batch } from '../columnar/column.ts';
+import type { Stream } from './stream.ts';
+import type { BoundPlan } from '../analyze/bound.ts';
+import { assertNeverPlan } from '../analyze/exhaustive.ts';
+import type { DatasetSchema } from '../schema/types.ts';
+import { filter } from './operators/filter.ts';
+import { project } from './operators/project.ts';
+import { aggregate } from './operators/aggregate.ts';
+import { join } from './operators/join.ts';
+import { union } from './operators/union.ts';
+import { sort } from './operators/sort.ts';
+import { limit } from './operators/limit.ts';
+import { deduplicate } from './operators/deduplicate.ts';
+import { window } from './operators/window.ts';
+
+export interface ExecContext {
+  /** Batches of a job input, in the given schema. */
+  scan(input: string, schema: DatasetSchema): AsyncIterable<Batch>;
+  /** Rows removed by filters and deduplication, for the run's row balance. */
+  onRowsFiltered?(n: number): void;
+}
+
+export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
+  const run = (n: BoundPlan): Stream => {
+    switch (n.kind) {
+      case 'scan':
+        return ctx.scan(n.input, n.schema);
+      case 'filter':
+        return filter(n, run(n.input), ctx);
+      case 'project':
+        return project(n, run(n.input));
+      case 'window':
+        return window(n, run(n.input));
+      case 'aggregate':
+        return aggregate(n, run(n.input));
+      case 'join':
+        return join(n, run(n.left), run(n.right));
+      case 'union':
+        return union(n, n.inputs.map(run));
+      case 'sort':
+        return sort(n, run(n.input));
+      case 'limit':
+        return limit(n, run(n.input));
+      case 'deduplicate':
+        return deduplicate(n, run(n.input), ctx);
+      default:
+        return assertNeverPlan(n);
+    }
+  };
+  return run(plan);
+}
+
+/** All batches of a stream as one batch. */
+export async function collect(schema: DatasetSchema, stream: Stream): Promise<Batch> {
+  const parts: Batch[] = [];
+  for await (const b of stream) if (b.length) parts.push(b);
+  return parts.length ? concatBatches(schema, parts) : emptyBatch(schema);
+}

@@ -1,0 +1,11 @@
+import type { Batch } from '../../columnar/column.ts';
+import type { BoundPlan } from '../../analyze/bound.ts';
+import { evaluate } from '../evaluate.ts';
+import type { Stream } from '../stream.ts';
+
+/** Computes the output columns of each batch. Streams; column references are not copied. */
+export async function* project(n: Extract<BoundPlan, { kind: 'project' }>, input: Stream): AsyncGenerator<Batch> {
+  for await (const batch of input) {
+    yield { schema: n.schema, length: batch.length, columns: n.columns.map((c) => evaluate(c, batch)) };
+  }
+}
