@@ -1,0 +1,124 @@
+/**
+ * CSV reader on csv-parse: the header maps columns to the schema by name (case-insensitive),
+ * quoted fields may hold delimiters and newlines, and a record that does not fit (wrong
+ * number of fields, a value of the wrong type, an unclosed quote) is a bad record with the
+ * line where it starts.
+ */
+import { createReadStream } from 'node:fs';
+import { parse, type Options } from 'csv-parse';
+import { ColumnBuilder, type Batch } from '../columnar/column.ts';
+import { BadRecordError, InputFileError, type BadRecord, type ReadOptions } from './types.ts';
+import { Problem, fromText } from './values.ts';
+
+export interface CsvOptions {
+  readonly delimiter?: string;
+  readonly header?: boolean;
+  readonly quote?: string;
+  readonly escape?: string;
+  /** Text that means null, besides an empty unquoted field. */
+  readonly nullValue?: string;
+}
+
+/** A field as parsed: its text and whether it was quoted (a quoted "" is an empty string, not null). */
+interface Cell {
+  readonly text: string;
+  readonly quoted: boolean;
+}
+
+export async function* readCsv(files: readonly string[], opts: ReadOptions & CsvOptions): AsyncGenerator<Batch> {
+  const fields = opts.schema.fields;
+  const batchSize = opts.batchSize ?? 65_536;
+  const builders = fields.map((f) => new ColumnBuilder(f.type, Math.min(batchSize, 4096)));
+  let rows = 0;
+  const flush = (): Batch => {
+    const batch = { schema: opts.schema, length: rows, columns: builders.map((b) => b.finish()) };
+    rows = 0;
+    return batch;
+  };
+  const bad = (record: BadRecord) => {
+    if (opts.mode === 'failfast') throw new BadRecordError(record);
+    opts.onBadRecord(record);
+  };
+
+  for (const file of files) {
+    const parserOptions: Options = {
+      delimiter: opts.delimiter ?? ',',
+      quote: opts.quote ?? '"',
+      escape: opts.escape ?? opts.quote ?? '"',
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      cast: (value, context) => ({ text: value, quoted: context.quoting }) as unknown as string,
+    };
+    const source = createReadStream(file);
+    source.on('data', (c) => opts.onProgress?.((c as Buffer).length));
+    const parser = source.pipe(parse(parserOptions));
+    let mapping: number[] | null = opts.header === false ? fields.map((_, i) => i) : null;
+    let lastLine = 0;
+    try {
+      for await (const item of parser as AsyncIterable<{ record: Cell[]; info: { lines: number } }>) {
+        const startLine = lastLine + 1;
+        lastLine = item.info.lines;
+        const cells = item.record;
+        if (mapping === null) {
+          mapping = headerMapping(file, cells.map((c) => c.text), fields.map((f) => ({ name: f.name, nullable: f.nullable })));
+          continue;
+        }
+        const expected = mapping.length;
+        const raw = cells.map((c) => c.text).join(opts.delimiter ?? ',');
+        if (cells.length !== expected) {
+          bad({ file, line: startLine, reason: `expected ${expected} fields, found ${cells.length}`, raw });
+          continue;
+        }
+        const values: unknown[] = new Array(fields.length).fill(null);
+        let problem: string | null = null;
+        for (let c = 0; c < cells.length && problem === null; c++) {
+          const fi = mapping[c];
+          if (fi < 0) continue;
+          const cell = cells[c];
+          const f = fields[fi];
+          if ((!cell.quoted && cell.text === '') || (opts.nullValue !== undefined && !cell.quoted && cell.text === opts.nullValue)) continue;
+          const v = fromText(cell.text, f.type, f.enumValues);
+          if (v instanceof Problem) problem = `${f.name}: ${v.reason}`;
+          else values[fi] = v;
+        }
+        if (problem === null) {
+          const missing = fields.findIndex((f, i) => !f.nullable && values[i] === null);
+          if (missing >= 0) problem = `${fields[missing].name}: required field is empty`;
+        }
+        if (problem !== null) {
+          bad({ file, line: startLine, reason: problem, raw });
+          continue;
+        }
+        values.forEach((v, i) => (v === null ? builders[i].pushNull() : builders[i].push(v)));
+        if (++rows === batchSize) yield flush();
+      }
+    } catch (e) {
+      if (e instanceof BadRecordError || e instanceof InputFileError) throw e;
+      const err = e as Error & { code?: string; lines?: number };
+      if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+        bad({ file, line: lastLine + 1, reason: 'a quoted field is never closed (the rest of the file was swallowed into it)', raw: '' });
+        continue;
+      }
+      throw new InputFileError(file, `could not be parsed as CSV: ${err.message}`);
+    }
+    if (mapping === null) throw new InputFileError(file, 'is empty: it has no header row', 'a CSV input needs a header naming its columns (or header: false)');
+  }
+  if (rows > 0) yield flush();
+}
+
+/** For each CSV column, the schema field it fills (-1: not in the schema). */
+function headerMapping(file: string, header: readonly string[], fields: readonly { name: string; nullable: boolean }[]): number[] {
+  const seen = new Map<string, number>();
+  header.forEach((h, i) => {
+    const key = h.trim().toLowerCase();
+    if (seen.has(key)) throw new InputFileError(file, `the header names column '${h.trim()}' twice (columns ${seen.get(key)! + 1} and ${i + 1})`, 'rename one of them');
+    seen.set(key, i);
+  });
+  const missing = fields.filter((f) => !seen.has(f.name.toLowerCase()) && !f.nullable).map((f) => f.name);
+  if (missing.length) {
+    throw new InputFileError(file, `the header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (header: ${header.join(', ')})`, 'add the column to the file, or make it .nullable() in the schema');
+  }
+  return header.map((h) => fields.findIndex((f) => f.name.toLowerCase() === h.trim().toLowerCase()));
+}
