@@ -15,6 +15,8 @@ export interface SqlDialect {
   typeName(type: DataType): string;
   literal(value: LiteralValue, type: DataType): string;
   joinKeyword(how: JoinType): string;
+  /** An aggregate used as a window function: `sum(x)` + `(PARTITION BY ...)`. */
+  windowAggregate(call: string, over: string, result: DataType): string;
 }
 
 const DAY_MS = 86_400_000;
@@ -101,6 +103,7 @@ export const sparkDialect: SqlDialect = {
   joinKeyword(how) {
     return { inner: 'INNER JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN', semi: 'LEFT SEMI JOIN', anti: 'LEFT ANTI JOIN' }[how];
   },
+  windowAggregate: (call, over) => `${call} OVER ${over}`,
 };
 
 /** DuckDB: standard string quoting, double-quoted identifiers, its own type names and join words. */
@@ -136,6 +139,10 @@ export const duckdbDialect: SqlDialect = {
   },
   joinKeyword(how) {
     return { inner: 'INNER JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN', semi: 'SEMI JOIN', anti: 'ANTI JOIN' }[how];
+  },
+  // DuckDB sums integers as HUGEINT: cast back to the type Spark gives.
+  windowAggregate(call, over, result) {
+    return `CAST(${call} OVER ${over} AS ${this.typeName(result)})`;
   },
 };
 

@@ -36,7 +36,6 @@ export function renderQuery(plan: BoundPlan, dialect: SqlDialect): RenderedQuery
 
   const windowSql = (w: BoundWindowColumn, input: DatasetSchema): string => {
     const args = w.args.map((a) => expr(a, input));
-    const call = renderSql(w.fn.fn, dialect.name)(args, w.argInfo, w.type);
     const parts: string[] = [];
     if (w.partitionBy.length) parts.push(`PARTITION BY ${w.partitionBy.map((p) => expr(p, input)).join(', ')}`);
     if (w.orderBy.length) parts.push(`ORDER BY ${sortKeys(w.orderBy, input)}`);
@@ -59,7 +58,10 @@ export function renderQuery(plan: BoundPlan, dialect: SqlDialect): RenderedQuery
         parts.push(`ROWS BETWEEN ${bound(w.frame.start)} AND ${bound(w.frame.end)}`);
       }
     }
-    return `${call} OVER (${parts.join(' ')})`;
+    const over = `(${parts.join(' ')})`;
+    // Aggregates render without dialect wrappers here: the dialect decides how OVER attaches.
+    if (w.fn.kind === 'aggregate') return dialect.windowAggregate(w.fn.fn.sql(args, w.argInfo, w.type), over, w.type);
+    return `${renderSql(w.fn.fn, dialect.name)(args, w.argInfo, w.type)} OVER ${over}`;
   };
 
   const add = (n: BoundPlan, body: string): string => {

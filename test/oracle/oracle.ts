@@ -1,0 +1,73 @@
+/**
+ * The DuckDB oracle: a bound plan is rendered as DuckDB SQL and run over the very rows the
+ * local engine read (written to Parquet first, so both sides see identical input), and the
+ * results are compared as multisets of rows.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { concatBatches, emptyBatch, valueAt, type Batch } from '../../framework/columnar/column.ts';
+import type { BoundPlan } from '../../framework/analyze/bound.ts';
+import { execute } from '../../framework/engine/execute.ts';
+import { renderQuery } from '../../framework/compile/sql/render.ts';
+import { duckdbDialect } from '../../framework/compile/sql/dialect.ts';
+import { readParquet, writeParquet } from '../../framework/io/parquet.ts';
+import type { DatasetSchema } from '../../framework/schema/types.ts';
+
+export interface OracleResult {
+  readonly engine: string[];
+  readonly duckdb: string[];
+  readonly sql: string;
+}
+
+export async function runBoth(plan: BoundPlan, inputs: Record<string, Batch>): Promise<OracleResult> {
+  const engineBatches: Batch[] = [];
+  for await (const b of execute(plan, {
+    scan: async function* (name) {
+      yield inputs[name];
+    },
+  })) {
+    engineBatches.push(b);
+  }
+  const engine = canonicalRows(plan.schema, engineBatches.length ? concatBatches(plan.schema, engineBatches) : emptyBatch(plan.schema));
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'etl-oracle-'));
+  const db = await DuckDBInstance.create(':memory:');
+  const conn = await db.connect();
+  try {
+    await conn.run("SET TimeZone = 'UTC'");
+    const { sql, inputViews } = renderQuery(plan, duckdbDialect);
+    for (const [name, view] of Object.entries(inputViews)) {
+      const file = path.join(dir, `${name}.parquet`);
+      await writeParquet(file, inputs[name], inputs[name].schema, { compression: 'none' });
+      await conn.run(`CREATE VIEW "${view}" AS SELECT * FROM read_parquet('${file}')`);
+    }
+    const out = path.join(dir, 'result.parquet');
+    await conn.run(`COPY (${sql}) TO '${out}' (FORMAT PARQUET)`);
+    const parts: Batch[] = [];
+    for await (const b of readParquet([out], { schema: plan.schema })) parts.push(b);
+    const duck = canonicalRows(plan.schema, parts.length ? concatBatches(plan.schema, parts) : emptyBatch(plan.schema));
+    return { engine, duckdb: duck, sql };
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/** Rows as sorted canonical strings; doubles rounded to 9 significant digits (summation order differs). */
+export function canonicalRows(schema: DatasetSchema, batch: Batch): string[] {
+  const rows: string[] = [];
+  for (let i = 0; i < batch.length; i++) {
+    rows.push(
+      JSON.stringify(
+        schema.fields.map((f, k) => {
+          const v = valueAt(batch.columns[k], i);
+          if (typeof v === 'number' && (f.type.kind === 'float64' || f.type.kind === 'float32')) return Number.isFinite(v) ? Number(v.toPrecision(9)) : String(v);
+          return v;
+        }),
+        (_k, x) => (typeof x === 'bigint' ? `${x}n` : x),
+      ),
+    );
+  }
+  return rows.sort();
+}
