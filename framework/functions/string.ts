@@ -142,6 +142,8 @@ export const strings: ScalarFunction[] = [
       });
     },
     sql: (a) => `concat(${a.join(', ')})`,
+    // DuckDB's concat() skips nulls; its || operator propagates them, as Spark's concat does.
+    dialects: { duckdb: (a, info) => `(${a.map((x, i) => (info[i].type.kind === 'string' ? x : `CAST(${x} AS VARCHAR)`)).join(' || ')})` },
   },
   {
     name: 'concat_ws',

@@ -15,6 +15,8 @@ export interface SqlDialect {
   typeName(type: DataType): string;
   literal(value: LiteralValue, type: DataType): string;
   joinKeyword(how: JoinType): string;
+  /** CAST with Spark's non-ANSI semantics. */
+  cast(sql: string, from: DataType, to: DataType): string;
   /** An aggregate used as a window function: `sum(x)` + `(PARTITION BY ...)`. */
   windowAggregate(call: string, over: string, result: DataType): string;
 }
@@ -104,6 +106,9 @@ export const sparkDialect: SqlDialect = {
     return { inner: 'INNER JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN', semi: 'LEFT SEMI JOIN', anti: 'LEFT ANTI JOIN' }[how];
   },
   windowAggregate: (call, over) => `${call} OVER ${over}`,
+  cast(sql, _from, to) {
+    return `CAST(${sql} AS ${this.typeName(to)})`;
+  },
 };
 
 /** DuckDB: standard string quoting, double-quoted identifiers, its own type names and join words. */
@@ -139,6 +144,15 @@ export const duckdbDialect: SqlDialect = {
   },
   joinKeyword(how) {
     return { inner: 'INNER JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN', semi: 'SEMI JOIN', anti: 'ANTI JOIN' }[how];
+  },
+  // Spark truncates doubles cast to integers (DuckDB rounds) and yields null for text that
+  // does not parse (DuckDB fails).
+  cast(sql, from, to) {
+    const integral = to.kind === 'int32' || to.kind === 'int64';
+    if (integral && (from.kind === 'float32' || from.kind === 'float64')) return `CAST(trunc(${sql}) AS ${this.typeName(to)})`;
+    if (integral && from.kind === 'string') return `TRY_CAST(trunc(TRY_CAST(${sql} AS DOUBLE)) AS ${this.typeName(to)})`;
+    if (from.kind === 'string') return `TRY_CAST(${sql} AS ${this.typeName(to)})`;
+    return `CAST(${sql} AS ${this.typeName(to)})`;
   },
   // DuckDB sums integers as HUGEINT: cast back to the type Spark gives.
   windowAggregate(call, over, result) {

@@ -165,7 +165,7 @@ export function renderExpr(e: BoundExpr, input: DatasetSchema, dialect: SqlDiale
     case 'call':
       return renderSql(e.fn, dialect.name)(e.args.map(r), e.argInfo, e.type);
     case 'cast':
-      return `CAST(${r(e.expr)} AS ${dialect.typeName(e.type)})`;
+      return dialect.cast(r(e.expr), e.expr.type, e.type);
     case 'case': {
       const whens = e.branches.map((b) => `WHEN ${r(b.when)} THEN ${r(b.then)}`).join(' ');
       return `CASE ${whens}${e.otherwise ? ` ELSE ${r(e.otherwise)}` : ''} END`;
