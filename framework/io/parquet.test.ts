@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { fromZod, decimal } from '../schema/zod.ts';
+import { ColumnBuilder, valueAt, type Batch } from '../columnar/column.ts';
+import { readParquet, writeParquet } from './parquet.ts';
+import { InputFileError } from './types.ts';
+
+const Everything = z.object({
+  s: z.string().nullable(),
+  i: z.int32().nullable(),
+  l: z.int64().nullable(),
+  f: z.float64().nullable(),
+  b: z.boolean().nullable(),
+  d: z.iso.date().nullable(),
+  t: z.iso.datetime().nullable(),
+  m: decimal(10, 2).nullable(),
+  st: z.object({ x: z.string(), y: z.int64().nullable() }).nullable(),
+  arr: z.array(z.string()).nullable(),
+  mp: z.record(z.string(), z.int32()).nullable(),
+});
+const schema = fromZod(Everything);
+const dir = mkdtempSync(path.join(tmpdir(), 'etl-parquet-'));
+
+function batch(): Batch {
+  const values: unknown[][] = [
+    ['héllo 😀', 1, 9007199254740993n, 1.5, 1, 20393, 1_762_000_000_123_456n, 12345n, { x: 'a', y: 5n }, ['p', 'q'], { k: 1 }],
+    ['', -2147483648, -9223372036854775808n, -0.25, 0, -1, -1n, -1n, { x: 'b', y: null }, [], {}],
+    [null, null, null, null, null, null, null, null, null, null, null],
+  ];
+  const b = schema.fields.map((f) => new ColumnBuilder(f.type, 4));
+  for (const row of values) row.forEach((v, k) => (v === null ? b[k].pushNull() : b[k].push(v)));
+  return { schema, length: values.length, columns: b.map((x) => x.finish()) };
+}
+
+async function readBack(file: string) {
+  const rows: unknown[][] = [];
+  for await (const r of readParquet([file], { schema })) for (let i = 0; i < r.length; i++) rows.push(r.columns.map((c) => valueAt(c, i)));
+  return rows;
+}
+
+describe('Parquet', () => {
+  for (const compression of ['snappy', 'zstd', 'gzip', 'none'] as const) {
+    it(`round-trips every type with ${compression}`, async () => {
+      const file = path.join(dir, `all-${compression}.parquet`);
+      const b = batch();
+      await writeParquet(file, b, schema, { compression });
+      const expected = Array.from({ length: b.length }, (_, i) => b.columns.map((c) => valueAt(c, i)));
+      expect(await readBack(file)).toEqual(expected);
+    });
+  }
+
+  it('DuckDB reads our Parquet with the same values and types', async () => {
+    const file = path.join(dir, 'duck.parquet');
+    await writeParquet(file, batch(), schema, { compression: 'snappy' });
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    await conn.run("SET TimeZone = 'UTC'");
+    const types = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).getRowObjectsJson().map((r) => `${r.column_name}:${r.column_type}`);
+    expect(types).toEqual([
+      's:VARCHAR',
+      'i:INTEGER',
+      'l:BIGINT',
+      'f:DOUBLE',
+      'b:BOOLEAN',
+      'd:DATE',
+      't:TIMESTAMP WITH TIME ZONE',
+      'm:DECIMAL(10,2)',
+      'st:STRUCT(x VARCHAR, y BIGINT)',
+      'arr:VARCHAR[]',
+      'mp:MAP(VARCHAR, INTEGER)',
+    ]);
+    const rows = (
+      await conn.runAndReadAll(`SELECT s, l::VARCHAR AS l, d::VARCHAR AS d, strftime(t, '%Y-%m-%d %H:%M:%S.%f') AS t, m::VARCHAR AS m, st.x AS sx, arr[1] AS a1 FROM read_parquet('${file}')`)
+    ).getRowObjectsJson();
+    expect(rows[0]).toEqual({ s: 'héllo 😀', l: '9007199254740993', d: '2025-11-01', t: '2025-11-01 12:26:40.123456', m: '123.45', sx: 'a', a1: 'p' });
+    expect(rows[1]).toMatchObject({ l: '-9223372036854775808', d: '1969-12-31', t: '1969-12-31 23:59:59.999999', m: '-0.01' });
+    conn.closeSync();
+  });
+
+  it('reads Parquet that DuckDB writes: ZSTD, dictionary-encoded strings, other timestamp units', async () => {
+    const file = path.join(dir, 'from-duck.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    await conn.run(
+      `COPY (SELECT 'v' || (i % 3) AS s, i::INTEGER AS i, (i * 1000000000000)::BIGINT AS l, TIMESTAMPTZ '2026-11-01 00:00:00+00' + to_microseconds(i) AS t, DATE '2026-11-01' + i::INTEGER AS d FROM range(5) r(i)) TO '${file}' (FORMAT PARQUET, COMPRESSION ZSTD)`,
+    );
+    conn.closeSync();
+    const s = fromZod(z.object({ s: z.string(), i: z.int64(), l: z.int64(), t: z.iso.datetime(), d: z.iso.date() }));
+    const rows: unknown[][] = [];
+    for await (const r of readParquet([file], { schema: s })) for (let i = 0; i < r.length; i++) rows.push(r.columns.map((c) => valueAt(c, i)));
+    expect(rows[4]).toEqual(['v1', 4n, 4_000_000_000_000n, BigInt(Date.UTC(2026, 10, 1)) * 1000n + 4n, Date.UTC(2026, 10, 1) / 86_400_000 + 4]);
+  });
+
+  it('names the file and column on a type mismatch, and the file on a damaged footer', async () => {
+    const file = path.join(dir, 'typed.parquet');
+    await writeParquet(file, batch(), schema, { compression: 'snappy' });
+    const wrong = fromZod(z.object({ s: z.int64() }));
+    const err = await (async () => {
+      for await (const _ of readParquet([file], { schema: wrong }));
+    })().catch((e) => e);
+    expect(err).toBeInstanceOf(InputFileError);
+    expect(err.message).toMatch(/column 's' is string in the file, but the schema says bigint/);
+    const broken = path.join(dir, 'broken.parquet');
+    writeFileSync(broken, Buffer.from('PAR1 definitely not parquet'));
+    await expect(readBack(broken)).rejects.toThrow(/broken\.parquet: is not a readable Parquet file/);
+  });
+});
