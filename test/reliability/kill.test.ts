@@ -1,0 +1,92 @@
+/**
+ * A run killed (SIGKILL) at any point leaves the table as it was, or, when the kill came after
+ * the commit point, as the finished run leaves it once the next command rolls it forward.
+ * Never a mix, never a partial Parquet file a reader would see, never a lock that blocks.
+ */
+import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT, duckdbRows, etl, etlKilledAfter, sandbox, type Sandbox } from '../run/helpers.ts';
+
+/** Content hashes per partition folder (file names carry run ids, contents do not). */
+function tableState(box: Sandbox): string {
+  const dir = path.join(box.warehouse, 'analytics', 'events');
+  if (!existsSync(dir)) return 'absent';
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const e of readdirSync(d).sort()) {
+      const full = path.join(d, e);
+      if (statSync(full).isDirectory()) walk(full, `${rel}${e}/`);
+      else if (e.endsWith('.parquet')) out.push(`${rel}:${createHash('sha256').update(readFileSync(full)).digest('hex')}`);
+    }
+  };
+  walk(dir, '');
+  const catalog = path.join(box.state, 'catalog', 'analytics', 'events.json');
+  const partitions = existsSync(catalog) ? (JSON.parse(readFileSync(catalog, 'utf8')) as { partitions: { values: string[] }[] }).partitions.map((p) => p.values.join('/')) : [];
+  return JSON.stringify({ files: out.sort(), partitions });
+}
+
+describe('killed runs', () => {
+  it('leave the table and catalog as before or as after, and the next run succeeds', async () => {
+    // A smaller input for the killed run: one hour of events, so it rewrites one partition.
+    const subset = path.join(sandbox().dir, 'subset');
+    mkdirSync(subset, { recursive: true });
+    cpSync(path.join(ROOT, 'sample/events/2026/11/01/12'), path.join(subset, '2026/11/01/12'), { recursive: true });
+    const second = ['run', 'events_clean', '--input', `raw=${subset}`];
+
+    // The two legal end states, computed once without kills.
+    const reference = sandbox();
+    expect(etl(reference, ['run', 'events_clean']).status).toBe(0);
+    const before = tableState(reference);
+    expect(etl(reference, second).status).toBe(0);
+    const after = tableState(reference);
+    expect(after).not.toBe(before);
+
+    const delays = [150, 400, 650, 900, 1200, 1600];
+    const outcomes: string[] = [];
+    for (const ms of delays) {
+      const box = sandbox();
+      expect(etl(box, ['run', 'events_clean']).status).toBe(0);
+      const killed = await etlKilledAfter(box, second, ms);
+      // The next command finishes an interrupted commit (if the kill came after the commit point).
+      const probe = etl(box, ['run', 'events_clean', '--input', `raw=${subset}`, '--json']);
+      expect(probe.status, probe.stderr).toBe(0);
+      const stateAfterKill = killed.killed ? 'killed' : 'finished';
+      outcomes.push(stateAfterKill);
+      // Whatever happened, the table is whole: the re-run produced the "after" state exactly.
+      expect(tableState(box)).toBe(after);
+      const [{ n }] = await duckdbRows(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path.join(box.warehouse, 'analytics', 'events')}/**/*.parquet')`);
+      expect(n).toBeGreaterThan(0);
+      expect(existsSync(path.join(box.state, 'locks', 'analytics.events.lock'))).toBe(false);
+    }
+    expect(outcomes).toContain('killed');
+  }, 120_000);
+
+  it('between kill and rerun, readers see the old table or the new one, never a mix', async () => {
+    const subset = path.join(sandbox().dir, 'subset');
+    mkdirSync(subset, { recursive: true });
+    cpSync(path.join(ROOT, 'sample/events/2026/11/01/12'), path.join(subset, '2026/11/01/12'), { recursive: true });
+    const reference = sandbox();
+    etl(reference, ['run', 'events_clean']);
+    const before = tableState(reference);
+    etl(reference, ['run', 'events_clean', '--input', `raw=${subset}`]);
+    const after = tableState(reference);
+
+    for (const ms of [200, 500, 800, 1100, 1400]) {
+      const box = sandbox();
+      etl(box, ['run', 'events_clean']);
+      await etlKilledAfter(box, ['run', 'events_clean', '--input', `raw=${subset}`], ms);
+      const state = tableState(box);
+      if (state !== before) {
+        // Killed after the commit point: the journal is there and the next command completes it.
+        const journals = path.join(box.warehouse, '_etl_journal');
+        const pending = existsSync(journals) && readdirSync(journals).length > 0;
+        expect(state === after || pending, `kill at ${ms} ms left ${state}`).toBe(true);
+        etl(box, ['list']);
+        etl(box, ['run', 'events_clean', '--input', `raw=${subset}`]);
+        expect(tableState(box)).toBe(after);
+      }
+    }
+  }, 120_000);
+});
