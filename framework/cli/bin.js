@@ -1,6 +1,49 @@
 #!/usr/bin/env node
-// The `etl` command. Job files are TypeScript, so the CLI runs under tsx's loader.
-import { register } from 'tsx/esm/api';
+// The `etl` command. The framework is bundled into one module with esbuild on first use (and
+// again whenever a framework source file is newer than the bundle), because loading dozens of
+// TypeScript modules through a loader costs more than the run itself. Job files, the user's
+// TypeScript, are loaded with tsx.
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { register } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-register();
-await import(new URL('./main.ts', import.meta.url).href);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const frameworkDir = path.join(root, 'framework');
+const bundle = path.join(root, 'node_modules', '.cache', 'lakeform', 'cli.mjs');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(full));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(frameworkDir)) {
+  const { buildSync } = await import('esbuild');
+  mkdirSync(path.dirname(bundle), { recursive: true });
+  buildSync({
+    entryPoints: [path.join(frameworkDir, 'cli', 'entry.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    // Resolve dependencies from the project, whatever folder the bundle lives in.
+    nodePaths: [path.join(root, 'node_modules')],
+    outfile: bundle,
+    logLevel: 'error',
+  });
+}
+
+// The bundle and its dependencies load before any hook is registered: hooks run on a separate
+// thread and would slow every import down. Only the job files go through tsx.
+const bundleUrl = pathToFileURL(bundle).href;
+const { main } = await import(bundleUrl);
+const { register: registerTsx } = await import('tsx/esm/api');
+registerTsx();
+register(new URL('./resolve-hook.mjs', import.meta.url), { data: { bundleUrl } });
+await main();

@@ -7,7 +7,8 @@ import { runCommand } from './commands/run.ts';
 import { previewCommand } from './commands/preview.ts';
 import { reportError } from './output.ts';
 
-const cli = yargs(hideBin(process.argv))
+export async function main(argv: readonly string[] = hideBin(process.argv)): Promise<void> {
+  const cli = yargs([...argv])
   .scriptName('etl')
   .usage('$0 <command> [options]\n\nTyped ETL jobs for AWS Glue and EMR: run them offline on sample data, compile them for the cluster.')
   .command(listCommand)
@@ -26,8 +27,9 @@ const cli = yargs(hideBin(process.argv))
     process.exit(2);
   });
 
-try {
-  await cli.parseAsync();
-} catch (e) {
-  process.exitCode = reportError(e, process.argv.includes('--debug'));
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    process.exitCode = reportError(e, argv.includes('--debug'));
+  }
 }
