@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // The `etl` command. The framework is bundled into one module with esbuild on first use (and
 // again whenever a framework source file is newer than the bundle), because loading dozens of
-// TypeScript modules through a loader costs more than the run itself. Job files, the user's
-// TypeScript, are loaded with tsx.
+// TypeScript modules through a loader hook costs more than the run itself. Job files, the
+// user's TypeScript, are compiled with esbuild as they are loaded (framework/cli/job-loader.ts).
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { register } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -39,11 +38,9 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(frameworkDir)
   });
 }
 
-// The bundle and its dependencies load before any hook is registered: hooks run on a separate
-// thread and would slow every import down. Only the job files go through tsx.
+// Stack traces and the DSL's call-site locations point into the user's job files.
+process.setSourceMapsEnabled(true);
 const bundleUrl = pathToFileURL(bundle).href;
-const { main } = await import(bundleUrl);
-const { register: registerTsx } = await import('tsx/esm/api');
-registerTsx();
-register(new URL('./resolve-hook.mjs', import.meta.url), { data: { bundleUrl } });
+const { main, setModuleLoader, esbuildJobLoader } = await import(bundleUrl);
+setModuleLoader(esbuildJobLoader(path.dirname(bundle), bundleUrl, () => process.cwd()));
 await main();

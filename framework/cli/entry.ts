@@ -4,3 +4,5 @@
  */
 export * from '../index.ts';
 export { main } from './main.ts';
+export { setModuleLoader } from '../run/module-loader.ts';
+export { esbuildJobLoader } from './job-loader.ts';

@@ -1,9 +1,9 @@
 /** Finds the project, its jobs and their files. A job lives in `jobs/<name>.ts` and its name is the file name. */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isJobDefinition, type JobDefinition } from '../dsl/job.ts';
 import { JobLoadError, UsageError, didYouMean } from '../errors/index.ts';
+import { importModule } from './module-loader.ts';
 
 export interface Project {
   readonly root: string;
@@ -63,8 +63,9 @@ export async function loadJob(project: Project, name: string): Promise<LoadedJob
   const rel = path.relative(project.root, file);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = (await importModule(file)) as { default?: unknown };
   } catch (e) {
+    if (e instanceof JobLoadError) throw e;
     throw new JobLoadError(rel, `could not be loaded: ${(e as Error).message}`, 'fix the error in the job file (run `npm run typecheck` for details)');
   }
   const job = mod.default;
