@@ -34,6 +34,20 @@ function pick(args: readonly Column[], n: number, t: DataType, better: ((a: neve
   return makeColumn(t, out as ColumnData, valid);
 }
 
+function extreme(name: string, description: string, wins: (comparison: number) => boolean): ScalarFunction {
+  return {
+    name,
+    description,
+    arity: [2, Infinity],
+    resolve: common,
+    kernel: (args, n, t) => {
+      const cmp = comparatorFor(t.kind);
+      return pick(args, n, t, (a, b) => wins(cmp(a, b)));
+    },
+    sql: (a) => `${name}(${a.join(', ')})`,
+  };
+}
+
 export const conditional: ScalarFunction[] = [
   {
     name: 'coalesce',
@@ -43,28 +57,8 @@ export const conditional: ScalarFunction[] = [
     kernel: (args, n, t) => pick(args, n, t, null),
     sql: (a) => `coalesce(${a.join(', ')})`,
   },
-  {
-    name: 'greatest',
-    description: 'the largest non-null argument',
-    arity: [2, Infinity],
-    resolve: common,
-    kernel: (args, n, t) => {
-      const cmp = comparatorFor(t.kind);
-      return pick(args, n, t, (a, b) => cmp(a, b) > 0);
-    },
-    sql: (a) => `greatest(${a.join(', ')})`,
-  },
-  {
-    name: 'least',
-    description: 'the smallest non-null argument',
-    arity: [2, Infinity],
-    resolve: common,
-    kernel: (args, n, t) => {
-      const cmp = comparatorFor(t.kind);
-      return pick(args, n, t, (a, b) => cmp(a, b) < 0);
-    },
-    sql: (a) => `least(${a.join(', ')})`,
-  },
+  extreme('greatest', 'the largest non-null argument', (c) => c > 0),
+  extreme('least', 'the smallest non-null argument', (c) => c < 0),
   {
     name: 'nullif',
     description: 'null when both arguments are equal, else the first',

@@ -15,6 +15,19 @@ export function roundHalfUp(x: number, scale: number): number {
   return (Math.sign(x) * Math.floor(shifted + 0.5)) / f;
 }
 
+/** floor/ceil: Spark returns bigint for doubles. */
+function integralRounding(name: string, description: string, f: (x: number) => number): ScalarFunction {
+  return {
+    name,
+    description,
+    arity: [1, 1],
+    resolve: ([a]) => (isNumeric(a.type) && a.type.kind !== 'decimal' ? T.int64 : { problem: `needs an int or double, got ${typeToString(a.type)}` }),
+    kernel: ([a], n) => castColumn(mapUnary<number, number>(castColumn(a, T.float64), T.float64, n, f), T.int64),
+    sql: (a) => `${name}(${a[0]})`,
+    dialects: { duckdb: (a) => `CAST(${name}(${a[0]}) AS BIGINT)` },
+  };
+}
+
 export const math: ScalarFunction[] = [
   {
     name: 'abs',
@@ -43,22 +56,6 @@ export const math: ScalarFunction[] = [
     },
     sql: (a) => `round(${a[0]}${a[1] !== undefined ? `, ${a[1]}` : ''})`,
   },
-  {
-    name: 'floor',
-    description: 'largest integer not above the value (bigint)',
-    arity: [1, 1],
-    resolve: ([a]) => (isNumeric(a.type) && a.type.kind !== 'decimal' ? T.int64 : { problem: `needs an int or double, got ${typeToString(a.type)}` }),
-    kernel: ([a], n) => castColumn(mapUnary<number, number>(castColumn(a, T.float64), T.float64, n, Math.floor), T.int64),
-    sql: (a) => `floor(${a[0]})`,
-    dialects: { duckdb: (a) => `CAST(floor(${a[0]}) AS BIGINT)` },
-  },
-  {
-    name: 'ceil',
-    description: 'smallest integer not below the value (bigint)',
-    arity: [1, 1],
-    resolve: ([a]) => (isNumeric(a.type) && a.type.kind !== 'decimal' ? T.int64 : { problem: `needs an int or double, got ${typeToString(a.type)}` }),
-    kernel: ([a], n) => castColumn(mapUnary<number, number>(castColumn(a, T.float64), T.float64, n, Math.ceil), T.int64),
-    sql: (a) => `ceil(${a[0]})`,
-    dialects: { duckdb: (a) => `CAST(ceil(${a[0]}) AS BIGINT)` },
-  },
+  integralRounding('floor', 'largest integer not above the value (bigint)', Math.floor),
+  integralRounding('ceil', 'smallest integer not below the value (bigint)', Math.ceil),
 ];

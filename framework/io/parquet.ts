@@ -318,7 +318,8 @@ function copyChunk(chunk: Data, stored: DataType, out: { [i: number]: unknown },
       }
       return;
     }
-    case 'int32': {
+    case 'int32':
+    case 'float64': {
       const src = chunk.values as ArrayLike<number>;
       for (let i = 0; i < m; i++) out[at + i] = src[i];
       return;
@@ -326,11 +327,6 @@ function copyChunk(chunk: Data, stored: DataType, out: { [i: number]: unknown },
     case 'int64': {
       const src = chunk.values as ArrayLike<number | bigint>;
       for (let i = 0; i < m; i++) out[at + i] = BigInt(src[i]);
-      return;
-    }
-    case 'float64': {
-      const src = chunk.values as ArrayLike<number>;
-      for (let i = 0; i < m; i++) out[at + i] = src[i];
       return;
     }
     case 'date': {

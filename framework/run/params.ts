@@ -4,11 +4,12 @@ import type { JobDefinition } from '../dsl/job.ts';
 import { ParamError, didYouMean } from '../errors/index.ts';
 import { fromZodType } from '../schema/zod.ts';
 
-export function parseParamArgs(args: readonly string[]): Record<string, string> {
+/** `name=value` command-line pairs (for --param, --input) as a record. */
+export function parseAssignments(args: readonly string[], flag: string, example: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of args) {
     const eq = a.indexOf('=');
-    if (eq <= 0) throw new ParamError(`--param '${a}' is not of the form name=value`, 'e.g. --param dt=2026-11-01');
+    if (eq <= 0) throw new ParamError(`${flag} '${a}' is not of the form name=value`, `e.g. ${flag} ${example}`);
     out[a.slice(0, eq)] = a.slice(eq + 1);
   }
   return out;

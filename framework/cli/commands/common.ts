@@ -1,7 +1,6 @@
 /** Options shared by the commands that run a job. */
 import type { Argv } from 'yargs';
-import { UsageError } from '../../errors/index.ts';
-import { parseParamArgs } from '../../run/params.ts';
+import { parseAssignments } from '../../run/params.ts';
 
 export interface JobArgs {
   job: string;
@@ -20,20 +19,10 @@ export function jobOptions<T>(y: Argv<T>) {
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object instead of the human summary' });
 }
 
-export function parseInputOverrides(args: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const a of args) {
-    const eq = a.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--input '${a}' is not of the form name=path`, 'e.g. --input raw=./my-sample/');
-    out[a.slice(0, eq)] = a.slice(eq + 1);
-  }
-  return out;
-}
-
 export function runOptionsFrom(argv: JobArgs) {
   return {
-    params: parseParamArgs(argv.param),
-    inputs: parseInputOverrides(argv.input),
+    params: parseAssignments(argv.param, '--param', 'dt=2026-11-01'),
+    inputs: parseAssignments(argv.input, '--input', 'raw=./my-sample/'),
     ...(argv.warehouse ? { warehouse: argv.warehouse } : {}),
   };
 }
