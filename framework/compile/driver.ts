@@ -1,9 +1,24 @@
 /** The generic Spark driver shipped with every plan (deploy/spark/driver.py). */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DRIVER_PATH = fileURLToPath(new URL('../../deploy/spark/driver.py', import.meta.url));
+/** Found from the framework's package root, so it resolves from the sources and from the CLI bundle alike. */
+export const DRIVER_PATH = path.join(packageRoot(path.dirname(fileURLToPath(import.meta.url))), 'deploy', 'spark', 'driver.py');
 
-export async function driverSource(): Promise<string> {
-  return fs.readFile(DRIVER_PATH, 'utf8');
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'lakeform') return dir;
+    if (path.dirname(dir) === dir) return from;
+  }
+}
+
+/** The driver's source, or undefined while the framework ships none. */
+export async function driverSource(): Promise<string | undefined> {
+  try {
+    return await fs.readFile(DRIVER_PATH, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

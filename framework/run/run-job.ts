@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { fromZod } from '../schema/zod.ts';
 import type { DatasetSchema } from '../schema/types.ts';
-import { buildPlan, type JobDefinition } from '../dsl/job.ts';
+import { buildPlan } from '../dsl/job.ts';
 import { analyze } from '../analyze/analyze.ts';
 import { bindOutput, type BoundOutput } from '../analyze/output.ts';
 import type { BoundPlan } from '../analyze/bound.ts';
@@ -167,7 +167,7 @@ export async function runJob(project: Project, jobName: string, options: RunOpti
       async () => {
         const report = await recover(warehouse, metastore);
         for (const r of report.rolledForward) options.onNotice?.(`finished an interrupted commit (run ${r})`);
-        return await runLocked(prepared, warehouse, metastore, options, started);
+        return await runLocked(prepared, project.root, warehouse, metastore, options, started);
       },
       {
         timeoutMs: 0,
@@ -185,7 +185,7 @@ export async function runJob(project: Project, jobName: string, options: RunOpti
   }
 }
 
-async function runLocked(prepared: PreparedJob, warehouse: string, metastore: LocalMetastore, options: RunOptions, started: number): Promise<RunResult> {
+async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: string, metastore: LocalMetastore, options: RunOptions, started: number): Promise<RunResult> {
   const { loaded, params, output, plan } = prepared;
   const { job, file } = loaded;
   const runId = newRunId();
@@ -251,14 +251,14 @@ async function runLocked(prepared: PreparedJob, warehouse: string, metastore: Lo
     const moves: Move[] = [];
     if (badRecords.length) {
       const qRel = path.join('_quarantine', `${output.database}.${output.table}`, `${runId}.jsonl`);
-      await writeFileAtomic(path.join(dirs.staging, qRel), badRecords.map((r) => JSON.stringify({ input: r.input, file: path.relative(loaded.file ? process.cwd() : '', r.file), line: r.line, reason: r.reason, raw: r.raw })).join('\n') + '\n');
+      const lines = badRecords.map((r) => JSON.stringify({ input: r.input, file: path.relative(projectRoot, r.file), line: r.line, reason: r.reason, raw: r.raw }));
+      await writeFileAtomic(path.join(dirs.staging, qRel), lines.join('\n') + '\n');
       quarantine = path.join(warehouse, qRel);
       moves.push({ kind: 'publish', from: path.join(dirs.staging, qRel), to: quarantine });
     }
 
     const mode = job.output.mode;
     const partitioned = output.partitionColumns.length > 0;
-    const existing = await metastore.getPartitions(output.database, output.table);
     if (mode === 'overwrite' || !partitioned) {
       if (mode === 'append') {
         for (const p of partitions) for (const f of p.files) moves.push({ kind: 'publish', from: path.join(stagedTable, p.relPath, f), to: path.join(tableDir, p.relPath, f) });
@@ -287,8 +287,6 @@ async function runLocked(prepared: PreparedJob, warehouse: string, metastore: Lo
     };
     const partitionDefs = partitions.filter(() => partitioned).map((p) => ({ values: p.values, location: path.join(tableDir, p.relPath) }));
     const replacePartitions = mode === 'overwrite';
-    const keptExisting = replacePartitions ? [] : existing;
-    void keptExisting;
     await commit(
       warehouse,
       { runId, createdAt: new Date().toISOString(), moves, successMarker: mode === 'append' && !partitioned ? null : path.join(tableDir, '_SUCCESS'), catalog: { table, partitions: partitionDefs, replacePartitions } },
@@ -363,4 +361,3 @@ function isRowWise(p: BoundPlan): boolean {
   }
 }
 
-export type { JobDefinition };

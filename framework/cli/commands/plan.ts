@@ -28,7 +28,8 @@ export const planCommand: CommandModule<object, JobArgs & { env?: string; out?: 
       await fs.mkdir(argv.out, { recursive: true });
       await fs.writeFile(path.join(argv.out, 'plan.json'), stableJson(compiled.artifact) + '\n');
       await fs.writeFile(path.join(argv.out, 'job.sql'), compiled.spark.sql + '\n');
-      await fs.writeFile(path.join(argv.out, 'driver.py'), await driverSource());
+      const driver = await driverSource();
+      if (driver !== undefined) await fs.writeFile(path.join(argv.out, 'driver.py'), driver);
     }
     if (argv.json) {
       const { artifact: _artifact, ...rest } = compiled;
@@ -49,7 +50,7 @@ export const planCommand: CommandModule<object, JobArgs & { env?: string; out?: 
       `  args    ${compiled.emr.step.HadoopJarStep.Args.join(' ')}`,
       `  on failure ${compiled.emr.step.ActionOnFailure}`,
     ];
-    if (argv.out) lines.push('', `artifacts written to ${argv.out}/ (plan.json, job.sql, driver.py)`);
+    if (argv.out) lines.push('', `artifacts written to ${argv.out}/`);
     process.stdout.write(lines.join('\n') + '\n');
   },
 };

@@ -37,13 +37,9 @@ export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean 
       }
       if (!argv.json) printSummary(results[results.length - 1]);
     }
-    if (argv.json) printJson(argv['with-deps'] ? { runs: results.map(jsonSummary) } : jsonSummary(results[0]));
+    if (argv.json) printJson(argv['with-deps'] ? { runs: results } : results[0]);
   },
 };
-
-function jsonSummary(r: RunResult) {
-  return r;
-}
 
 function printSummary(r: RunResult): void {
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
