@@ -4,19 +4,21 @@
  * so jobs and the CLI share one copy of every class. Inline source maps keep error locations
  * in the user's file (jobs/events_clean.ts:21:8).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JobLoadError } from '../errors/index.ts';
 
 export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot: () => string) {
   return async (file: string): Promise<Record<string, unknown>> => {
-    const { build } = await import('esbuild');
     const rel = path.relative(projectRoot(), file);
     const outfile = path.join(cacheDir, 'jobs', `${rel.replace(/[^A-Za-z0-9_.-]/g, '_')}.mjs`);
     mkdirSync(path.dirname(outfile), { recursive: true });
+    const inputsFile = `${outfile}.inputs.json`;
+    if (isFresh(outfile, inputsFile)) return (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;
     try {
-      await build({
+      const { build } = await import('esbuild');
+      const result = await build({
         entryPoints: [file],
         bundle: true,
         platform: 'node',
@@ -25,6 +27,7 @@ export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot:
         packages: 'external',
         sourcemap: 'inline',
         outfile,
+        metafile: true,
         logLevel: 'silent',
         plugins: [
           {
@@ -35,6 +38,8 @@ export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot:
           },
         ],
       });
+      const inputs = Object.keys(result.metafile.inputs).map((f) => path.resolve(f));
+      writeFileSync(inputsFile, JSON.stringify(inputs.map((f) => [f, statSync(f).mtimeMs])));
     } catch (e) {
       const errors = (e as { errors?: { text: string; location?: { file: string; line: number; column: number } }[] }).errors ?? [];
       const first = errors[0];
@@ -44,4 +49,15 @@ export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot:
     // A fresh URL each time: a job rebuilt in the same process must not come from the module cache.
     return (await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`)) as Record<string, unknown>;
   };
+}
+
+/** A compiled job is reused while none of the files it was built from has changed. */
+function isFresh(outfile: string, inputsFile: string): boolean {
+  if (!existsSync(outfile) || !existsSync(inputsFile)) return false;
+  try {
+    const inputs = JSON.parse(readFileSync(inputsFile, 'utf8')) as [string, number][];
+    return inputs.every(([f, mtime]) => existsSync(f) && statSync(f).mtimeMs === mtime);
+  } catch {
+    return false;
+  }
 }

@@ -1,11 +1,15 @@
 /** Terminal output shared by commands: errors, tables, progress, JSON. */
+import { createRequire } from 'node:module';
 import pc from 'picocolors';
-import Table from 'cli-table3';
-import cliProgress from 'cli-progress';
+import type TableType from 'cli-table3';
+import type CliProgress from 'cli-progress';
 import { EtlError } from '../errors/index.ts';
 import { InputFileError } from '../io/types.ts';
 import { valueAt, type Batch } from '../columnar/column.ts';
 import type { DatasetSchema } from '../schema/types.ts';
+
+// Table and progress-bar libraries load only when a person is shown one (not for --json).
+const require = createRequire(import.meta.url);
 
 /** Prints an error for a person and returns the exit code. */
 export function reportError(e: unknown, debug: boolean): number {
@@ -27,6 +31,7 @@ export function printJson(value: unknown): void {
 }
 
 export function table(head: string[], rows: (string | number)[][]): string {
+  const Table = require('cli-table3') as typeof TableType;
   const t = new Table({ head: head.map((h) => pc.bold(h)), style: { head: [], border: [] } });
   for (const r of rows) t.push(r.map(String));
   return t.toString();
@@ -35,6 +40,7 @@ export function table(head: string[], rows: (string | number)[][]): string {
 /** A progress bar on stderr when it is a terminal; a no-op otherwise (CI logs, --json). */
 export function progressBar(enabled: boolean, label: string) {
   if (!enabled || !process.stderr.isTTY) return { update: (_d: number, _t: number) => {}, stop: () => {} };
+  const cliProgress = require('cli-progress') as typeof CliProgress;
   const bar = new cliProgress.SingleBar(
     { format: `${label} ${pc.cyan('{bar}')} {percentage}% | {value}/{total} MB`, hideCursor: true, clearOnComplete: true, stream: process.stderr },
     cliProgress.Presets.shades_classic,

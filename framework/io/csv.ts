@@ -5,7 +5,7 @@
  * line where it starts.
  */
 import { createReadStream } from 'node:fs';
-import { parse, type Options } from 'csv-parse';
+import type { Options } from 'csv-parse';
 import { ColumnBuilder, type Batch } from '../columnar/column.ts';
 import { BadRecordError, InputFileError, type BadRecord, type ReadOptions } from './types.ts';
 import { Problem, fromText } from './values.ts';
@@ -40,6 +40,7 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
     opts.onBadRecord(record);
   };
 
+  const { parse } = await import('csv-parse');
   for (const file of files) {
     const parserOptions: Options = {
       delimiter: opts.delimiter ?? ',',

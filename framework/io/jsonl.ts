@@ -4,8 +4,8 @@
  * valid JSON or does not fit the schema is a bad record with its file, line and reason.
  */
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
+import { open, readFile, stat } from 'node:fs/promises';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { ColumnBuilder, type Batch } from '../columnar/column.ts';
 import type { Field } from '../schema/types.ts';
 import { JsonSyntaxError, parseJsonLine } from './json-line.ts';
@@ -26,8 +26,17 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
+/** Files up to this size are read in one call: many small files (Firehose) make streams' overhead dominate. */
+const WHOLE_FILE_LIMIT = 8 << 20;
+
 /** Lines of a file as Buffers (without the newline), with 1-based numbers. */
 async function* lines(file: string, onBytes: (n: number) => void): AsyncGenerator<{ bytes: Buffer; line: number }> {
+  const size = (await stat(file)).size;
+  if (size <= WHOLE_FILE_LIMIT) {
+    yield* splitLines(await readSmallFile(file));
+    onBytes(size);
+    return;
+  }
   const gz = await isGzip(file);
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   raw.on('data', (c) => onBytes((c as Buffer).length));
@@ -53,6 +62,27 @@ async function* lines(file: string, onBytes: (n: number) => void): AsyncGenerato
     throw new InputFileError(file, `could not be read: ${err.message}`);
   }
   if (carry && carry.length) yield { bytes: carry, line: ++line };
+}
+
+async function readSmallFile(file: string): Promise<Buffer> {
+  const raw = await readFile(file);
+  if (raw.length < 2 || raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
+  try {
+    return gunzipSync(raw);
+  } catch (e) {
+    const err = e as Error;
+    throw new InputFileError(file, `is a damaged gzip file (${err.message})`, 'the file was cut short or corrupted: re-download it, or remove it from the input');
+  }
+}
+
+function* splitLines(buf: Buffer): Generator<{ bytes: Buffer; line: number }> {
+  let line = 0;
+  let start = 0;
+  for (let nl = buf.indexOf(10, start); nl >= 0; nl = buf.indexOf(10, start)) {
+    yield { bytes: buf.subarray(start, nl), line: ++line };
+    start = nl + 1;
+  }
+  if (start < buf.length) yield { bytes: buf.subarray(start), line: ++line };
 }
 
 export async function* readJsonLines(files: readonly string[], opts: ReadOptions): AsyncGenerator<Batch> {

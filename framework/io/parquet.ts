@@ -7,10 +7,10 @@
 import { promises as fs } from 'node:fs';
 import {
   Bool, DateDay, Decimal, Field as ArrowField, Float64, Int32, Int64, List, Map_, Schema as ArrowSchema, Struct, Table, TimeUnit, Timestamp, Utf8,
-  makeData, makeVector, tableFromIPC, tableToIPC, vectorFromArray, Type, type DataType as ArrowType, type Data, type Vector,
+  makeData, makeVector, tableFromIPC, tableToIPC, Type, type DataType as ArrowType, type Data, type Vector,
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
-import { allocData, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
+import { ColumnBuilder, allocData, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { assertNever, typeToString, type DataType, type DatasetSchema } from '../schema/types.ts';
 import { castColumn, canCast } from '../functions/cast.ts';
 import { parseDateText } from '../functions/datetime-text.ts';
@@ -67,29 +67,6 @@ function nullCount(valid: Uint8Array | null, n: number): number {
   return c;
 }
 
-/** Our nested values (plain objects with bigint leaves) to what Arrow's builders take. */
-function toArrowValue(v: unknown, t: DataType): unknown {
-  if (v === null || v === undefined) return null;
-  switch (t.kind) {
-    case 'struct': {
-      const o = v as Record<string, unknown>;
-      return Object.fromEntries(t.fields.map((f) => [f.name, toArrowValue(o[f.name], f.type)]));
-    }
-    case 'array':
-      return (v as unknown[]).map((x) => toArrowValue(x, t.element));
-    case 'map':
-      return new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toArrowValue(x, t.value)]));
-    case 'boolean':
-      return v === 1 || v === true;
-    case 'date':
-      return new Date((v as number) * 86_400_000);
-    case 'timestamp':
-      return Number((v as bigint) / 1000n);
-    default:
-      return v;
-  }
-}
-
 function toArrowData(c: Column): Data {
   const n = c.length;
   const t = c.type;
@@ -135,19 +112,64 @@ function toArrowData(c: Column): Data {
       }
       return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: Buffer.concat(parts, total), nullBitmap, nullCount: nulls });
     }
-    case 'struct':
-    case 'array':
-    case 'map':
-    case 'null': {
-      const values = Array.from({ length: n }, (_, i) => (c.valid && c.valid[i] === 0 ? null : toArrowValue((c.data as unknown[])[i], t)));
-      return vectorFromArray(values, arrowType(t)).data[0];
+    case 'struct': {
+      const rows = c.data as (Record<string, unknown> | null)[];
+      const children = t.fields.map((f) => toArrowData(childColumn(f.type, rows.map((r, i) => (isNull(c, i) || r === null ? undefined : r[f.name])))));
+      return makeData({ type: arrowType(t) as Struct, length: n, nullBitmap, nullCount: nulls, children });
     }
+    case 'array': {
+      const rows = c.data as (unknown[] | null)[];
+      const offsets = new Int32Array(n + 1);
+      const values: unknown[] = [];
+      for (let i = 0; i < n; i++) {
+        if (!isNull(c, i) && rows[i]) values.push(...rows[i]!);
+        offsets[i + 1] = values.length;
+      }
+      return makeData({ type: arrowType(t) as List, length: n, nullBitmap, nullCount: nulls, valueOffsets: offsets, child: toArrowData(childColumn(t.element, values)) });
+    }
+    case 'map': {
+      const rows = c.data as (Record<string, unknown> | null)[];
+      const offsets = new Int32Array(n + 1);
+      const keys: unknown[] = [];
+      const values: unknown[] = [];
+      for (let i = 0; i < n; i++) {
+        if (!isNull(c, i) && rows[i]) {
+          for (const [k, v] of Object.entries(rows[i]!)) {
+            keys.push(k);
+            values.push(v);
+          }
+        }
+        offsets[i + 1] = keys.length;
+      }
+      const mapType = arrowType(t) as Map_;
+      const entries = makeData({
+        type: mapType.children[0].type as Struct,
+        length: keys.length,
+        nullCount: 0,
+        children: [toArrowData(childColumn(t.key, keys)), toArrowData(childColumn(t.value, values))],
+      });
+      return makeData({ type: mapType, length: n, nullBitmap, nullCount: nulls, valueOffsets: offsets, child: entries });
+    }
+    case 'null':
+      return makeData({ type: new Int32(), length: n, data: new Int32Array(n), nullBitmap: new Uint8Array((n + 7) >> 3), nullCount: n });
     default:
       return assertNever(t);
   }
 }
 
 const EMPTY = Buffer.alloc(0);
+
+const isNull = (c: Column, i: number) => c.valid !== null && c.valid[i] === 0;
+
+/** A column of nested values (already in storage form); undefined and null are nulls. */
+function childColumn(type: DataType, values: readonly unknown[]): Column {
+  const b = new ColumnBuilder(type, Math.max(16, values.length));
+  for (const v of values) {
+    if (v === null || v === undefined) b.pushNull();
+    else b.push(v);
+  }
+  return b.finish();
+}
 
 export interface WriteOptions {
   readonly compression: Compression;
