@@ -45,9 +45,10 @@ describe('CSV reader', () => {
   it('ragged rows and bad values are bad records with the line they start on', async () => {
     const { rows, bad } = await read('user_id,name,country\n1,a,US\n2,b\n"x",c,US\n4,"multi\nline",US,extra\n5,e,US\n');
     expect(rows.map((r) => r[0])).toEqual([1n, 5n]);
+    expect(bad.map((b) => b.raw)).toEqual(['2,b', '"x",c,US', '4,"multi\nline",US,extra']);
     expect(bad.map((b) => [b.line, b.reason])).toEqual([
       [3, 'expected 3 fields, found 2'],
-      [4, 'user_id: expected a bigint, got text x'],
+      [4, 'user_id: expected bigint, got "x"'],
       [5, 'expected 3 fields, found 4'],
     ]);
   });
@@ -55,6 +56,8 @@ describe('CSV reader', () => {
   it('an unclosed quote is a bad record, not a crash', async () => {
     const { rows, bad } = await read('user_id,name,country\n1,a,US\n2,"never closed,US\n3,c,US\n');
     expect(rows).toHaveLength(1);
+    expect(bad).toHaveLength(1);
+    expect(bad[0].line).toBe(3);
     expect(bad[0].reason).toMatch(/never closed/);
   });
 
@@ -68,5 +71,34 @@ describe('CSV reader', () => {
   it('takes another delimiter', async () => {
     const { rows } = await read('user_id;country\n7;SE\n', { delimiter: ';' });
     expect(rows).toEqual([[7n, null, 'SE', null]]);
+  });
+
+  it('CRLF, a BOM, a null marker, typed values and a header-less file', async () => {
+    const typed = fromZod(z.object({ d: z.iso.date().nullable(), t: z.iso.datetime().nullable(), ok: z.boolean().nullable(), n: z.int32().nullable() }));
+    const bad: BadRecord[] = [];
+    const rows: unknown[][] = [];
+    const f = file('\uFEFFd,t,ok,n\r\n2026-11-01,2026-11-01 10:00:00,TRUE,\\N\r\n\\N,,false,7\r\n2026-02-30,,,\r\n');
+    for await (const b of readCsv([f], { schema: typed, mode: 'permissive', onBadRecord: (r) => bad.push(r), nullValue: '\\N' })) {
+      for (let i = 0; i < b.length; i++) rows.push(b.columns.map((c) => valueAt(c, i)));
+    }
+    expect(rows).toEqual([
+      [Date.UTC(2026, 10, 1) / 86_400_000, BigInt(Date.UTC(2026, 10, 1, 10)) * 1000n, true, null],
+      [null, null, false, 7],
+    ]);
+    expect(bad.map((b) => [b.line, b.reason])).toEqual([[4, 'd: "2026-02-30" is not a valid date: February 2026 has no day 30']]);
+    const plain: unknown[][] = [];
+    for await (const b of readCsv([file('5,x,SE,1.5\n')], { schema, mode: 'failfast', onBadRecord: () => {}, header: false })) {
+      for (let i = 0; i < b.length; i++) plain.push(b.columns.map((c) => valueAt(c, i)));
+    }
+    expect(plain).toEqual([[5n, 'x', 'SE', 1.5]]);
+  });
+
+  it('failfast throws a BadRecordError with file and line', async () => {
+    const f = file('user_id,country\n1,US\nx,US\n');
+    await expect(
+      (async () => {
+        for await (const _ of readCsv([f], { schema, mode: 'failfast', onBadRecord: () => {} }));
+      })(),
+    ).rejects.toThrow(`${f}:3: user_id: expected bigint, got "x"`);
   });
 });

@@ -40,6 +40,9 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
     opts.onBadRecord(record);
   };
 
+  const enums = fields.map((f) => (f.enumValues ? new Set(f.enumValues) : undefined));
+  const values: unknown[] = new Array(fields.length).fill(null);
+  const nullValue = opts.nullValue ?? '';
   const { parse } = await import('csv-parse');
   for (const file of files) {
     const parserOptions: Options = {
@@ -50,6 +53,7 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
       relax_column_count: true,
       skip_empty_lines: true,
       info: true,
+      raw: true,
       cast: (value, context) => ({ text: value, quoted: context.quoting }) as unknown as string,
     };
     const source = createReadStream(file);
@@ -58,7 +62,7 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
     let mapping: number[] | null = opts.header === false ? fields.map((_, i) => i) : null;
     let lastLine = 0;
     try {
-      for await (const item of parser as AsyncIterable<{ record: Cell[]; info: { lines: number } }>) {
+      for await (const item of parser as AsyncIterable<{ record: Cell[]; info: { lines: number }; raw: string }>) {
         const startLine = lastLine + 1;
         lastLine = item.info.lines;
         const cells = item.record;
@@ -67,32 +71,42 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
           continue;
         }
         const expected = mapping.length;
-        const raw = cells.map((c) => c.text).join(opts.delimiter ?? ',');
         if (cells.length !== expected) {
-          bad({ file, line: startLine, reason: `expected ${expected} fields, found ${cells.length}`, raw });
+          bad({ file, line: startLine, reason: `expected ${expected} fields, found ${cells.length}`, raw: rawText(item.raw) });
           continue;
         }
-        const values: unknown[] = new Array(fields.length).fill(null);
         let problem: string | null = null;
-        for (let c = 0; c < cells.length && problem === null; c++) {
+        for (let i = 0; i < values.length; i++) values[i] = null;
+        for (let c = 0; c < cells.length; c++) {
           const fi = mapping[c];
           if (fi < 0) continue;
           const cell = cells[c];
           const f = fields[fi];
-          if ((!cell.quoted && cell.text === '') || (opts.nullValue !== undefined && !cell.quoted && cell.text === opts.nullValue)) continue;
-          const v = fromText(cell.text, f.type, f.enumValues);
-          if (v instanceof Problem) problem = `${f.name}: ${v.reason}`;
-          else values[fi] = v;
+          if (!cell.quoted && (cell.text === '' || cell.text === nullValue)) continue;
+          const v = fromText(cell.text, f.type, enums[fi]);
+          if (v instanceof Problem) {
+            problem = `${f.name}: ${v.reason}`;
+            break;
+          }
+          values[fi] = v;
         }
         if (problem === null) {
-          const missing = fields.findIndex((f, i) => !f.nullable && values[i] === null);
-          if (missing >= 0) problem = `${fields[missing].name}: required field is empty`;
+          for (let i = 0; i < fields.length; i++) {
+            if (values[i] === null && !fields[i].nullable) {
+              problem = `${fields[i].name}: required field is empty`;
+              break;
+            }
+          }
         }
         if (problem !== null) {
-          bad({ file, line: startLine, reason: problem, raw });
+          bad({ file, line: startLine, reason: problem, raw: rawText(item.raw) });
           continue;
         }
-        values.forEach((v, i) => (v === null ? builders[i].pushNull() : builders[i].push(v)));
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i];
+          if (v === null) builders[i].pushNull();
+          else builders[i].push(v);
+        }
         if (++rows === batchSize) yield flush();
       }
     } catch (e) {
@@ -108,6 +122,12 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
   }
   if (rows > 0) yield flush();
 }
+
+const RAW_LIMIT = 4096;
+const rawText = (raw: string) => {
+  const t = raw.replace(/\r?\n$/, '');
+  return t.length > RAW_LIMIT ? `${t.slice(0, RAW_LIMIT)}…` : t;
+};
 
 /** For each CSV column, the schema field it fills (-1: not in the schema). */
 function headerMapping(file: string, header: readonly string[], fields: readonly { name: string; nullable: boolean }[]): number[] {

@@ -2,6 +2,9 @@
  * Hive partition paths, escaped exactly as Hive's FileUtils.escapePathName (and Spark's
  * ExternalCatalogUtils) do, so Spark, Athena and Glue find the same partitions.
  */
+import { typeToString, type DataType } from '../schema/types.ts';
+import { formatDate, formatTimestamp } from './values.ts';
+
 export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__';
 
 const ESCAPED = new Set<number>([0x22, 0x23, 0x25, 0x27, 0x2a, 0x2f, 0x3a, 0x3d, 0x3f, 0x5c, 0x7f, 0x7b, 0x5b, 0x5d, 0x5e]);
@@ -39,4 +42,35 @@ export function parsePartitionPath(relPath: string): { name: string; value: stri
       const eq = s.indexOf('=');
       return { name: unescapePartitionValue(s.slice(0, eq)) ?? '', value: unescapePartitionValue(s.slice(eq + 1)) };
     });
+}
+
+/**
+ * A typed value as Spark renders it in a partition folder name (before escaping): CAST(v AS STRING)
+ * in UTC. date -> yyyy-MM-dd; timestamp -> `yyyy-MM-dd HH:mm:ss[.f]` (trailing zeros of the
+ * fraction dropped, so `ts=2026-11-01 10%3A00%3A00` once escaped); integers as digits;
+ * booleans true/false; decimals with their scale; null -> null (the default partition).
+ */
+export function renderPartitionValue(type: DataType, value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  switch (type.kind) {
+    case 'date':
+      return formatDate(value as number);
+    case 'timestamp':
+      return formatTimestamp(value as bigint);
+    case 'boolean':
+      return value === 1 || value === true ? 'true' : 'false';
+    case 'decimal': {
+      const u = value as bigint;
+      const neg = u < 0n;
+      const digits = (neg ? -u : u).toString().padStart(type.scale + 1, '0');
+      const s = type.scale ? `${digits.slice(0, -type.scale)}.${digits.slice(-type.scale)}` : digits;
+      return neg ? `-${s}` : s;
+    }
+    case 'int32':
+    case 'int64':
+    case 'string':
+      return String(value);
+    default:
+      throw new Error(`cannot partition by a ${typeToString(type)} column`);
+  }
 }

@@ -3,8 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { fromZod } from '../schema/zod.ts';
+import { decimal, fromZod } from '../schema/zod.ts';
 import { valueAt, type Batch } from '../columnar/column.ts';
 import { readJsonLines } from './jsonl.ts';
 import { BadRecordError, InputFileError, type BadRecord, type BadRecordMode } from './types.ts';
@@ -63,17 +64,23 @@ describe('JSON lines reader', () => {
   const cases: [string, string, RegExp][] = [
     ['truncated line', '{"id": 1, "kind": "a"', /unexpected end of line/],
     ['string in bigint', '{"id": "x1", "kind": "a"}', /id: expected bigint, got string "x1"/],
-    ['fraction in bigint', '{"id": 1.5, "kind": "a"}', /id: expected a bigint, got a fractional number/],
+    ['fraction in bigint', '{"id": 1.5, "kind": "a"}', /^id: expected bigint, got a fractional number 1\.5$/],
     ['int64 overflow', '{"id": 9223372036854775808, "kind": "a"}', /out of the bigint range/],
-    ['enum violation', '{"id": 1, "kind": "c"}', /kind: 'c' is not one of a, b/],
-    ['impossible date', '{"id": 1, "kind": "a", "ts": "2026-11-31T00:00:00Z"}', /ts: "2026-11-31T00:00:00Z" is not a valid ISO-8601 timestamp/],
-    ['missing required', '{"kind": "a"}', /id: required field is missing/],
+    ['enum violation', '{"id": 1, "kind": "c"}', /^kind: "c" is not one of a, b$/],
+    ['impossible date', '{"id": 1, "kind": "a", "ts": "2026-11-31T00:00:00Z"}', /^ts: "2026-11-31T00:00:00Z" is not a valid timestamp: November 2026 has no day 31$/],
+    ['missing required', '{"kind": "a"}', /^missing required field id$/],
     ['null required', '{"id": null, "kind": "a"}', /id: required field is null/],
     ['NaN literal', '{"id": 1, "kind": "a", "amount": NaN}', /NaN and Infinity/],
     ['single quotes', "{'id': 1}", /double quotes/],
     ['two records on a line', `${good}${good}`, /after the record/],
     ['array instead of object', '[1, 2]', /expected a JSON object/],
     ['wrong nested type', '{"id": 1, "kind": "a", "tags": "x"}', /tags: expected array<string>, got string "x"/],
+    ['hour 24', '{"id": 1, "kind": "a", "ts": "2026-11-01T24:00:00Z"}', /ts: .*hour 24 is out of range 0-23 \(write 00:00 of the next day\)/],
+    ['trailing comma', '{"id": 1, "kind": "a",}', /invalid JSON at column 23: expected a field name in double quotes, found '}'/],
+    ['unescaped tab in a string', '{"id": 1, "kind": "a\t"}', /control character in a string/],
+    ['Infinity', '{"id": 1, "kind": "a", "amount": -Infinity}', /NaN and Infinity/],
+    ['bad number', '{"id": 01, "kind": "a"}', /expected ',' or '}', found '1'/],
+    ['bare word', '{"id": 1, "kind": a}', /expected a JSON value, found 'a'/],
   ];
 
   for (const [name, line, reason] of cases) {
@@ -119,5 +126,121 @@ describe('JSON lines reader', () => {
     expect(err).toBeInstanceOf(InputFileError);
     expect(err.message).toContain('cut.gz');
     expect(err.message).toMatch(/damaged gzip/);
+  });
+
+  const nestedSchema = fromZod(
+    z.object({
+      n: z.int32().nullable(),
+      s: z.string().nullable(),
+      d: z.iso.date().nullable(),
+      m: decimal(10, 2).nullable(),
+      dev: z.object({ os: z.string(), v: z.int64().nullable() }).nullable(),
+      props: z.record(z.string(), z.int32()).nullable(),
+      list: z.array(z.object({ k: z.boolean() })).nullable(),
+    }),
+  );
+  async function readNested(text: string) {
+    const bad: BadRecord[] = [];
+    const rows: unknown[][] = [];
+    for await (const b of readJsonLines([file(text)], { schema: nestedSchema, mode: 'permissive', onBadRecord: (r) => bad.push(r) })) {
+      for (let i = 0; i < b.length; i++) rows.push(b.columns.map((c) => valueAt(c, i)));
+    }
+    return { rows, bad };
+  }
+
+  it('parses nested values, dates, decimals and non-strings into string columns', async () => {
+    const { rows, bad } = await readNested(
+      [
+        '{"n": -2147483648, "s": 12.50, "d": "2024-02-29", "m": 12.345, "dev": {"os": "ios", "x": [1, {"y": null}]}, "props": {"a": 1, "b": -2}, "list": [{"k": true}, {"k": false}]}',
+        '{"s": {"a": [1, 9007199254740993]}, "m": "-0.005", "dev": {"v": 9007199254740993, "os": "web"}, "props": {}, "list": []}',
+        '{"s": true, "m": 1e2}',
+      ].join('\n'),
+    );
+    expect(bad).toEqual([]);
+    expect(rows[0]).toEqual([-2147483648, '12.50', 19782, 1235n, { os: 'ios', v: null }, { a: 1, b: -2 }, [{ k: 1 }, { k: 0 }]]);
+    expect(rows[1]).toEqual([null, '{"a":[1,9007199254740993]}', null, -1n, { os: 'web', v: 9007199254740993n }, {}, []]);
+    expect(rows[2]).toEqual([null, 'true', null, 10000n, null, null, null]);
+  });
+
+  it('names the nested path of a bad value', async () => {
+    const { bad } = await readNested(
+      [
+        '{"dev": {"v": 1}}',
+        '{"dev": {"os": 5, "v": "x"}}',
+        '{"list": [{"k": true}, {"k": 1}]}',
+        '{"props": {"a": 2147483648}}',
+        '{"n": 2147483648}',
+        '{"d": "2026-02-30"}',
+        '{"m": 123456789.1}',
+        '{"m": "abc"}',
+      ].join('\n'),
+    );
+    expect(bad.map((b) => [b.line, b.reason])).toEqual([
+      [1, 'dev.os: missing required field'],
+      [2, 'dev.v: expected bigint, got string "x"'],
+      [3, 'list[1].k: expected boolean, got number 1'],
+      [4, 'props.a: 2147483648 is out of the int range (-2147483648..2147483647)'],
+      [5, 'n: 2147483648 is out of the int range (-2147483648..2147483647)'],
+      [6, 'd: "2026-02-30" is not a valid date: February 2026 has no day 30'],
+      [7, 'm: 123456789.1 does not fit decimal(10,2)'],
+      [8, 'm: expected decimal(10,2), got "abc"'],
+    ]);
+  });
+
+  it('a duplicate key that is null last makes the value null', async () => {
+    const { rows } = await readNested('{"n": 1, "n": null}\n{"n": null, "n": 3}');
+    expect(rows.map((r) => r[0])).toEqual([null, 3]);
+  });
+
+  it('fills batches of batchSize rows across files, skipping bad rows without leaving holes', async () => {
+    const f1 = file(Array.from({ length: 5 }, (_, i) => (i === 2 ? '{"id": "bad", "kind": "a"}' : `{"id": ${i}, "kind": "a"}`)).join('\n'));
+    const f2 = file(`{"id": 10, "kind": "b", "amount": 2}\n`);
+    const bad: BadRecord[] = [];
+    const lengths: number[] = [];
+    const ids: unknown[] = [];
+    for await (const b of readJsonLines([f1, f2], { schema, mode: 'permissive', onBadRecord: (r) => bad.push(r), batchSize: 3 })) {
+      lengths.push(b.length);
+      for (let i = 0; i < b.length; i++) ids.push(valueAt(b.columns[0], i));
+      expect(b.columns[3].length).toBe(b.length);
+    }
+    expect(lengths).toEqual([3, 2]);
+    expect(ids).toEqual([0n, 1n, 3n, 4n, 10n]);
+    expect(bad.map((b) => [path.basename(b.file), b.line])).toEqual([[path.basename(f1), 3]]);
+  });
+
+  it('streams big files: multi-member gzip, a line split across chunks, and a truncated tail', async () => {
+    // Above the whole-file limit (4 MB) the reader streams; random text keeps gzip from shrinking it below that.
+    const filler = (i: number) => `{"id": ${i}, "kind": "a", "pad": "${randomBytes(90).toString('base64')}"}`;
+    const part = (from: number, count: number) => Array.from({ length: count }, (_, k) => filler(from + k)).join('\n') + '\n';
+    const members = [gzipSync(part(0, 20000)), gzipSync(part(20000, 20000)), gzipSync(part(40000, 20000))];
+    const whole = Buffer.concat(members);
+    expect(whole.length).toBeGreaterThan(4 << 20);
+    const f = path.join(dir, 'big.json.gz');
+    writeFileSync(f, whole);
+    let count = 0;
+    let last = -1n;
+    for await (const b of readJsonLines([f], { schema, mode: 'failfast', onBadRecord: () => {} })) {
+      count += b.length;
+      last = valueAt(b.columns[0], b.length - 1) as bigint;
+    }
+    expect(count).toBe(60000);
+    expect(last).toBe(59999n);
+    const cut = path.join(dir, 'big-cut.json.gz');
+    writeFileSync(cut, whole.subarray(0, whole.length - 1000));
+    const err = await (async () => {
+      for await (const _ of readJsonLines([cut], { schema, mode: 'failfast', onBadRecord: () => {} }));
+    })().catch((e) => e);
+    expect(err).toBeInstanceOf(InputFileError);
+    expect(err.message).toMatch(/big-cut\.json\.gz: is a damaged gzip file \(unexpected end of file\) after line \d+/);
+  });
+
+  it('reads a file named .gz that is not gzip as plain text', async () => {
+    const f = path.join(dir, 'plain.gz');
+    writeFileSync(f, `${good}\n`);
+    expect((await read([f])).rows).toHaveLength(1);
+  });
+
+  it('a missing file is an InputFileError naming it', async () => {
+    await expect(read([path.join(dir, 'nope.jsonl')])).rejects.toThrow(/nope\.jsonl: could not be read/);
   });
 });

@@ -108,4 +108,36 @@ describe('Parquet', () => {
     writeFileSync(broken, Buffer.from('PAR1 definitely not parquet'));
     await expect(readBack(broken)).rejects.toThrow(/broken\.parquet: is not a readable Parquet file/);
   });
+
+  it('writes several batches in row groups and streams them back in batches, with partition values per file', async () => {
+    const s = fromZod(z.object({ id: z.int64(), name: z.string().nullable(), dt: z.iso.date(), extra: z.string().nullable() }));
+    const fileSchema = fromZod(z.object({ id: z.int64(), name: z.string().nullable() }));
+    const mk = (from: number, n: number): Batch => {
+      const id = new ColumnBuilder(fileSchema.fields[0].type, n);
+      const name = new ColumnBuilder(fileSchema.fields[1].type, n);
+      for (let i = from; i < from + n; i++) {
+        id.push(BigInt(i));
+        if (i % 7 === 0) name.pushNull();
+        else name.push(`n${i % 5}`);
+      }
+      return { schema: fileSchema, length: n, columns: [id.finish(), name.finish()] };
+    };
+    const file = path.join(dir, 'multi.parquet');
+    await writeParquet(file, [mk(0, 2500), mk(2500, 2500)], fileSchema, { compression: 'zstd', rowGroupSize: 1000 });
+    const lengths: number[] = [];
+    const ids: bigint[] = [];
+    let nulls = 0;
+    for await (const b of readParquet([file], { schema: s, batchSize: 700, partitionValues: [{ dt: '2026-11-01' }] })) {
+      lengths.push(b.length);
+      for (let i = 0; i < b.length; i++) {
+        ids.push(valueAt(b.columns[0], i) as bigint);
+        if (valueAt(b.columns[1], i) === null) nulls++;
+        expect(valueAt(b.columns[2], i)).toBe(Date.UTC(2026, 10, 1) / 86_400_000);
+        expect(valueAt(b.columns[3], i)).toBeNull();
+      }
+    }
+    expect(ids).toEqual(Array.from({ length: 5000 }, (_, i) => BigInt(i)));
+    expect(nulls).toBe(715);
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(1000);
+  });
 });

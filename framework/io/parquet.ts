@@ -4,13 +4,13 @@
  * doubles); timestamps are written as TIMESTAMP(MICROS) adjusted to UTC, strings as STRING,
  * dates as DATE, decimals as DECIMAL, so DuckDB, Spark and Athena read them as written.
  */
-import { promises as fs } from 'node:fs';
+import { openAsBlob, promises as fs } from 'node:fs';
 import {
   Bool, DateDay, Decimal, Field as ArrowField, Float64, Int32, Int64, List, Map_, Schema as ArrowSchema, Struct, Table, TimeUnit, Timestamp, Utf8,
-  makeData, makeVector, tableFromIPC, tableToIPC, Type, type DataType as ArrowType, type Data, type Vector,
+  RecordBatch, makeData, tableFromIPC, tableToIPC, Type, type DataType as ArrowType, type Data, type Vector,
 } from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
-import { ColumnBuilder, allocData, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
+import { ColumnBuilder, allocData, emptyBatch, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { assertNever, typeToString, type DataType, type DatasetSchema } from '../schema/types.ts';
 import { castColumn, canCast } from '../functions/cast.ts';
 import { parseDateText } from '../functions/datetime-text.ts';
@@ -183,12 +183,20 @@ const COMPRESSION: Record<Compression, pq.Compression> = {
   none: pq.Compression.UNCOMPRESSED,
 };
 
-/** Writes one batch as a Parquet file (row groups of rowGroupSize rows). */
-export async function writeParquet(file: string, batch: Batch, schema: DatasetSchema, options: WriteOptions): Promise<void> {
+/**
+ * Writes batches as one Parquet file (row groups of at most rowGroupSize rows, default 1M).
+ * Strings are STRING (UTF8), timestamps TIMESTAMP(MICROS, isAdjustedToUTC=true), dates DATE,
+ * decimals DECIMAL(p,s), int64 INT64, nested types as Parquet groups, LIST and MAP.
+ */
+export async function writeParquet(file: string, batches: Batch | readonly Batch[], schema: DatasetSchema, options: WriteOptions): Promise<void> {
+  const list = Array.isArray(batches) ? (batches as readonly Batch[]) : [batches as Batch];
   const fields = schema.fields.map((f) => new ArrowField(f.name, arrowType(f.type), f.nullable));
-  const vectors = batch.columns.map((c) => makeVector(toArrowData(c)));
-  const table = new Table(new ArrowSchema(fields), Object.fromEntries(fields.map((f, i) => [f.name, vectors[i]])));
-  const ipc = tableToIPC(table, 'stream');
+  const arrowSchema = new ArrowSchema(fields);
+  const structType = new Struct(fields);
+  const records = (list.length ? list : [emptyBatch(schema)]).map(
+    (b) => new RecordBatch(arrowSchema, makeData({ type: structType, length: b.length, nullCount: 0, children: b.columns.map(toArrowData) })),
+  );
+  const ipc = tableToIPC(new Table(records), 'stream');
   const props = new pq.WriterPropertiesBuilder()
     .setCompression(COMPRESSION[options.compression])
     .setMaxRowGroupSize(options.rowGroupSize ?? 1_000_000)
@@ -204,36 +212,86 @@ export interface ParquetReadOptions {
   readonly schema: DatasetSchema;
   /** Hive partition columns (values come from the file's folder, not its contents). */
   readonly partitionColumns?: readonly string[];
+  /** Per file (same order as `files`, for plain paths): partition values decoded from its path. */
+  readonly partitionValues?: readonly Readonly<Record<string, string | null>>[];
   readonly onProgress?: (bytes: number) => void;
   readonly batchSize?: number;
 }
 
+/**
+ * Reads Parquet files as batches of the declared schema, streaming record batches (of
+ * batchSize rows, default 65 536) from a file-backed Blob, so memory holds one batch per file,
+ * not the file. Only the schema's columns are decoded. Partition columns take their value
+ * from the file's `k=v` folders (`InputFile.partition`) or from `partitionValues[i]` for the i-th file.
+ */
 export async function* readParquet(files: readonly (InputFile | string)[], opts: ParquetReadOptions): AsyncGenerator<Batch> {
   const partitionColumns = new Set(opts.partitionColumns ?? []);
-  for (const entry of files) {
-    const file = typeof entry === 'string' ? { path: entry, size: 0, partition: {} } : entry;
-    const bytes = await fs.readFile(file.path);
-    opts.onProgress?.(bytes.length);
-    let table: Table;
-    try {
-      const wasmTable = pq.readParquet(bytes, { batchSize: opts.batchSize ?? 65_536 });
-      table = tableFromIPC(wasmTable.intoIPCStream());
-    } catch (e) {
-      throw new InputFileError(file.path, `is not a readable Parquet file (${String((e as Error).message ?? e).split('\n')[0]})`, 'the file may be truncated or not Parquet at all; rewrite it or remove it from the input');
+  for (const values of opts.partitionValues ?? []) for (const k of Object.keys(values)) partitionColumns.add(k);
+  for (let fi = 0; fi < files.length; fi++) {
+    const entry = files[fi];
+    const file: InputFile = typeof entry === 'string' ? { path: entry, size: 0, partition: opts.partitionValues?.[fi] ?? {} } : entry;
+    yield* readOne(file, opts, partitionColumns);
+  }
+}
+
+const notParquet = (file: string, e: unknown) =>
+  new InputFileError(file, `is not a readable Parquet file (${String((e as Error).message ?? e).split('\n')[0]})`, 'the file may be truncated or not Parquet at all; rewrite it or remove it from the input');
+
+async function* readOne(file: InputFile, opts: ParquetReadOptions, partitionColumns: ReadonlySet<string>): AsyncGenerator<Batch> {
+  let pf: pq.ParquetFile;
+  let inFile: Set<string>;
+  try {
+    const blob = await openAsBlob(file.path);
+    opts.onProgress?.(blob.size);
+    pf = await pq.ParquetFile.fromFile(blob);
+    inFile = new Set(tableFromIPC(pf.schema().intoIPCStream()).schema.fields.map((f) => f.name));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputFileError(file.path, 'does not exist');
+    throw notParquet(file.path, e);
+  }
+  try {
+    const wanted: string[] = [];
+    for (const f of opts.schema.fields) {
+      if (partitionColumns.has(f.name)) continue;
+      if (inFile.has(f.name)) wanted.push(f.name);
+      else if (!f.nullable) throw new InputFileError(file.path, `has no column '${f.name}', which the schema requires`, 'check that the file belongs to this input');
     }
-    for (const rb of table.batches) {
-      const n = rb.numRows;
-      const columns = opts.schema.fields.map((f) => {
+    const convert = (n: number, child: (name: string) => Vector | null): Batch => ({
+      schema: opts.schema,
+      length: n,
+      columns: opts.schema.fields.map((f) => {
         if (partitionColumns.has(f.name)) return partitionColumn(file.path, f.name, f.type, file.partition[f.name] ?? null, n);
-        const child = rb.getChild(f.name);
-        if (!child) {
-          if (f.nullable) return { type: f.type, length: n, data: allocData(f.type, n), valid: new Uint8Array(n) } as Column;
-          throw new InputFileError(file.path, `has no column '${f.name}', which the schema requires`, 'check that the file belongs to this input');
-        }
-        return fromArrow(file.path, f.name, child, f.type);
-      });
-      yield { schema: opts.schema, length: n, columns };
+        const v = child(f.name);
+        return v ? fromArrow(file.path, f.name, v, f.type) : ({ type: f.type, length: n, data: allocData(f.type, n), valid: new Uint8Array(n) } as Column);
+      }),
+    });
+    if (wanted.length === 0) {
+      // Only partition columns (or nothing) wanted: the row count comes from the footer.
+      const n = Number(pf.metadata().fileMetadata().numRows());
+      if (n > 0) yield convert(n, () => null);
+      return;
     }
+    let stream: AsyncIterable<pq.RecordBatch>;
+    try {
+      stream = (await pf.stream({ batchSize: opts.batchSize ?? 65_536, columns: wanted })) as unknown as AsyncIterable<pq.RecordBatch>;
+    } catch (e) {
+      throw notParquet(file.path, e);
+    }
+    const it = stream[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<pq.RecordBatch>;
+      let table: Table;
+      try {
+        next = await it.next();
+        if (next.done) break;
+        table = tableFromIPC(next.value.intoIPCStream());
+      } catch (e) {
+        throw notParquet(file.path, e);
+      }
+      for (const rb of table.batches) if (rb.numRows > 0) yield convert(rb.numRows, (name) => rb.getChild(name));
+    }
+  } finally {
+    pf.free();
   }
 }
 
