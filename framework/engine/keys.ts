@@ -1,72 +1,616 @@
 /**
- * Row keys for grouping, joining and deduplicating: rows with equal key values get the same
- * dense id. Nulls are a value of their own here (GROUP BY semantics); joins skip them.
- * Spark's grouping equates NaN with NaN and -0.0 with 0.0, as JavaScript's Map does.
+ * Row keys for the engine, on typed arrays only (no per-row objects in the hot loops).
+ *
+ * 1. Hashing (group by, join, deduplicate): `KeyIndex` gives rows with equal key values the
+ *    same dense id. Each row's key is encoded as a few 32-bit words (int32/date/boolean: the
+ *    value; int64/timestamp/decimal: the two halves, read through an Int32Array view of the
+ *    BigInt64Array, no BigInt created; doubles: their bits with -0.0 folded onto 0.0 and every
+ *    NaN onto one NaN, as Spark groups them; strings and nested values: an id from a per-column
+ *    dictionary). The words go into an open-addressing hash table; a single string key skips
+ *    the table and uses its dictionary directly. Nulls are a key value of their own (SQL GROUP
+ *    BY); `lookup` (the probe side of a join) never matches a key containing a null.
+ *
+ * 2. Ordering (sort, window, deduplicate): `orderCodes` turns a column into order-preserving
+ *    dense integer codes (with direction and null placement applied), so a multi-key sort is a
+ *    sequence of stable counting sorts (LSD radix), and comparisons are integer comparisons.
+ *    Spark's orderings: NaN above every other double and equal to itself, -0.0 = 0.0, strings
+ *    by UTF-8 bytes (= code points; JavaScript's `<` compares UTF-16 units, which differs only
+ *    between surrogate pairs and U+E000..U+FFFF, handled here).
  */
 import type { Column } from '../columnar/column.ts';
+import { compareStrings } from '../functions/compare.ts';
+import type { DataType } from '../schema/types.ts';
 
-const NULL_KEY = Symbol('null');
+// ---------------------------------------------------------------- hashing
 
-function keyReader(c: Column): (i: number) => unknown {
-  const d = c.data as ArrayLike<unknown>;
-  const v = c.valid;
-  if (c.type.kind === 'struct' || c.type.kind === 'array' || c.type.kind === 'map') {
-    return (i) => (v !== null && v[i] === 0 ? NULL_KEY : JSON.stringify(d[i], (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)));
+type WordKind = 'int' | 'long' | 'double' | 'dict';
+
+function wordKind(t: DataType): WordKind {
+  switch (t.kind) {
+    case 'int32':
+    case 'date':
+    case 'boolean':
+    case 'null':
+      return 'int';
+    case 'int64':
+    case 'timestamp':
+    case 'decimal':
+      return 'long';
+    case 'float32':
+    case 'float64':
+      return 'double';
+    default:
+      return 'dict';
   }
-  if (v === null) return (i) => d[i];
-  return (i) => (v[i] === 0 ? NULL_KEY : d[i]);
 }
 
-/** Encodes several key values as one string; type tags keep 1 (number) and '1' (string) apart. */
-function compositeReader(cols: readonly Column[]): (i: number) => unknown {
-  if (cols.length === 1) return keyReader(cols[0]);
-  const readers = cols.map(keyReader);
-  return (i) => {
-    let k = '';
-    for (const r of readers) {
-      const x = r(i);
-      k += x === NULL_KEY ? '\u0001N' : typeof x === 'string' ? `\u0001s${x}` : `\u0001${typeof x}${String(x)}`;
+const WIDTH: Record<WordKind, number> = { int: 1, long: 2, double: 2, dict: 1 };
+
+const scratchF = new Float64Array(1);
+const scratchI = new Int32Array(scratchF.buffer);
+const CANONICAL_NAN = (() => {
+  scratchF[0] = NaN;
+  return [scratchI[0], scratchI[1]] as const;
+})();
+
+function nestedKey(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
+}
+
+function int32View(c: Column): Int32Array {
+  const d = c.data as BigInt64Array;
+  return new Int32Array(d.buffer, d.byteOffset, d.length * 2);
+}
+
+/** murmur3's finalizer over a mixed word sequence. */
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Open-addressing hash table from fixed-width word keys to dense ids. */
+class WordTable {
+  private slots: Int32Array; // id + 1, 0 = empty
+  private mask: number;
+  private keys: Int32Array; // id * W ...
+  private hashes: Int32Array;
+  size = 0;
+
+  constructor(private readonly W: number) {
+    this.slots = new Int32Array(1024);
+    this.mask = 1023;
+    this.keys = new Int32Array(256 * W);
+    this.hashes = new Int32Array(256);
+  }
+
+  private grow(): void {
+    const cap = this.slots.length * 2;
+    const slots = new Int32Array(cap);
+    const mask = cap - 1;
+    const hashes = this.hashes;
+    for (let id = 0; id < this.size; id++) {
+      let s = hashes[id] & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = id + 1;
     }
-    return k;
-  };
+    this.slots = slots;
+    this.mask = mask;
+  }
+
+  private addKey(words: Int32Array, at: number, h: number): number {
+    const W = this.W;
+    const id = this.size++;
+    if (id === this.hashes.length) {
+      const hashes = new Int32Array(id * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const keys = new Int32Array(id * 2 * W);
+      keys.set(this.keys);
+      this.keys = keys;
+    }
+    this.hashes[id] = h;
+    for (let w = 0; w < W; w++) this.keys[id * W + w] = words[at + w];
+    return id;
+  }
+
+  /** Ids for rows of `words` (row i at i*W); rows with use[i] = 0 get -1. insert=false: unknown keys get -1. */
+  run(words: Int32Array, n: number, use: Uint8Array | null, insert: boolean, out: Int32Array): void {
+    const W = this.W;
+    for (let i = 0; i < n; i++) {
+      if (use !== null && use[i] === 0) {
+        out[i] = -1;
+        continue;
+      }
+      const at = i * W;
+      let h = 0x9747b28c;
+      for (let w = 0; w < W; w++) h = Math.imul(h ^ words[at + w], 0x5bd1e995) ^ (h >>> 13);
+      h = fmix(h);
+      let slots = this.slots;
+      let mask = this.mask;
+      let s = h & mask;
+      let id = -1;
+      for (;;) {
+        const v = slots[s];
+        if (v === 0) break;
+        const cand = v - 1;
+        if (this.hashes[cand] === h) {
+          const k = cand * W;
+          const keys = this.keys;
+          let eq = true;
+          for (let w = 0; w < W; w++) {
+            if (keys[k + w] !== words[at + w]) {
+              eq = false;
+              break;
+            }
+          }
+          if (eq) {
+            id = cand;
+            break;
+          }
+        }
+        s = (s + 1) & mask;
+      }
+      if (id < 0 && insert) {
+        id = this.addKey(words, at, h);
+        if (this.size * 2 > slots.length) {
+          this.grow();
+          slots = this.slots;
+          mask = this.mask;
+          s = h & mask;
+          while (slots[s] !== 0) s = (s + 1) & mask;
+        }
+        slots[s] = id + 1;
+      }
+      out[i] = id;
+    }
+  }
 }
 
+/**
+ * Dense ids for key values, stable across batches. Create one per key (the column types must
+ * not change between calls).
+ */
+export class KeyIndex {
+  private kinds: WordKind[] | null = null;
+  private W = 0;
+  private table: WordTable | null = null;
+  private dicts: (Map<string, number> | null)[] = [];
+  /** Single-column keys keep nulls out of the table: their group id, once seen. */
+  private nullId = -1;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  private init(cols: readonly Column[]): void {
+    this.kinds = cols.map((c) => wordKind(c.type));
+    this.dicts = this.kinds.map((k) => (k === 'dict' ? new Map<string, number>() : null));
+    const single = cols.length === 1;
+    // One word of null flags for multi-column keys (single columns keep a separate null id).
+    this.W = this.kinds.reduce((s, k) => s + WIDTH[k], 0) + (single ? 0 : 1);
+    if (!(single && this.kinds[0] === 'dict')) this.table = new WordTable(this.W);
+    if (cols.length > 31) throw new Error('at most 31 key columns');
+  }
+
+  /** Dense ids for each row's key, creating ids for new keys. Nulls are a key value. */
+  assign(cols: readonly Column[], length: number): Int32Array {
+    return this.run(cols, length, true);
+  }
+
+  /** Ids of existing keys; -1 for unknown keys and keys containing a null (SQL equality never matches null). */
+  lookup(cols: readonly Column[], length: number): Int32Array {
+    return this.run(cols, length, false);
+  }
+
+  private run(cols: readonly Column[], length: number, insert: boolean): Int32Array {
+    const out = new Int32Array(length);
+    if (cols.length === 0) return out; // one group
+    if (this.kinds === null) this.init(cols);
+    const kinds = this.kinds!;
+    if (cols.length === 1) return this.runSingle(cols[0], kinds[0], length, insert, out);
+
+    const W = this.W;
+    const words = new Int32Array(length * W);
+    let use: Uint8Array | null = null;
+    const skip = (i: number) => {
+      if (use === null) use = new Uint8Array(length).fill(1);
+      use[i] = 0;
+    };
+    const nullWord = W - 1;
+    let off = 0;
+    for (let j = 0; j < cols.length; j++) {
+      const c = cols[j];
+      const v = c.valid;
+      const kind = kinds[j];
+      const bit = 1 << j;
+      if (v !== null) {
+        for (let i = 0; i < length; i++) {
+          if (v[i] === 0) {
+            words[i * W + nullWord] |= bit;
+            if (!insert) skip(i);
+          }
+        }
+      }
+      switch (kind) {
+        case 'int': {
+          const d = c.data as Int32Array | Uint8Array;
+          for (let i = 0; i < length; i++) words[i * W + off] = v !== null && v[i] === 0 ? 0 : d[i];
+          break;
+        }
+        case 'long': {
+          const d = int32View(c);
+          for (let i = 0; i < length; i++) {
+            if (v !== null && v[i] === 0) continue;
+            words[i * W + off] = d[2 * i];
+            words[i * W + off + 1] = d[2 * i + 1];
+          }
+          break;
+        }
+        case 'double': {
+          const d = c.data as Float64Array;
+          for (let i = 0; i < length; i++) {
+            if (v !== null && v[i] === 0) continue;
+            encodeDouble(d[i], words, i * W + off);
+          }
+          break;
+        }
+        case 'dict': {
+          const dict = this.dicts[j]!;
+          const d = c.data as unknown[];
+          const nested = c.type.kind !== 'string';
+          for (let i = 0; i < length; i++) {
+            if (v !== null && v[i] === 0) continue;
+            const s = nested ? nestedKey(d[i]) : (d[i] as string);
+            let id = dict.get(s);
+            if (id === undefined) {
+              if (!insert) {
+                skip(i);
+                continue;
+              }
+              id = dict.size;
+              dict.set(s, id);
+            }
+            words[i * W + off] = id;
+          }
+          break;
+        }
+      }
+      off += WIDTH[kind];
+    }
+    this.table!.run(words, length, use, insert, out);
+    this.count = this.table!.size;
+    return out;
+  }
+
+  private runSingle(c: Column, kind: WordKind, length: number, insert: boolean, out: Int32Array): Int32Array {
+    const v = c.valid;
+    if (kind === 'dict') {
+      // The dictionary is the index.
+      const dict = this.dicts[0]!;
+      const d = c.data as unknown[];
+      const nested = c.type.kind !== 'string';
+      for (let i = 0; i < length; i++) {
+        if (v !== null && v[i] === 0) {
+          out[i] = insert ? this.nullGroup() : -1;
+          continue;
+        }
+        const s = nested ? nestedKey(d[i]) : (d[i] as string);
+        let id = dict.get(s);
+        if (id === undefined) {
+          if (!insert) {
+            out[i] = -1;
+            continue;
+          }
+          id = this.count++;
+          dict.set(s, id);
+        }
+        out[i] = id;
+      }
+      return out;
+    }
+    let words: Int32Array;
+    if (kind === 'int') {
+      const d = c.data as Int32Array | Uint8Array;
+      words = d instanceof Int32Array ? d : Int32Array.from(d);
+    } else if (kind === 'long') {
+      words = int32View(c);
+    } else {
+      const d = c.data as Float64Array;
+      words = new Int32Array(length * 2);
+      for (let i = 0; i < length; i++) encodeDouble(d[i], words, 2 * i);
+    }
+    // Ids come from the table; the null group (if any) takes the next free id, so ids stay dense.
+    const table = this.table!;
+    table.run(words, length, v, insert, out);
+    if (v !== null) {
+      for (let i = 0; i < length; i++) {
+        if (v[i] === 0) out[i] = insert ? this.nullGroupAfter(table) : -1;
+        else if (out[i] >= 0) out[i] = this.remap(out[i]);
+      }
+    } else if (this.nullId >= 0) {
+      for (let i = 0; i < length; i++) if (out[i] >= 0) out[i] = this.remap(out[i]);
+    }
+    this.count = table.size + (this.nullId >= 0 ? 1 : 0);
+    return out;
+  }
+
+  private nullGroup(): number {
+    if (this.nullId < 0) this.nullId = this.count++;
+    return this.nullId;
+  }
+
+  /** Table ids at or above the null id shift up by one, so the null group keeps its first-seen id. */
+  private nullGroupAfter(table: WordTable): number {
+    if (this.nullId < 0) this.nullId = table.size;
+    return this.nullId;
+  }
+
+  private remap(id: number): number {
+    return this.nullId >= 0 && id >= this.nullId ? id + 1 : id;
+  }
+}
+
+function encodeDouble(x: number, words: Int32Array, at: number): void {
+  if (x !== x) {
+    words[at] = CANONICAL_NAN[0];
+    words[at + 1] = CANONICAL_NAN[1];
+    return;
+  }
+  scratchF[0] = x === 0 ? 0 : x;
+  words[at] = scratchI[0];
+  words[at + 1] = scratchI[1];
+}
+
+/** Whether row i has a null in any key column. */
 export function hasNullKey(cols: readonly Column[], i: number): boolean {
   for (const c of cols) if (c.valid !== null && c.valid[i] === 0) return true;
   return false;
 }
 
-export class KeyIndex {
-  private readonly ids = new Map<unknown, number>();
+// ---------------------------------------------------------------- ordering
 
-  get size(): number {
-    return this.ids.size;
-  }
+export interface SortColumn {
+  readonly column: Column;
+  readonly ascending: boolean;
+  readonly nullsFirst: boolean;
+}
 
-  /** Dense ids for each row's key, creating ids for new keys. */
-  assign(cols: readonly Column[], length: number): Int32Array {
-    const out = new Int32Array(length);
-    const read = compositeReader(cols);
-    const ids = this.ids;
-    for (let i = 0; i < length; i++) {
-      const k = read(i);
-      let id = ids.get(k);
-      if (id === undefined) {
-        id = ids.size;
-        ids.set(k, id);
+/** Order-preserving integer codes of a column: codes[i] in [0, buckets). Equal values share a code. */
+export interface OrderCodes {
+  readonly codes: Int32Array;
+  readonly buckets: number;
+}
+
+/**
+ * Dense ranks of the non-null values (0 = smallest, in Spark's order), nulls get -1.
+ * Returns the number of distinct non-null values (an upper bound for small-range integers,
+ * whose code is the value itself).
+ */
+function denseRanks(c: Column, out: Int32Array): number {
+  const n = c.length;
+  const v = c.valid;
+  switch (wordKind(c.type)) {
+    case 'int': {
+      const d = c.data as Int32Array | Uint8Array;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < n; i++) {
+        if (v !== null && v[i] === 0) continue;
+        const x = d[i];
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
       }
-      out[i] = id;
+      if (lo > hi) return (out.fill(-1), 0);
+      // Small ranges: the value itself is the code (not dense, still order-preserving).
+      if (hi - lo <= Math.max(1024, 2 * n)) {
+        for (let i = 0; i < n; i++) out[i] = v !== null && v[i] === 0 ? -1 : d[i] - lo;
+        return hi - lo + 1;
+      }
+      const low = new Uint32Array(n);
+      for (let i = 0; i < n; i++) low[i] = (d[i] ^ 0x80000000) >>> 0;
+      return ranksOfBits(null, low, v, out);
     }
-    return out;
+    case 'long': {
+      // Two's complement with the sign bit flipped orders as unsigned.
+      const w = int32View(c);
+      const high = new Uint32Array(n);
+      const low = new Uint32Array(n);
+      for (let i = 0; i < n; i++) {
+        high[i] = (w[2 * i + 1] ^ 0x80000000) >>> 0;
+        low[i] = w[2 * i] >>> 0;
+      }
+      return ranksOfBits(high, low, v, out);
+    }
+    case 'double': {
+      // IEEE bits made unsigned-orderable: negatives flip every bit, positives the sign bit.
+      // -0.0 is folded onto 0.0 and every NaN onto one NaN, which lands above +Infinity.
+      const d = c.data as Float64Array;
+      const high = new Uint32Array(n);
+      const low = new Uint32Array(n);
+      const w = new Int32Array(d.buffer, d.byteOffset, 2 * n);
+      for (let i = 0; i < n; i++) {
+        const x = d[i];
+        let h = w[2 * i + 1];
+        let l = w[2 * i];
+        if (x !== x) {
+          h = CANONICAL_NAN[1];
+          l = CANONICAL_NAN[0];
+        } else if (x === 0) {
+          h = 0;
+          l = 0;
+        }
+        if (h < 0) {
+          high[i] = ~h >>> 0;
+          low[i] = ~l >>> 0;
+        } else {
+          high[i] = (h ^ 0x80000000) >>> 0;
+          low[i] = l >>> 0;
+        }
+      }
+      return ranksOfBits(high, low, v, out);
+    }
+    case 'dict': {
+      const d = c.data as unknown[];
+      const nested = c.type.kind !== 'string';
+      const dict = new Map<string, number>();
+      const distinct: string[] = [];
+      for (let i = 0; i < n; i++) {
+        if (v !== null && v[i] === 0) {
+          out[i] = -1;
+          continue;
+        }
+        const s = nested ? nestedKey(d[i]) : (d[i] as string);
+        let id = dict.get(s);
+        if (id === undefined) {
+          id = distinct.length;
+          dict.set(s, id);
+          distinct.push(s);
+        }
+        out[i] = id;
+      }
+      const u = distinct.length;
+      const order = new Array<number>(u);
+      for (let k = 0; k < u; k++) order[k] = k;
+      // UTF-16 order equals code point (UTF-8 byte) order unless a string has a unit >= U+D800.
+      let simple = true;
+      for (let k = 0; k < u && simple; k++) if (/[\ud800-\uffff]/.test(distinct[k])) simple = false;
+      order.sort(simple ? (a, b) => (distinct[a] < distinct[b] ? -1 : distinct[a] > distinct[b] ? 1 : 0) : (a, b) => compareStrings(distinct[a], distinct[b]));
+      const rank = new Int32Array(u);
+      for (let k = 0; k < u; k++) rank[order[k]] = k;
+      for (let i = 0; i < n; i++) if (out[i] >= 0) out[i] = rank[out[i]];
+      return u;
+    }
   }
+}
 
-  /** Ids of existing keys, -1 for unknown keys or keys containing a null (SQL equality never matches null). */
-  lookup(cols: readonly Column[], length: number): Int32Array {
-    const out = new Int32Array(length);
-    const read = compositeReader(cols);
-    for (let i = 0; i < length; i++) {
-      out[i] = hasNullKey(cols, i) ? -1 : (this.ids.get(read(i)) ?? -1);
-    }
-    return out;
+/**
+ * Dense ranks of unsigned (high, low) 64-bit keys (high null: 32-bit keys) by an LSD radix
+ * sort in 16-bit digits over the non-null rows; digits equal in every row are skipped.
+ */
+function ranksOfBits(high: Uint32Array | null, low: Uint32Array, v: Uint8Array | null, out: Int32Array): number {
+  const n = low.length;
+  let rows = new Int32Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    if (v !== null && v[i] === 0) out[i] = -1;
+    else rows[m++] = i;
   }
+  rows = rows.subarray(0, m);
+  const digits = high === null ? 2 : 4;
+  const hist = new Int32Array(digits * 65536);
+  for (let k = 0; k < m; k++) {
+    const i = rows[k];
+    const l = low[i];
+    hist[l & 0xffff]++;
+    hist[65536 + (l >>> 16)]++;
+    if (high !== null) {
+      const h = high[i];
+      hist[131072 + (h & 0xffff)]++;
+      hist[196608 + (h >>> 16)]++;
+    }
+  }
+  let tmp = new Int32Array(m);
+  for (let p = 0; p < digits; p++) {
+    const base = p * 65536;
+    const src = p < 2 ? low : high!;
+    const shift = (p & 1) * 16;
+    // Skip a digit that is the same in every row.
+    let single = false;
+    for (let b = 0; b < 65536; b++) {
+      const c = hist[base + b];
+      if (c !== 0) {
+        single = c === m;
+        break;
+      }
+    }
+    if (single) continue;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = hist[base + b];
+      hist[base + b] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < m; k++) {
+      const i = rows[k];
+      tmp[hist[base + ((src[i] >>> shift) & 0xffff)]++] = i;
+    }
+    const t = rows;
+    rows = tmp;
+    tmp = t;
+  }
+  let rank = -1;
+  let ph = -1;
+  let pl = -1;
+  for (let k = 0; k < m; k++) {
+    const i = rows[k];
+    const h = high === null ? 0 : high[i];
+    const l = low[i];
+    if (k === 0 || h !== ph || l !== pl) {
+      rank++;
+      ph = h;
+      pl = l;
+    }
+    out[i] = rank;
+  }
+  return rank + 1;
+}
+
+/** Codes for one sort key: direction and null placement applied, so ascending code order is the key's order. */
+export function orderCodes(k: SortColumn): OrderCodes {
+  const n = k.column.length;
+  const codes = new Int32Array(n);
+  const u = denseRanks(k.column, codes);
+  const nullCode = k.nullsFirst ? 0 : u;
+  const shift = k.nullsFirst ? 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const r = codes[i];
+    codes[i] = r < 0 ? nullCode : (k.ascending ? r : u - 1 - r) + shift;
+  }
+  return { codes, buckets: u + 1 };
+}
+
+/** Stable counting sort of `perm` (a permutation of rows) by codes[row]. */
+function countingSort(perm: Int32Array, codes: Int32Array, buckets: number): Int32Array {
+  const n = perm.length;
+  const count = new Int32Array(buckets + 1);
+  for (let i = 0; i < n; i++) count[codes[perm[i]] + 1]++;
+  for (let b = 0; b < buckets; b++) count[b + 1] += count[b];
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = perm[i];
+    out[count[codes[r]]++] = r;
+  }
+  return out;
+}
+
+/** A stable sort permutation by several code columns (first is most significant): LSD radix. */
+export function sortByCodes(keys: readonly OrderCodes[], length: number): Int32Array {
+  let perm: Int32Array = new Int32Array(length);
+  for (let i = 0; i < length; i++) perm[i] = i;
+  for (let j = keys.length - 1; j >= 0; j--) perm = countingSort(perm, keys[j].codes, keys[j].buckets);
+  return perm;
+}
+
+/** A stable sort permutation of `length` rows by the given keys. */
+export function sortPermutation(keys: readonly SortColumn[], length: number): Int32Array {
+  return sortByCodes(keys.map(orderCodes), length);
+}
+
+/** Whether rows a and b have equal codes in every key. */
+export function sameCodes(keys: readonly OrderCodes[], a: number, b: number): boolean {
+  for (let j = 0; j < keys.length; j++) if (keys[j].codes[a] !== keys[j].codes[b]) return false;
+  return true;
+}
+
+/** Compares rows a and b by codes, lexicographically. */
+export function compareCodes(keys: readonly OrderCodes[], a: number, b: number): number {
+  for (let j = 0; j < keys.length; j++) {
+    const d = keys[j].codes[a] - keys[j].codes[b];
+    if (d !== 0) return d;
+  }
+  return 0;
 }

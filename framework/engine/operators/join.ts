@@ -1,82 +1,143 @@
 import { concatBatches, emptyBatch, take, type Batch, type Column } from '../../columnar/column.ts';
 import type { BoundPlan } from '../../analyze/bound.ts';
+import { sameType } from '../../schema/types.ts';
 import { evaluate } from '../evaluate.ts';
 import { KeyIndex } from '../keys.ts';
 import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
 import { castColumn } from '../../functions/cast.ts';
-import { conditional } from '../../functions/conditional.ts';
 
 type JoinPlan = Extract<BoundPlan, { kind: 'join' }>;
 
 /**
- * Hash join: the right side is built into a hash table (key id -> chain of rows), the left
- * side streams through it. Null keys never match. Unmatched right rows of right/full joins
- * are emitted at the end.
+ * Hash join on equi-keys (one or more columns). The right side is materialized and built into
+ * a hash table (key id -> its rows, laid out contiguously), the left side streams through it,
+ * so put the smaller input on the right (the usual fact-left, dimension-right shape). Keys
+ * containing a null never match (SQL equality); NaN matches NaN and -0.0 matches 0.0 (Spark).
+ * Matches come out in left row order, each left row's matches in right row order. Unmatched
+ * right rows of right/full joins are emitted at the end. Semi/anti output left rows only.
  */
 export async function* join(n: JoinPlan, left: Stream, right: Stream): AsyncGenerator<Batch> {
   const parts: Batch[] = [];
   for await (const b of right) if (b.length) parts.push(b);
   const build = parts.length ? concatBatches(n.right.schema, parts) : emptyBatch(n.right.schema);
+  const nb = build.length;
   const index = new KeyIndex();
   const buildKeys = n.rightKeys.map((k) => evaluate(k, build));
-  const ids = index.assign(buildKeys, build.length);
-  const head = new Int32Array(index.size).fill(-1);
-  const next = new Int32Array(build.length).fill(-1);
-  for (let r = build.length - 1; r >= 0; r--) {
-    if (buildKeys.some((k) => k.valid !== null && k.valid[r] === 0)) continue;
-    next[r] = head[ids[r]];
-    head[ids[r]] = r;
+  const ids = index.assign(buildKeys, nb);
+  const groups = index.size;
+
+  // CSR layout: rows of key id g are rows[start[g] .. start[g + 1]), in build order. Null keys are left out.
+  const start = new Int32Array(groups + 1);
+  const usable = new Uint8Array(nb).fill(1);
+  for (const k of buildKeys) if (k.valid !== null) for (let r = 0; r < nb; r++) if (k.valid[r] === 0) usable[r] = 0;
+  for (let r = 0; r < nb; r++) if (usable[r] === 1) start[ids[r] + 1]++;
+  for (let g = 0; g < groups; g++) start[g + 1] += start[g];
+  const rows = new Int32Array(start[groups]);
+  {
+    const fill = start.slice(0, groups);
+    for (let r = 0; r < nb; r++) if (usable[r] === 1) rows[fill[ids[r]]++] = r;
   }
-  const matchedRight = n.how === 'right' || n.how === 'full' ? new Uint8Array(build.length) : null;
+
+  const how = n.how;
+  const matchedRight = how === 'right' || how === 'full' ? new Uint8Array(nb) : null;
+  const keepUnmatchedLeft = how === 'left' || how === 'full';
+  const out = new PairBuffer();
 
   for await (const batch of left) {
     if (batch.length === 0) continue;
-    const probe = index.lookup(n.leftKeys.map((k) => evaluate(k, batch)), batch.length);
-    const li: number[] = [];
-    const ri: number[] = [];
-    for (let i = 0; i < batch.length; i++) {
-      const id = probe[i];
-      let r = id >= 0 ? head[id] : -1;
-      if (n.how === 'semi' || n.how === 'anti') {
-        if ((r >= 0) === (n.how === 'semi')) li.push(i);
+    const m = batch.length;
+    const probe = index.lookup(n.leftKeys.map((k) => evaluate(k, batch)), m);
+    if (how === 'semi' || how === 'anti') {
+      const want = how === 'semi';
+      const sel = new Int32Array(m);
+      let k = 0;
+      for (let i = 0; i < m; i++) {
+        const g = probe[i];
+        if ((g >= 0 && start[g + 1] > start[g]) === want) sel[k++] = i;
+      }
+      if (k === m) yield { schema: n.schema, length: m, columns: n.output.map((o, c) => fit(batch.columns[(o as { index: number }).index], n.schema.fields[c].type)) };
+      else if (k > 0) yield output(n, batch, build, sel.subarray(0, k), null);
+      continue;
+    }
+    for (let i = 0; i < m; i++) {
+      const g = probe[i];
+      const lo = g >= 0 ? start[g] : 0;
+      const hi = g >= 0 ? start[g + 1] : 0;
+      if (lo === hi) {
+        if (keepUnmatchedLeft) out.push(i, -1);
         continue;
       }
-      if (r < 0) {
-        if (n.how === 'left' || n.how === 'full') (li.push(i), ri.push(-1));
-        continue;
+      for (let p = lo; p < hi; p++) {
+        const r = rows[p];
+        out.push(i, r);
+        if (matchedRight !== null) matchedRight[r] = 1;
       }
-      for (; r >= 0; r = next[r]) {
-        li.push(i);
-        ri.push(r);
-        if (matchedRight) matchedRight[r] = 1;
-      }
+      if (out.length >= OUTPUT_BATCH_ROWS) yield out.flush(n, batch, build);
     }
-    for (let s = 0; s < li.length; s += OUTPUT_BATCH_ROWS) {
-      yield output(n, batch, build, li.slice(s, s + OUTPUT_BATCH_ROWS), ri.slice(s, s + OUTPUT_BATCH_ROWS));
-    }
+    if (out.length > 0) yield out.flush(n, batch, build);
   }
   if (matchedRight) {
-    const unmatched: number[] = [];
-    for (let r = 0; r < build.length; r++) if (matchedRight[r] === 0) unmatched.push(r);
     const noLeft = emptyBatch(n.left.schema);
-    for (let s = 0; s < unmatched.length; s += OUTPUT_BATCH_ROWS) {
-      const rows = unmatched.slice(s, s + OUTPUT_BATCH_ROWS);
-      yield output(n, noLeft, build, rows.map(() => -1), rows);
+    for (let r = 0; r < nb; r++) {
+      if (matchedRight[r] === 1) continue;
+      out.push(-1, r);
+      if (out.length >= OUTPUT_BATCH_ROWS) yield out.flush(n, noLeft, build);
     }
+    if (out.length > 0) yield out.flush(n, noLeft, build);
   }
 }
 
-const coalesce = conditional.find((f) => f.name === 'coalesce')!;
+/** Growable (left row, right row) pairs; -1 = no row (nulls). */
+class PairBuffer {
+  li = new Int32Array(1024);
+  ri = new Int32Array(1024);
+  length = 0;
 
-function output(n: JoinPlan, left: Batch, right: Batch, li: number[], ri: number[]): Batch {
+  push(l: number, r: number): void {
+    if (this.length === this.li.length) {
+      const li = new Int32Array(this.length * 2);
+      li.set(this.li);
+      this.li = li;
+      const ri = new Int32Array(this.length * 2);
+      ri.set(this.ri);
+      this.ri = ri;
+    }
+    this.li[this.length] = l;
+    this.ri[this.length++] = r;
+  }
+
+  flush(n: JoinPlan, left: Batch, right: Batch): Batch {
+    const b = output(n, left, right, this.li.subarray(0, this.length), this.ri.subarray(0, this.length));
+    this.length = 0;
+    return b;
+  }
+}
+
+function fit(c: Column, type: Column['type']): Column {
+  return sameType(c.type, type) ? c : castColumn(c, type);
+}
+
+function output(n: JoinPlan, left: Batch, right: Batch, li: Int32Array, ri: Int32Array | null): Batch {
+  const len = li.length;
   const columns = n.output.map((o, i): Column => {
     const type = n.schema.fields[i].type;
     if (o.from === 'coalesce') {
-      const l = castColumn(take(left.columns[o.leftIndex], li), type);
-      const r = castColumn(take(right.columns[o.rightIndex], ri), type);
-      return coalesce.kernel([l, r], li.length, type, [{ type }, { type }]);
+      // A USING key of a right/full join: the left key where the left row exists, else the right key.
+      const l = fit(take(left.columns[o.leftIndex], li), type);
+      const r = fit(take(right.columns[o.rightIndex], ri!), type);
+      const data = l.data as { [k: number]: unknown };
+      const rd = r.data as ArrayLike<unknown>;
+      const valid = new Uint8Array(len);
+      for (let k = 0; k < len; k++) {
+        if (l.valid === null || l.valid[k] === 1) valid[k] = 1;
+        else if (r.valid === null || r.valid[k] === 1) {
+          data[k] = rd[k];
+          valid[k] = 1;
+        }
+      }
+      return { type, length: len, data: l.data, valid: valid.indexOf(0) === -1 ? null : valid };
     }
-    return castColumn(o.from === 'left' ? take(left.columns[o.index], li) : take(right.columns[o.index], ri), type);
+    return fit(o.from === 'left' ? take(left.columns[o.index], li) : take(right.columns[o.index], ri!), type);
   });
-  return { schema: n.schema, length: li.length, columns };
+  return { schema: n.schema, length: len, columns };
 }

@@ -1,155 +1,307 @@
-import { allocData, concatBatches, makeColumn, sliceBatch, type Batch, type Column } from '../../columnar/column.ts';
-import type { BoundPlan, BoundWindowColumn } from '../../analyze/bound.ts';
+import { allocData, concatBatches, makeColumn, sliceBatch, take, type Batch, type Column } from '../../columnar/column.ts';
+import type { BoundExpr, BoundSortKey, BoundWindowColumn, BoundPlan } from '../../analyze/bound.ts';
 import { castColumn } from '../../functions/cast.ts';
-import { comparatorFor } from '../../functions/compare.ts';
-import { T, type DataType } from '../../schema/types.ts';
+import { T } from '../../schema/types.ts';
 import { evaluate } from '../evaluate.ts';
-import { rowComparator, sortPermutation } from '../sort-keys.ts';
+import { KeyIndex, orderCodes, sameCodes, sortByCodes, type OrderCodes } from '../keys.ts';
 import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
 
 /**
- * Window functions: the input is materialized and, per window specification, sorted once by
- * partition and order keys; partitions and peer groups are found in one pass, then each
- * function makes one pass per partition. Output rows keep the input order.
+ * Window functions. The input is materialized; columns sharing a window specification share
+ * one sort: partition ids from the hash index, order keys as integer codes, one stable radix
+ * sort, then partitions and peer groups are found in one linear pass. Each window column then
+ * makes one pass over the sorted positions:
+ *  - ranking/offset functions: the registry's `evaluate` per partition;
+ *  - aggregates over the whole partition (no ORDER BY, or UNBOUNDED both ends): the registry's
+ *    accumulator with the partition as the group, O(n);
+ *  - count/sum/avg/min/max over other frames (the default RANGE .. CURRENT ROW with peers, or
+ *    ROWS BETWEEN): O(n) in all cases: prefix counts, running sums (forward for UNBOUNDED
+ *    PRECEDING, backward for UNBOUNDED FOLLOWING), short bounded frames recomputed exactly,
+ *    long bounded frames add/remove (doubles keep NaN/infinity counts apart), min/max by a
+ *    monotonic deque over order codes;
+ *  - any other aggregate over such frames: its accumulator once per row (O(n * frame)).
+ * Output: the input columns plus the window columns, rows in the input's order (Spark does
+ * not guarantee an order; keeping the input's costs nothing since results are scattered by row).
  */
 export async function* window(n: Extract<BoundPlan, { kind: 'window' }>, input: Stream): AsyncGenerator<Batch> {
   const parts: Batch[] = [];
   for await (const b of input) if (b.length) parts.push(b);
   if (!parts.length) return;
   const all = concatBatches(n.input.schema, parts);
-  const results = n.columns.map((w) => computeWindow(w, all));
+  const layouts = new Map<string, Layout>();
+  const results = n.columns.map((w) => {
+    const sig = specSignature(w.partitionBy, w.orderBy);
+    let layout = layouts.get(sig);
+    if (!layout) layouts.set(sig, (layout = sortLayout(w, all)));
+    return computeWindow(w, all, layout);
+  });
   const out: Batch = { schema: n.schema, length: all.length, columns: [...all.columns, ...results] };
   for (let s = 0; s < out.length; s += OUTPUT_BATCH_ROWS) yield sliceBatch(out, s, Math.min(out.length, s + OUTPUT_BATCH_ROWS));
 }
 
-function computeWindow(w: BoundWindowColumn, batch: Batch): Column {
+function exprSignature(e: BoundExpr): string {
+  return JSON.stringify(e, (k, v) => (k === 'fn' && v && typeof v === 'object' ? v.name : typeof v === 'bigint' ? `${v}n` : v));
+}
+
+function specSignature(partitionBy: readonly BoundExpr[], orderBy: readonly BoundSortKey[]): string {
+  return JSON.stringify([partitionBy.map(exprSignature), orderBy.map((k) => [exprSignature(k.expr), k.ascending, k.nullsFirst])]);
+}
+
+interface Layout {
+  /** Row index at each sorted position. */
+  readonly order: Int32Array;
+  /** Partition id of each row (input order), dense from 0. */
+  readonly partitionOf: Int32Array;
+  readonly partitions: number;
+  /** Sorted positions where partitions start, plus the end. */
+  readonly bounds: Int32Array;
+  /** Per sorted position: where its peer group starts / ends (exclusive). */
+  readonly peerStart: Int32Array;
+  readonly peerEnd: Int32Array;
+}
+
+function sortLayout(w: BoundWindowColumn, batch: Batch): Layout {
   const length = batch.length;
-  const partitionKeys = w.partitionBy.map((p) => ({ column: evaluate(p, batch), ascending: true, nullsFirst: true }));
-  const orderKeys = w.orderBy.map((k) => ({ column: evaluate(k.expr, batch), ascending: k.ascending, nullsFirst: k.nullsFirst }));
-  const order = sortPermutation([...partitionKeys, ...orderKeys], length);
-  const samePartition = rowComparator(partitionKeys);
-  const samePeer = rowComparator(orderKeys);
-  const peerGroupStart = new Int32Array(length);
-  const args = w.args.map((a) => evaluate(a, batch));
-  const data = allocData(w.type, length);
-  const valid = new Uint8Array(length);
-
-  let start = 0;
-  while (start < length) {
-    let end = start + 1;
-    while (end < length && (partitionKeys.length === 0 || samePartition(order[start], order[end]) === 0)) end++;
-    for (let k = start; k < end; k++) {
-      peerGroupStart[k] = k > start && orderKeys.length > 0 && samePeer(order[k - 1], order[k]) === 0 ? peerGroupStart[k - 1] : orderKeys.length === 0 ? start : k;
-    }
-    if (w.fn.kind === 'ranking') {
-      w.fn.fn.evaluate({ args, argInfo: w.argInfo, order, start, end, peerGroupStart, out: { data, valid } });
-    } else {
-      aggregateOverFrames(w, args, order, start, end, peerGroupStart, data, valid);
-    }
-    start = end;
-  }
-  return makeColumn(w.type, data, valid);
-}
-
-/** Frame of the row at sorted position k, as [lo, hi) positions within the partition. */
-function frameOf(w: BoundWindowColumn, k: number, start: number, end: number, peerGroupStart: Int32Array): [number, number] {
-  const f = w.frame;
-  if (f === null) return [start, end];
-  if (f.unit === 'range') {
-    let hi = k + 1;
-    while (hi < end && peerGroupStart[hi] === peerGroupStart[k]) hi++;
-    return [start, hi];
-  }
-  const pos = (b: typeof f.start, isEnd: boolean): number => {
-    switch (b.kind) {
-      case 'unboundedPreceding':
-        return start;
-      case 'unboundedFollowing':
-        return end;
-      case 'currentRow':
-        return isEnd ? k + 1 : k;
-      case 'offset':
-        return Math.min(end, Math.max(start, k + b.rows + (isEnd ? 1 : 0)));
-    }
-  };
-  return [pos(f.start, false), pos(f.end, true)];
-}
-
-/**
- * sum/count/avg/min/max over each row's frame. Frames that grow monotonically (the usual
- * running frames) are computed incrementally in one pass; others recompute per row.
- */
-function aggregateOverFrames(
-  w: BoundWindowColumn,
-  args: readonly Column[],
-  order: Int32Array,
-  start: number,
-  end: number,
-  peerGroupStart: Int32Array,
-  data: Column['data'],
-  valid: Uint8Array,
-): void {
-  const agg = incremental(w.fn.fn.name, w.type, args[0]);
-  let lo = -1;
-  let hi = -1;
-  for (let k = start; k < end; k++) {
-    const [flo, fhi] = frameOf(w, k, start, end, peerGroupStart);
-    if (flo !== lo || fhi < hi) {
-      agg.reset();
-      lo = flo;
-      hi = flo;
-    }
-    while (hi < fhi) agg.add(order[hi++]);
-    const v = agg.value();
+  const index = new KeyIndex();
+  const partitionOf = index.assign(w.partitionBy.map((p) => evaluate(p, batch)), length);
+  const partitions = w.partitionBy.length ? index.size : 1;
+  const keys: OrderCodes[] = w.orderBy.map((k) => orderCodes({ column: evaluate(k.expr, batch), ascending: k.ascending, nullsFirst: k.nullsFirst }));
+  const order = sortByCodes([{ codes: partitionOf, buckets: partitions }, ...keys], length);
+  const bounds = new Int32Array(partitions + 1);
+  const peerStart = new Int32Array(length);
+  const peerEnd = new Int32Array(length);
+  let p = 0;
+  for (let k = 0; k < length; k++) {
     const row = order[k];
-    if (v !== null) {
-      (data as { [i: number]: unknown })[row] = v;
-      valid[row] = 1;
+    const newPartition = k === 0 || partitionOf[order[k - 1]] !== partitionOf[row];
+    if (newPartition) bounds[p++] = k;
+    peerStart[k] = newPartition || (keys.length > 0 && !sameCodes(keys, order[k - 1], row)) ? k : peerStart[k - 1];
+  }
+  bounds[p] = length;
+  for (let k = length - 1; k >= 0; k--) peerEnd[k] = k + 1 < length && peerStart[k + 1] === peerStart[k] ? peerEnd[k + 1] : k + 1;
+  return { order, partitionOf, partitions, bounds, peerStart, peerEnd };
+}
+
+function computeWindow(w: BoundWindowColumn, batch: Batch, L: Layout): Column {
+  const length = batch.length;
+  const args = w.args.map((a) => evaluate(a, batch));
+  if (w.fn.kind === 'ranking') {
+    const data = allocData(w.type, length);
+    const valid = new Uint8Array(length);
+    for (let p = 0; p < L.partitions; p++) {
+      w.fn.fn.evaluate({ args, argInfo: w.argInfo, order: L.order, start: L.bounds[p], end: L.bounds[p + 1], peerGroupStart: L.peerStart, out: { data, valid } });
+    }
+    return makeColumn(w.type, data, valid);
+  }
+  const fn = w.fn.fn;
+  const f = w.frame;
+  const whole = f === null || (f.unit === 'rows' && f.start.kind === 'unboundedPreceding' && f.end.kind === 'unboundedFollowing');
+  if (whole) {
+    // One group per partition: the registry's own accumulator, exactly as GROUP BY computes it.
+    const acc = fn.accumulator(w.argInfo, w.type, false);
+    acc.update(L.partitionOf, L.partitions, args, length);
+    return take(acc.finish(L.partitions), L.partitionOf);
+  }
+  const { lo, hi } = frames(w, L, length);
+  const shape: FrameShape = f.unit === 'range' || f.start.kind === 'unboundedPreceding' ? 'running' : f.end.kind === 'unboundedFollowing' ? 'suffix' : 'sliding';
+  const width = f.unit === 'rows' && shape === 'sliding' ? boundOffset(f.end) - boundOffset(f.start) + 1 : Infinity;
+  switch (fn.name) {
+    case 'count':
+      return countOverFrames(args[0], L.order, lo, hi, length);
+    case 'sum':
+    case 'avg':
+      return sumOverFrames(args[0], fn.name === 'avg', w, L, lo, hi, shape, width);
+    case 'min':
+    case 'max':
+      return extremeOverFrames(args[0], fn.name === 'max', L, lo, hi);
+    default:
+      return genericOverFrames(w, args, L, lo, hi);
+  }
+}
+
+type FrameShape = 'running' | 'suffix' | 'sliding';
+
+function boundOffset(b: Extract<BoundWindowColumn['frame'], { unit: 'rows' }>['start']): number {
+  return b.kind === 'offset' ? b.rows : b.kind === 'currentRow' ? 0 : b.kind === 'unboundedPreceding' ? -Infinity : Infinity;
+}
+
+/** Each sorted position's frame as [lo, hi) sorted positions; both are nondecreasing within a partition. */
+function frames(w: BoundWindowColumn, L: Layout, length: number): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(length);
+  const hi = new Int32Array(length);
+  const f = w.frame!;
+  for (let p = 0; p < L.partitions; p++) {
+    const s = L.bounds[p];
+    const e = L.bounds[p + 1];
+    for (let k = s; k < e; k++) {
+      let a: number;
+      let b: number;
+      if (f.unit === 'range') {
+        a = s;
+        b = L.peerEnd[k];
+      } else {
+        a = f.start.kind === 'unboundedPreceding' ? s : f.start.kind === 'unboundedFollowing' ? e : Math.min(e, Math.max(s, k + (f.start.kind === 'offset' ? f.start.rows : 0)));
+        b = f.end.kind === 'unboundedFollowing' ? e : f.end.kind === 'unboundedPreceding' ? s : Math.min(e, Math.max(s, k + 1 + (f.end.kind === 'offset' ? f.end.rows : 0)));
+      }
+      lo[k] = a;
+      hi[k] = b < a ? a : b;
     }
   }
+  return { lo, hi };
 }
 
-interface Incremental {
-  reset(): void;
-  add(row: number): void;
-  value(): unknown;
+/** Prefix counts of non-null rows by sorted position (all rows when there is no argument). */
+function prefixCounts(arg: Column | undefined, order: Int32Array, length: number): Int32Array {
+  const P = new Int32Array(length + 1);
+  const v = arg?.valid ?? null;
+  for (let k = 0; k < length; k++) P[k + 1] = P[k] + (v === null || v[order[k]] === 1 ? 1 : 0);
+  return P;
 }
 
-function incremental(fn: string, type: DataType, arg: Column | undefined): Incremental {
-  if (fn === 'count') {
-    let n = 0n;
-    return { reset: () => void (n = 0n), add: (r) => void (arg === undefined || arg.valid === null || arg.valid[r] === 1 ? n++ : 0), value: () => n };
+function countOverFrames(arg: Column | undefined, order: Int32Array, lo: Int32Array, hi: Int32Array, length: number): Column {
+  const P = prefixCounts(arg, order, length);
+  const out = new BigInt64Array(length);
+  for (let k = 0; k < length; k++) out[order[k]] = BigInt(P[hi[k]] - P[lo[k]]);
+  return makeColumn(T.int64, out, null);
+}
+
+function sumOverFrames(arg: Column, average: boolean, w: BoundWindowColumn, L: Layout, lo: Int32Array, hi: Int32Array, shape: FrameShape, width: number): Column {
+  const { order } = L;
+  const length = order.length;
+  const resultType = average ? T.float64 : w.type;
+  const x = castColumn(arg, resultType);
+  const counts = prefixCounts(x, order, length);
+  const valid = new Uint8Array(length);
+  for (let k = 0; k < length; k++) if (counts[hi[k]] > counts[lo[k]]) valid[order[k]] = 1;
+  const xv = x.valid;
+
+  if (x.data instanceof BigInt64Array) {
+    // Integer and decimal sums: prefix sums in 64-bit two's complement, so differences are the exact wrapped sums (Spark's long overflow).
+    const d = x.data;
+    const P = new BigInt64Array(length + 1);
+    for (let k = 0; k < length; k++) {
+      const r = order[k];
+      P[k + 1] = xv === null || xv[r] === 1 ? P[k] + d[r] : P[k];
+    }
+    const out = new BigInt64Array(length);
+    for (let k = 0; k < length; k++) if (valid[order[k]] === 1) out[order[k]] = P[hi[k]] - P[lo[k]];
+    return makeColumn(resultType, out, valid);
   }
-  if (!arg) throw new Error(`${fn} needs an argument`);
-  const isValid = (r: number) => arg.valid === null || arg.valid[r] === 1;
-  if (fn === 'sum' || fn === 'avg') {
-    const x = castColumn(arg, fn === 'avg' ? T.float64 : type);
-    const d = x.data as ArrayLike<number | bigint>;
-    const big = x.data instanceof BigInt64Array;
-    let s: number | bigint = big ? 0n : 0;
-    let n = 0;
-    return {
-      reset: () => void ((s = big ? 0n : 0), (n = 0)),
-      add: (r) => {
-        if (!isValid(r)) return;
-        s = big ? BigInt.asIntN(64, (s as bigint) + (d[r] as bigint)) : (s as number) + (d[r] as number);
-        n++;
-      },
-      value: () => (n === 0 ? null : fn === 'avg' ? (s as number) / n : s),
-    };
+
+  const d = x.data as Float64Array;
+  // Values in sorted order, 0 for nulls.
+  const v = new Float64Array(length);
+  for (let k = 0; k < length; k++) {
+    const r = order[k];
+    v[k] = xv === null || xv[r] === 1 ? d[r] : 0;
   }
-  const cmp = comparatorFor(type.kind) as (a: unknown, b: unknown) => number;
-  const d = arg.data as ArrayLike<unknown>;
-  let best: unknown = null;
-  let seen = false;
-  const wantMax = fn === 'max';
-  return {
-    reset: () => void ((best = null), (seen = false)),
-    add: (r) => {
-      if (!isValid(r)) return;
-      if (!seen || (wantMax ? cmp(d[r], best) > 0 : cmp(d[r], best) < 0)) best = d[r];
-      seen = true;
-    },
-    value: () => (seen ? best : null),
-  };
+  const sums = new Float64Array(length);
+  for (let p = 0; p < L.partitions; p++) {
+    const s = L.bounds[p];
+    const e = L.bounds[p + 1];
+    if (shape === 'running') {
+      // Frames start at the partition start: add in window order, as Spark does.
+      let acc = 0;
+      let j = s;
+      for (let k = s; k < e; k++) {
+        while (j < hi[k]) acc += v[j++];
+        sums[k] = acc;
+      }
+    } else if (shape === 'suffix') {
+      let acc = 0;
+      let j = e;
+      for (let k = e - 1; k >= s; k--) {
+        while (j > lo[k]) acc += v[--j];
+        sums[k] = acc;
+      }
+    } else if (width <= 64) {
+      for (let k = s; k < e; k++) {
+        let acc = 0;
+        for (let j = lo[k]; j < hi[k]; j++) acc += v[j];
+        sums[k] = acc;
+      }
+    } else {
+      // Long sliding frames: add and remove finite values; NaN and infinities are counted apart so they leave the frame cleanly.
+      let acc = 0;
+      let nan = 0;
+      let pos = 0;
+      let neg = 0;
+      let a = s;
+      let b = s;
+      const add = (x: number, sign: 1 | -1) => {
+        if (x !== x) nan += sign;
+        else if (x === Infinity) pos += sign;
+        else if (x === -Infinity) neg += sign;
+        else acc += sign * x;
+      };
+      for (let k = s; k < e; k++) {
+        while (b < hi[k]) add(v[b++], 1);
+        while (a < lo[k]) add(v[a++], -1);
+        sums[k] = nan > 0 || (pos > 0 && neg > 0) ? NaN : pos > 0 ? Infinity : neg > 0 ? -Infinity : acc;
+      }
+    }
+  }
+  const out = new Float64Array(length);
+  for (let k = 0; k < length; k++) {
+    const r = order[k];
+    if (valid[r] === 0) continue;
+    out[r] = average ? sums[k] / (counts[hi[k]] - counts[lo[k]]) : sums[k];
+  }
+  return makeColumn(resultType, out, valid);
+}
+
+/** min/max over monotone frames: a monotonic deque of sorted positions, compared by order codes. */
+function extremeOverFrames(arg: Column, wantMax: boolean, L: Layout, lo: Int32Array, hi: Int32Array): Column {
+  const { order } = L;
+  const length = order.length;
+  const { codes } = orderCodes({ column: arg, ascending: !wantMax, nullsFirst: true });
+  const v = arg.valid;
+  const pick = new Int32Array(length).fill(-1);
+  const deque = new Int32Array(length);
+  for (let p = 0; p < L.partitions; p++) {
+    const s = L.bounds[p];
+    const e = L.bounds[p + 1];
+    let head = 0;
+    let tail = 0;
+    let j = s;
+    for (let k = s; k < e; k++) {
+      while (j < hi[k]) {
+        const r = order[j];
+        if (v === null || v[r] === 1) {
+          const c = codes[r];
+          while (tail > head && codes[order[deque[tail - 1]]] > c) tail--;
+          deque[tail++] = j;
+        }
+        j++;
+      }
+      while (tail > head && deque[head] < lo[k]) head++;
+      if (tail > head) pick[order[k]] = order[deque[head]];
+    }
+  }
+  return take(arg, pick);
+}
+
+/** Any other aggregate: its accumulator over each row's frame (correct, O(n * frame size)). */
+function genericOverFrames(w: BoundWindowColumn, args: readonly Column[], L: Layout, lo: Int32Array, hi: Int32Array): Column {
+  const { order } = L;
+  const length = order.length;
+  const acc = (w.fn as Extract<BoundWindowColumn['fn'], { kind: 'aggregate' }>).fn.accumulator(w.argInfo, w.type, false);
+  const rows: number[] = [];
+  const groups: number[] = [];
+  for (let k = 0; k < length; k++) {
+    for (let j = lo[k]; j < hi[k]; j++) {
+      rows.push(order[j]);
+      groups.push(k);
+    }
+    if (rows.length >= 65_536 || k === length - 1) {
+      acc.update(Int32Array.from(groups), length, args.map((a) => take(a, rows)), rows.length);
+      rows.length = 0;
+      groups.length = 0;
+    }
+  }
+  // Results are per sorted position; scatter them back to rows.
+  const byPosition = acc.finish(length);
+  const inverse = new Int32Array(length);
+  for (let k = 0; k < length; k++) inverse[order[k]] = k;
+  return take(byPosition, inverse);
 }
