@@ -1,5 +1,5 @@
 /** Crash-safe file primitives: write to a temp file, fsync, rename; and an exclusive lock file. */
-import { promises as fs, constants } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
@@ -55,9 +55,7 @@ export async function withLock<T>(
   const info: LockInfo = { pid: process.pid, since: new Date().toISOString(), purpose };
   for (let attempt = 0; ; attempt++) {
     try {
-      const h = await fs.open(lockFile, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY);
-      await h.writeFile(JSON.stringify(info));
-      await h.close();
+      await createLockFile(lockFile, info);
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -69,7 +67,7 @@ export async function withLock<T>(
         continue;
       }
       if (Date.now() > deadline) {
-        throw new LockBusyError(lockFile, lock.state === 'held' ? lock.holder : { pid: 0, since: '', purpose: 'being created' });
+        throw new LockBusyError(lockFile, lock.holder);
       }
       await new Promise((r) => setTimeout(r, Math.min(50, 2 ** Math.min(attempt, 6)) * (0.5 + Math.random())));
     }
@@ -81,7 +79,22 @@ export async function withLock<T>(
   }
 }
 
-type LockState = { state: 'gone' } | { state: 'stale' } | { state: 'starting' } | { state: 'held'; holder: LockInfo };
+/**
+ * Creates the lock with its content in one step: the content goes to a private temp file that
+ * is then hard-linked to the lock's name (link fails with EEXIST if the lock exists). A lock is
+ * therefore never seen empty, even when its creator is killed halfway.
+ */
+async function createLockFile(lockFile: string, info: LockInfo): Promise<void> {
+  const tmp = `${lockFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await fs.writeFile(tmp, JSON.stringify(info));
+  try {
+    await fs.link(tmp, lockFile);
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+}
+
+type LockState = { state: 'gone' } | { state: 'stale' } | { state: 'held'; holder: LockInfo };
 
 async function readLock(lockFile: string): Promise<LockState> {
   let text: string;
@@ -95,12 +108,8 @@ async function readLock(lockFile: string): Promise<LockState> {
     const holder = JSON.parse(text) as LockInfo;
     if (Number.isInteger(holder.pid) && holder.pid > 0) return { state: 'held', holder };
   } catch {
-    // empty or torn: the holder died between creating and writing it, or is writing it now
+    // unreadable: see below
   }
-  try {
-    const st = await fs.stat(lockFile);
-    return Date.now() - st.mtimeMs > 5_000 ? { state: 'stale' } : { state: 'starting' };
-  } catch {
-    return { state: 'gone' };
-  }
+  // Locks are created whole (createLockFile), so an unreadable one can only be debris.
+  return { state: 'stale' };
 }
