@@ -6,6 +6,7 @@ import { allocData, makeColumn, type Column, type ColumnData } from '../columnar
 import { MAX_DECIMAL_PRECISION, T, isNumeric, isOrderable, typeToString, type DataType } from '../schema/types.ts';
 import { castColumn } from './cast.ts';
 import { comparatorFor } from './compare.ts';
+import { isValidAt } from './kernel-util.ts';
 import type { Accumulator, AggregateFunction, ArgInfo } from './registry.ts';
 
 /** A per-group value store of one storage type that doubles its capacity on demand. */
@@ -34,40 +35,85 @@ class Slots {
   }
 }
 
-const isValidAt = (c: Column, i: number) => c.valid === null || c.valid[i] === 1;
 
 function countAccumulator(distinct: boolean, counted: boolean): Accumulator {
-  const counts = new Slots(T.int64);
+  // Counts are doubles while counting (exact below 2^53, and far cheaper than BigInt increments).
+  const counts = new Slots(T.float64);
   const sets: Set<unknown>[] = [];
   return {
     update(groups, numGroups, args, length) {
       counts.ensure(numGroups);
-      const c = counts.data as BigInt64Array;
+      const c = counts.data as Float64Array;
       if (!counted) {
         for (let i = 0; i < length; i++) c[groups[i]]++;
         return;
       }
       const x = args[0];
       const d = x.data as ArrayLike<unknown>;
+      const v = x.valid;
+      if (!distinct) {
+        if (v === null) for (let i = 0; i < length; i++) c[groups[i]]++;
+        else for (let i = 0; i < length; i++) c[groups[i]] += v[i];
+        return;
+      }
       for (let i = 0; i < length; i++) {
-        if (!isValidAt(x, i)) continue;
+        if (v !== null && v[i] === 0) continue;
         const g = groups[i];
-        if (!distinct) {
-          c[g]++;
-          continue;
-        }
         let s = sets[g];
         if (!s) sets[g] = s = new Set();
         s.add(distinctKey(d[i]));
       }
     },
     finish(n) {
-      if (distinct) {
-        counts.ensure(n);
-        const c = counts.data as BigInt64Array;
-        for (let g = 0; g < n; g++) c[g] = BigInt(sets[g]?.size ?? 0);
+      counts.ensure(n);
+      const c = counts.data as Float64Array;
+      const out = new BigInt64Array(n);
+      for (let g = 0; g < n; g++) out[g] = BigInt(distinct ? (sets[g]?.size ?? 0) : c[g]);
+      return makeColumn(T.int64, out, null);
+    },
+  };
+}
+
+/**
+ * sum(int): Spark sums as a long that wraps on overflow. Values are added into a double per
+ * group (exact while below 2^53) and carried into the BigInt64Array sum before they could lose
+ * precision; addition modulo 2^64 is associative, so the wrapped result is Spark's.
+ */
+function intSumAccumulator(): Accumulator {
+  const partial = new Slots(T.float64);
+  const sums = new Slots(T.int64);
+  const LIMIT = 2 ** 52;
+  return {
+    update(groups, numGroups, args, length) {
+      partial.ensure(numGroups);
+      sums.ensure(numGroups);
+      const x = args[0];
+      const d = x.data as Int32Array;
+      const v = x.valid;
+      const p = partial.data as Float64Array;
+      const s = sums.data as BigInt64Array;
+      const seen = sums.seen;
+      for (let i = 0; i < length; i++) {
+        if (v !== null && v[i] === 0) continue;
+        const g = groups[i];
+        const t = p[g] + d[i];
+        if (t > LIMIT || t < -LIMIT) {
+          s[g] += BigInt(t);
+          p[g] = 0;
+        } else p[g] = t;
+        seen[g] = 1;
       }
-      return counts.finish(n, false);
+    },
+    finish(n) {
+      partial.ensure(n);
+      sums.ensure(n);
+      const p = partial.data as Float64Array;
+      const s = sums.data as BigInt64Array;
+      for (let g = 0; g < n; g++) {
+        s[g] += BigInt(p[g]);
+        p[g] = 0;
+      }
+      return sums.finish(n, true);
     },
   };
 }
@@ -116,6 +162,12 @@ function sumAccumulator(result: DataType, distinct: boolean, average: boolean): 
     },
     finish(n) {
       sums.ensure(n);
+      if (result.kind === 'decimal' && !average) {
+        // Spark (non-ANSI) returns null when a decimal sum overflows its precision.
+        const limit = 10n ** BigInt(result.precision);
+        const s = sums.data as BigInt64Array;
+        for (let g = 0; g < n; g++) if (s[g] >= limit || s[g] <= -limit) sums.seen[g] = 0;
+      }
       if (average) {
         const s = sums.data as Float64Array;
         const c = counts.data as BigInt64Array;
@@ -172,7 +224,7 @@ export const aggregates: AggregateFunction[] = [
     arity: [1, 1],
     supportsDistinct: true,
     resolve: (args) => sumType(one(args)),
-    accumulator: (_a, result, distinct) => sumAccumulator(result, distinct, false),
+    accumulator: (a, result, distinct) => (a[0].type.kind === 'int32' && !distinct ? intSumAccumulator() : sumAccumulator(result, distinct, false)),
     sql: (a) => `sum(${a[0]})`,
     dialects: { duckdb: (a, info, result) => `CAST(sum(${a[0]}) AS ${result.kind === 'int64' ? 'BIGINT' : result.kind === 'decimal' ? `DECIMAL(${result.precision},${result.scale})` : 'DOUBLE'})` },
   },
@@ -184,7 +236,7 @@ export const aggregates: AggregateFunction[] = [
     resolve: (args) => (isNumeric(one(args)) || one(args).kind === 'null' ? T.float64 : { problem: `needs numbers, got ${typeToString(one(args))}` }),
     accumulator: (_a, result, distinct) => sumAccumulator(result, distinct, true),
     sql: (a) => `avg(${a[0]})`,
-    dialects: { duckdb: (a) => `avg(CAST(${a[0]} AS DOUBLE))` },
+    dialects: { duckdb: (a) => (a[0].startsWith('DISTINCT ') ? `avg(DISTINCT CAST(${a[0].slice(9)} AS DOUBLE))` : `avg(CAST(${a[0]} AS DOUBLE))`) },
   },
   ...(['min', 'max'] as const).map(
     (name): AggregateFunction => ({

@@ -5,7 +5,7 @@
  */
 import { allocData, makeColumn, type Column, type ColumnData } from '../columnar/column.ts';
 import { MAX_DECIMAL_PRECISION, sameType, type DataType } from '../schema/types.ts';
-import { validityCopy } from './kernel-util.ts';
+import { javaTrim, validityCopy } from './kernel-util.ts';
 import { formatDate, formatTimestampText, parseDateText, parseTimestampText } from './datetime-text.ts';
 
 const PRIMITIVES = new Set(['string', 'boolean', 'int32', 'int64', 'float32', 'float64', 'date', 'timestamp', 'decimal', 'null']);
@@ -65,10 +65,7 @@ function writer(from: DataType, to: DataType): Convert {
       if (from.kind === 'string') return (v) => parseBoolean(v as string);
       return (v) => (toNumber(from, v) !== 0 ? 1 : 0);
     case 'int32':
-      if (from.kind === 'string') return (v) => {
-        const x = parseIntegral(v as string);
-        return x === null || x < BigInt(INT_MIN) || x > BigInt(INT_MAX) ? null : Number(x);
-      };
+      if (from.kind === 'string') return (v) => parseInt32(v as string);
       if (from.kind === 'int64') return (v) => Number(BigInt.asIntN(32, v as bigint));
       if (from.kind === 'boolean') return (v) => (v ? 1 : 0);
       if (from.kind === 'timestamp') return (v) => Number(BigInt.asIntN(32, floorDiv(v as bigint, 1_000_000n)));
@@ -96,13 +93,14 @@ function writer(from: DataType, to: DataType): Convert {
     case 'decimal': {
       const limit = 10n ** BigInt(to.precision);
       const fit = (u: bigint | null) => (u === null || u >= limit || u <= -limit ? null : u);
-      if (from.kind === 'string') return (v) => fit(parseDecimal((v as string).trim(), to.scale));
+      if (from.kind === 'string') return (v) => fit(parseDecimal(javaTrim(v as string), to.scale));
       if (from.kind === 'decimal') return (v) => fit(rescale(v as bigint, from.scale, to.scale));
       if (from.kind === 'int32' || from.kind === 'int64') return (v) => fit(BigInt(v as number | bigint) * 10n ** BigInt(to.scale));
       if (from.kind === 'boolean') return (v) => fit((v ? 1n : 0n) * 10n ** BigInt(to.scale));
+      // Spark goes through BigDecimal(Double.toString(x)): round the shortest decimal text, HALF_UP.
       return (v) => {
         const x = toNumber(from, v);
-        return Number.isFinite(x) ? fit(parseDecimal(x.toFixed(Math.min(to.scale + 2, 20)), to.scale)) : null;
+        return Number.isFinite(x) ? fit(parseDecimal(String(x), to.scale)) : null;
       };
     }
     case 'date':
@@ -112,10 +110,12 @@ function writer(from: DataType, to: DataType): Convert {
     case 'timestamp':
       if (from.kind === 'string') return (v) => parseTimestampText(v as string);
       if (from.kind === 'date') return (v) => BigInt(v as number) * MICROS_PER_DAY;
-      if (from.kind === 'int32' || from.kind === 'int64') return (v) => BigInt.asIntN(64, BigInt(v as number | bigint) * 1_000_000n);
+      // Seconds since the epoch; Spark saturates (TimeUnit.toMicros / Java's (long) cast).
+      if (from.kind === 'int32' || from.kind === 'int64') return (v) => clampLong(BigInt(v as number | bigint) * 1_000_000n);
+      if (from.kind === 'decimal') return (v) => clampLong(((v as bigint) * 1_000_000n) / 10n ** BigInt(from.scale));
       return (v) => {
         const x = toNumber(from, v);
-        return Number.isFinite(x) ? BigInt(Math.trunc(x * 1_000_000)) : null;
+        return Number.isFinite(x) ? saturateLong(x * 1_000_000) : null;
       };
     default:
       return () => null;
@@ -130,6 +130,10 @@ function toNumber(from: DataType, v: unknown): number {
     return Number(v);
   }
   return v as number;
+}
+
+function clampLong(x: bigint): bigint {
+  return x > LONG_MAX ? LONG_MAX : x < LONG_MIN ? LONG_MIN : x;
 }
 
 function saturateInt(x: number): number {
@@ -149,27 +153,62 @@ export function floorDiv(a: bigint, b: bigint): bigint {
   return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
 }
 
-/** Spark's string -> integral: trimmed, optional sign, digits, an optional fraction that is truncated. */
+/**
+ * Spark's string -> integral (UTF8String.toLong): trimmed of ASCII whitespace and control
+ * characters, an optional sign, digits, then optionally '.' and digits that are dropped
+ * (truncation). As in Spark, "." and "-." read as 0 and "1." as 1; anything else is null.
+ */
 export function parseIntegral(s: string): bigint | null {
-  const m = /^\s*([+-]?)(\d+)(?:\.\d*)?\s*$/.exec(s) ?? /^\s*([+-]?)()\.\d+\s*$/.exec(s);
-  if (!m) return null;
-  const digits = m[2] === '' ? '0' : m[2];
-  const x = BigInt(digits);
-  return m[1] === '-' ? -x : x;
+  const t = javaTrim(s);
+  let i = 0;
+  const n = t.length;
+  if (n === 0) return null;
+  const c0 = t.charCodeAt(0);
+  const negative = c0 === 45;
+  if (negative || c0 === 43) {
+    if (n === 1) return null;
+    i = 1;
+  }
+  const digitsStart = i;
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (c === 46) break;
+    if (c < 48 || c > 57) return null;
+    i++;
+  }
+  const digitsEnd = i;
+  if (i < n) {
+    for (i++; i < n; i++) {
+      const c = t.charCodeAt(i);
+      if (c < 48 || c > 57) return null;
+    }
+  }
+  if (digitsEnd === digitsStart) return 0n;
+  // Up to 15 digits fit a double exactly: avoid BigInt parsing for the common case.
+  const len = digitsEnd - digitsStart;
+  const x = len <= 15 ? BigInt(Number(t.slice(digitsStart, digitsEnd))) : BigInt(t.slice(digitsStart, digitsEnd));
+  return negative ? -x : x;
 }
 
+/** string -> int with Spark's rules; null when it does not parse or does not fit. */
+export function parseInt32(s: string): number | null {
+  const x = parseIntegral(s);
+  return x === null || x < -2147483648n || x > 2147483647n ? null : Number(x);
+}
+
+/** Java's Double.parseDouble after trimming, plus Spark's 'inf'/'infinity'/'nan' literals. */
 export function parseDouble(s: string): number | null {
-  const t = s.trim();
+  const t = javaTrim(s);
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/.test(t)) return Number(t.replace(/[dDfF]$/, ''));
   const lower = t.toLowerCase();
-  if (lower === 'nan') return Number.NaN;
+  if (lower === 'nan' || lower === '+nan' || lower === '-nan') return Number.NaN;
   if (lower === 'infinity' || lower === '+infinity' || lower === 'inf' || lower === '+inf') return Number.POSITIVE_INFINITY;
   if (lower === '-infinity' || lower === '-inf') return Number.NEGATIVE_INFINITY;
   return null;
 }
 
 function parseBoolean(s: string): number | null {
-  const t = s.trim().toLowerCase();
+  const t = javaTrim(s).toLowerCase();
   if (t === 't' || t === 'true' || t === 'y' || t === 'yes' || t === '1') return 1;
   if (t === 'f' || t === 'false' || t === 'n' || t === 'no' || t === '0') return 0;
   return null;
@@ -180,7 +219,7 @@ export function parseDecimal(s: string, scale: number): bigint | null {
   const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) return null;
   let digits = (m[2] || '0') + (m[3] ?? '');
-  let exp = -(m[3] ?? '').length + (m[4] ? Number(m[4]) : 0);
+  const exp = -(m[3] ?? '').length + (m[4] ? Number(m[4]) : 0);
   // value = digits * 10^exp; want unscaled = value * 10^scale
   let shift = exp + scale;
   if (shift >= 0) {
@@ -194,7 +233,6 @@ export function parseDecimal(s: string, scale: number): bigint | null {
   const dropped = digits.slice(digits.length - shift);
   let u = BigInt(keep);
   if (dropped[0] >= '5') u += 1n;
-  exp = 0;
   return m[1] === '-' ? -u : u;
 }
 
@@ -231,6 +269,16 @@ export function javaDoubleText(x: number): string {
   return `${mant.includes('.') ? mant : `${mant}.0`}E${exp.replace('+', '')}`;
 }
 
+/** Java's Float.toString: the shortest text that reads back as the same float. */
+export function javaFloatText(x: number): string {
+  if (!Number.isFinite(x) || x === 0) return javaDoubleText(x);
+  for (let p = 1; p <= 9; p++) {
+    const t = Number(x.toPrecision(p));
+    if (Math.fround(t) === x) return javaDoubleText(t);
+  }
+  return javaDoubleText(x);
+}
+
 function toText(from: DataType, v: unknown): string {
   switch (from.kind) {
     case 'string':
@@ -241,6 +289,7 @@ function toText(from: DataType, v: unknown): string {
     case 'int64':
       return String(v);
     case 'float32':
+      return javaFloatText(v as number);
     case 'float64':
       return javaDoubleText(v as number);
     case 'decimal':

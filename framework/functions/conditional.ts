@@ -1,10 +1,14 @@
-/** coalesce, nullif, greatest, least: functions over several values of a common type. */
+/**
+ * coalesce, nullif, greatest, least, if: functions over several values of a common type.
+ * Spark would also promote mixed string/number arguments to string; those are refused here
+ * (cast explicitly), since the promotion is rarely what a job means.
+ */
 import { allocData, makeColumn, type Column, type ColumnData } from '../columnar/column.ts';
 import { T, commonType, typeToString, type DataType } from '../schema/types.ts';
 import { castColumn } from './cast.ts';
 import { comparatorFor } from './compare.ts';
 import type { ArgInfo, ScalarFunction, TypeProblem } from './registry.ts';
-import { compareKernel } from './operators.ts';
+import { compareKernel } from './comparison.ts';
 
 function common(args: readonly ArgInfo[]): DataType | TypeProblem {
   let t: DataType = T.null;
@@ -65,7 +69,7 @@ export const conditional: ScalarFunction[] = [
     arity: [2, 2],
     resolve: common,
     kernel: (args, n, t, info) => {
-      const eq = compareKernel(args, n, info, (c) => c === 0);
+      const eq = compareKernel(args, n, info, '=');
       const first = castColumn(args[0], t);
       const valid = first.valid ? first.valid.slice() : new Uint8Array(n).fill(1);
       const e = eq.data as Uint8Array;
@@ -73,5 +77,33 @@ export const conditional: ScalarFunction[] = [
       return makeColumn(t, first.data, valid);
     },
     sql: (a) => `nullif(${a[0]}, ${a[1]})`,
+  },
+  {
+    name: 'if',
+    description: 'if(cond, a, b): a where cond is true, else b (a null condition picks b)',
+    arity: [3, 3],
+    resolve: ([c, a, b]) => {
+      if (c.type.kind !== 'boolean' && c.type.kind !== 'null') return { problem: `the condition must be a boolean, got ${typeToString(c.type)}` };
+      return common([a, b]);
+    },
+    kernel: ([c, a, b], n, t) => {
+      const x = castColumn(a, t);
+      const y = castColumn(b, t);
+      const cd = c.data as Uint8Array;
+      const cv = c.valid;
+      const out = allocData(t, n) as { [i: number]: unknown };
+      const valid = new Uint8Array(n);
+      const xd = x.data as unknown as ArrayLike<unknown>;
+      const yd = y.data as unknown as ArrayLike<unknown>;
+      for (let i = 0; i < n; i++) {
+        const pick = cd[i] === 1 && (cv === null || cv[i] === 1);
+        const src = pick ? x : y;
+        out[i] = (pick ? xd : yd)[i];
+        valid[i] = src.valid === null ? 1 : src.valid[i];
+      }
+      return makeColumn(t, out as ColumnData, valid);
+    },
+    sql: (a) => `if(${a.join(', ')})`,
+    dialects: { duckdb: (a) => `(CASE WHEN ${a[0]} THEN ${a[1]} ELSE ${a[2]} END)` },
   },
 ];

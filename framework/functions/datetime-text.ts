@@ -2,6 +2,7 @@
  * Calendar arithmetic and Spark's text forms of dates and timestamps, in UTC, without
  * JavaScript's Date parsing (which rolls 2026-02-30 over to March and reads local time).
  */
+import { javaTrim } from './kernel-util.ts';
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
 export function daysFromCivil(y: number, m: number, d: number): number {
@@ -59,11 +60,11 @@ export function formatTimestampText(micros: bigint): string {
   return frac === 0 ? base : `${base}.${pad(frac, 6).replace(/0+$/, '')}`;
 }
 
-const DATE_RE = /^\s*([+-]?\d{4,6})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?\s*$/;
+const DATE_RE = /^([+-]?\d{4,7})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ][\s\S]*)?)?)?$/;
 
 /** Spark's string -> date: `yyyy`, `yyyy-[m]m`, `yyyy-[m]m-[d]d`, optionally followed by `T`/space and anything. */
 export function parseDateText(s: string): number | null {
-  const m = DATE_RE.exec(s);
+  const m = DATE_RE.exec(javaTrim(s));
   if (!m) return null;
   const y = Number(m[1]);
   const mo = m[2] ? Number(m[2]) : 1;
@@ -73,18 +74,21 @@ export function parseDateText(s: string): number | null {
 }
 
 const TS_RE =
-  /^\s*([+-]?\d{4,6})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?\s*$/i;
+  /^([+-]?\d{4,7})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?$/i;
 
 /**
  * Spark's string -> timestamp (session time zone UTC): a date, optionally `T`/space and
  * `h:m[:s[.fraction]]`, optionally a zone (`Z`, `UTC`, `+02:00`, `-0530`). Digits beyond
  * microseconds are truncated, as Spark does. Impossible dates and times give null.
  */
-export function parseTimestampText(s: string): bigint | null {
+export function parseTimestampText(text: string): bigint | null {
+  const s = javaTrim(text);
   const m = TS_RE.exec(s);
   if (!m) {
+    // `yyyy`, `yyyy-[m]m`, `yyyy-[m]m-[d]d`, optionally followed by a bare `T` or space.
+    if (/[T ][\s\S]/.test(s)) return null;
     const dateOnly = parseDateText(s);
-    return dateOnly === null || /[T ]/.test(s.trim()) ? null : BigInt(dateOnly) * MICROS_PER_DAY;
+    return dateOnly === null ? null : BigInt(dateOnly) * MICROS_PER_DAY;
   }
   const y = Number(m[1]);
   const mo = Number(m[2]);

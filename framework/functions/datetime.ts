@@ -123,7 +123,8 @@ export function parseWithPattern(text: string, tokens: readonly Token[]): bigint
     const fixed = next?.kind === 'field' ? t.width : t.letter === 'S' ? t.width : undefined;
     let j = i;
     while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57 && (fixed === undefined || j - i < fixed)) j++;
-    if (j === i || (t.width > 1 && j - i < t.width && t.letter !== 'y')) return null;
+    // Java's DateTimeFormatter: 'yy' is exactly two digits; otherwise a field needs at least as many digits as letters.
+    if (j === i || j - i < t.width || (t.letter === 'y' && t.width === 2 && j - i !== 2)) return null;
     const v = Number(text.slice(i, j));
     switch (t.letter) {
       case 'y':
@@ -211,7 +212,8 @@ function truncate(micros: bigint, unit: string): bigint {
   }
 }
 
-const datePart = (name: string, description: string, f: (micros: bigint) => number): ScalarFunction => ({
+/** A field of the time of day; the argument is read as a timestamp (Spark's implicit cast). */
+const timePart = (name: string, description: string, f: (micros: bigint) => number): ScalarFunction => ({
   name,
   description,
   arity: [1, 1],
@@ -219,6 +221,19 @@ const datePart = (name: string, description: string, f: (micros: bigint) => numb
   kernel: ([a], n) => mapUnary<bigint, number>(asTimestamp(a), T.int32, n, f),
   sql: (a) => `${name}(${a[0]})`,
 });
+
+/** A field of the calendar date; the argument is read as a date (Spark casts strings and timestamps to date). */
+const datePart = (name: string, description: string, f: (days: number) => number): ScalarFunction => ({
+  name,
+  description,
+  arity: [1, 1],
+  resolve: ([a]) => temporalArg(a) ?? T.int32,
+  kernel: ([a], n) => mapUnary<number, number>(asDate(a), T.int32, n, f),
+  sql: (a) => `${name}(${a[0]})`,
+  dialects: { duckdb: (a, info) => `${name}(${info[0].type.kind === 'string' ? `TRY_CAST(${a[0]} AS DATE)` : a[0]})` },
+});
+
+const DEFAULT_FORMAT = 'yyyy-MM-dd HH:mm:ss';
 
 export const datetime: ScalarFunction[] = [
   {
@@ -233,7 +248,7 @@ export const datetime: ScalarFunction[] = [
       return asDate(parsed);
     },
     sql: (a) => `to_date(${a.join(', ')})`,
-    dialects: { duckdb: (a, info) => (a.length === 2 ? `CAST(strptime(${a[0]}, ${duckFormat(info[1])}) AS DATE)` : `CAST(${a[0]} AS DATE)`) },
+    dialects: { duckdb: (a, info) => (a.length === 2 ? `CAST(try_strptime(${a[0]}, ${duckFormat(info[1])}) AS DATE)` : info[0].type.kind === 'string' ? `TRY_CAST(${a[0]} AS DATE)` : `CAST(${a[0]} AS DATE)`) },
   },
   {
     name: 'to_timestamp',
@@ -246,7 +261,7 @@ export const datetime: ScalarFunction[] = [
       return mapUnary<string, bigint>(castColumn(a, T.string), T.timestamp, n, (s) => parseWithPattern(s, tokens));
     },
     sql: (a) => `to_timestamp(${a.join(', ')})`,
-    dialects: { duckdb: (a, info) => (a.length === 2 ? `CAST(strptime(${a[0]}, ${duckFormat(info[1])}) AS TIMESTAMPTZ)` : `CAST(${a[0]} AS TIMESTAMPTZ)`) },
+    dialects: { duckdb: (a, info) => (a.length === 2 ? `CAST(try_strptime(${a[0]}, ${duckFormat(info[1])}) AS TIMESTAMPTZ)` : info[0].type.kind === 'string' ? `TRY_CAST(${a[0]} AS TIMESTAMPTZ)` : `CAST(${a[0]} AS TIMESTAMPTZ)`) },
   },
   {
     name: 'date_trunc',
@@ -309,19 +324,32 @@ export const datetime: ScalarFunction[] = [
     sql: (a) => `datediff(${a[0]}, ${a[1]})`,
     dialects: { duckdb: (a) => `CAST(CAST(${a[0]} AS DATE) - CAST(${a[1]} AS DATE) AS INTEGER)` },
   },
-  datePart('year', 'the year', (v) => civilFromDays(splitMicros(v)[0])[0]),
-  datePart('month', 'the month, 1 to 12', (v) => civilFromDays(splitMicros(v)[0])[1]),
-  datePart('dayofmonth', 'the day of the month', (v) => civilFromDays(splitMicros(v)[0])[2]),
-  datePart('hour', 'the hour, 0 to 23 (UTC)', (v) => Math.floor(splitMicros(v)[1] / 3_600_000_000)),
-  datePart('minute', 'the minute, 0 to 59', (v) => Math.floor(splitMicros(v)[1] / 60_000_000) % 60),
+  datePart('year', 'the year', (d) => civilFromDays(d)[0]),
+  datePart('month', 'the month, 1 to 12', (d) => civilFromDays(d)[1]),
+  datePart('dayofmonth', 'the day of the month', (d) => civilFromDays(d)[2]),
+  timePart('hour', 'the hour, 0 to 23 (UTC)', (v) => Math.floor(splitMicros(v)[1] / 3_600_000_000)),
+  timePart('minute', 'the minute, 0 to 59', (v) => Math.floor(splitMicros(v)[1] / 60_000_000) % 60),
+  timePart('second', 'the second, 0 to 59', (v) => Math.floor(splitMicros(v)[1] / 1_000_000) % 60),
   {
     name: 'unix_timestamp',
-    description: 'seconds since 1970-01-01 UTC (bigint)',
-    arity: [1, 1],
-    resolve: ([a]) => temporalArg(a) ?? T.int64,
-    kernel: ([a], n) => mapUnary<bigint, bigint>(asTimestamp(a), T.int64, n, (v) => floorDiv(v, 1_000_000n)),
-    sql: (a) => `unix_timestamp(${a[0]})`,
-    dialects: { duckdb: (a) => `CAST(floor(epoch(CAST(${a[0]} AS TIMESTAMPTZ))) AS BIGINT)` },
+    description: "unix_timestamp(x [, format]): seconds since 1970-01-01 UTC (bigint); strings are parsed with the format, by default 'yyyy-MM-dd HH:mm:ss'",
+    arity: [1, 2],
+    resolve: ([a, f]) => temporalArg(a) ?? patternRule(f) ?? T.int64,
+    kernel: ([a, f], n) => {
+      let micros = a;
+      if (a.type.kind === 'string') {
+        const tokens = tokenizePattern(f ? (literalArg<string>(f) ?? '') : DEFAULT_FORMAT);
+        micros = mapUnary<string, bigint>(a, T.timestamp, n, (s) => parseWithPattern(s, tokens));
+      }
+      return mapUnary<bigint, bigint>(asTimestamp(micros), T.int64, n, (v) => floorDiv(v, 1_000_000n));
+    },
+    sql: (a) => `unix_timestamp(${a.join(', ')})`,
+    dialects: {
+      duckdb: (a, info) => {
+        const ts = info[0].type.kind === 'string' ? `try_strptime(${a[0]}, ${duckFormat(info[1] ?? { type: T.string, literal: { value: DEFAULT_FORMAT } })})` : a[0];
+        return `CAST(floor(epoch(CAST(${ts} AS TIMESTAMPTZ))) AS BIGINT)`;
+      },
+    },
   },
   {
     name: 'from_unixtime',
@@ -340,7 +368,10 @@ export const datetime: ScalarFunction[] = [
 
 /** A Spark pattern as a strftime format, for the DuckDB oracle. */
 function duckFormat(arg: ArgInfo | undefined): string {
-  const map: Record<string, string> = { yyyy: '%Y', yy: '%y', MM: '%m', M: '%-m', MMM: '%b', MMMM: '%B', dd: '%d', d: '%-d', HH: '%H', H: '%-H', hh: '%I', mm: '%M', ss: '%S', a: '%p', EEE: '%a', EEEE: '%A', SSSSSS: '%f' };
+  const map: Record<string, string> = {
+    y: '%Y', yyy: '%Y', yyyy: '%Y', yy: '%y', MM: '%m', M: '%-m', MMM: '%b', MMMM: '%B', dd: '%d', d: '%-d', HH: '%H', H: '%-H', hh: '%I', h: '%-I',
+    mm: '%M', m: '%-M', ss: '%S', s: '%-S', a: '%p', E: '%a', EE: '%a', EEE: '%a', EEEE: '%A', SSS: '%g', SSSSSS: '%f',
+  };
   const tokens = tokenizePattern(String(arg?.literal?.value ?? ''));
   const f = tokens.map((t) => (t.kind === 'text' ? t.text.replace(/%/g, '%%') : (map[t.letter.repeat(t.width)] ?? '%?'))).join('');
   return `'${f.replace(/'/g, "''")}'`;

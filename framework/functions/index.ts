@@ -1,6 +1,7 @@
 /** The registries: every function the DSL can name, defined once. */
 import { FunctionRegistry, type AggregateFunction, type ScalarFunction, type WindowFunction } from './registry.ts';
-import { operators, comparisons } from './operators.ts';
+import { arithmeticFunctions } from './arithmetic.ts';
+import { comparisonFunctions } from './comparison.ts';
 import { logic } from './logic.ts';
 import { conditional } from './conditional.ts';
 import { math } from './math.ts';
@@ -9,6 +10,6 @@ import { datetime } from './datetime.ts';
 import { aggregates } from './aggregates.ts';
 import { windowFunctions as rankingAndOffset } from './window.ts';
 
-export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...operators, ...comparisons, ...logic, ...conditional, ...math, ...strings, ...datetime]);
+export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...arithmeticFunctions, ...comparisonFunctions, ...logic, ...conditional, ...math, ...strings, ...datetime]);
 export const aggregateFunctions = new FunctionRegistry<AggregateFunction>('aggregate', aggregates);
 export const windowFunctions = new FunctionRegistry<WindowFunction>('window', rankingAndOffset);

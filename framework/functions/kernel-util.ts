@@ -101,6 +101,26 @@ export function numberReader(c: Column): (i: number) => number {
   return (i) => a[i];
 }
 
+/** True when row i of `c` holds a value. */
+export function isValidAt(c: Column, i: number): boolean {
+  return c.valid === null || c.valid[i] === 1;
+}
+
+/**
+ * Java's String.trim() / Spark's UTF8String.trimAll(): strips characters up to U+0020 and
+ * U+007F (ASCII whitespace and control characters) from both ends, and nothing else
+ * (JavaScript's trim() also strips Unicode spaces such as U+00A0, which Spark keeps).
+ */
+export function javaTrim(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isJavaSpace(s.charCodeAt(a))) a++;
+  while (b > a && isJavaSpace(s.charCodeAt(b - 1))) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
+
+const isJavaSpace = (c: number) => c <= 0x20 || c === 0x7f;
+
 /** Reads an integral column's value as bigint. */
 export function bigintReader(c: Column): (i: number) => bigint {
   const d = c.data;

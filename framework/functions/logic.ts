@@ -1,7 +1,8 @@
 /** Boolean logic (three-valued, as SQL), null tests, IN, BETWEEN and LIKE. */
 import { makeColumn, type Column } from '../columnar/column.ts';
-import { T, typeToString } from '../schema/types.ts';
-import { compareKernel, comparableType } from './operators.ts';
+import { T, commonType, typeToString, type DataType } from '../schema/types.ts';
+import { castColumn } from './cast.ts';
+import { compareColumns, compareKernel, comparableType, duckdbComparisonOperands } from './comparison.ts';
 import { literalArg, validityCopy } from './kernel-util.ts';
 import type { ScalarFunction } from './registry.ts';
 
@@ -33,6 +34,19 @@ function logical(args: readonly Column[], n: number, isAnd: boolean): Column {
   return makeColumn(T.boolean, out, valid);
 }
 
+/** Spark refuses an escape before anything but `%`, `_` and `\`, and a trailing escape. */
+export function likeProblem(pattern: string): string | null {
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] !== '\\') continue;
+    const next = pattern[i + 1];
+    if (next !== '%' && next !== '_' && next !== '\\') {
+      return `the LIKE pattern '${pattern}' has an escape (\\) not followed by %, _ or \\, which Spark rejects`;
+    }
+    i++;
+  }
+  return null;
+}
+
 /** SQL LIKE pattern -> anchored RegExp; `\` escapes `%`, `_` and itself. */
 export function likeToRegExp(pattern: string): RegExp {
   let re = '';
@@ -46,8 +60,38 @@ export function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`, 'u');
 }
 
+/** A LIKE test; the common shapes ('abc', 'abc%', '%abc', '%abc%') avoid the regex engine. */
+export function likeMatcher(pattern: string): (s: string) => boolean {
+  if (!/[_\\]/.test(pattern)) {
+    const parts = pattern.split('%');
+    if (parts.length === 1) return (s) => s === pattern;
+    if (parts.length === 2 && parts[1] === '') return (s) => s.startsWith(parts[0]);
+    if (parts.length === 2 && parts[0] === '') return (s) => s.endsWith(parts[1]);
+    if (parts.length === 3 && parts[0] === '' && parts[2] === '') return (s) => s.includes(parts[1]);
+  }
+  const re = likeToRegExp(pattern);
+  return (s) => re.test(s);
+}
+
 function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/**
+ * IN's common type. Spark widens the value and the whole list together and promotes to
+ * string when strings are mixed with other types (so `int_col IN ('1', '01')` compares text);
+ * that is rarely meant, so mixing strings with other types is refused.
+ */
+function inType(types: readonly DataType[]): DataType | { problem: string } {
+  let t: DataType = T.null;
+  for (const x of types) {
+    const c = commonType(t, x);
+    if (!c || c.kind === 'struct' || c.kind === 'array' || c.kind === 'map') {
+      return { problem: `IN needs values of one type, got ${types.map(typeToString).join(', ')}; cast them (Spark would compare ${types.some((y) => y.kind === 'string') ? 'them as strings' : 'them after an implicit cast'})` };
+    }
+    t = c;
+  }
+  return t.kind === 'null' ? T.int32 : t;
 }
 
 export const logic: ScalarFunction[] = [
@@ -92,25 +136,25 @@ export const logic: ScalarFunction[] = [
   },
   {
     name: 'in',
-    description: 'value IN (list): null when the value is null, or when no match and the list has a null',
+    description: 'value IN (list): null when the value is null, or when nothing matches and the list has a null',
     arity: [2, Infinity],
     resolve: (args) => {
-      for (const x of args.slice(1)) {
-        const t = comparableType([args[0], x]);
-        if ('problem' in t) return t;
-      }
-      return T.boolean;
+      const t = inType(args.map((a) => a.type));
+      return 'problem' in t ? t : T.boolean;
     },
     kernel: (args, n, _t, info) => {
+      const t = inType(info.map((a) => a.type)) as DataType;
+      const value = castColumn(args[0], t);
       const out = new Uint8Array(n);
-      const valid = validityCopy(n, args[0].valid);
+      const valid = validityCopy(n, value.valid);
       const sawNull = new Uint8Array(n);
       for (let k = 1; k < args.length; k++) {
-        const eq = compareKernel([args[0], args[k]], n, [info[0], info[k]], (c) => c === 0);
+        const eq = compareColumns(value, args[k], n, t, '=');
         const d = eq.data as Uint8Array;
+        const ev = eq.valid;
         for (let i = 0; i < n; i++) {
-          if (d[i] === 1 && (eq.valid === null || eq.valid[i] === 1)) out[i] = 1;
-          else if (eq.valid !== null && eq.valid[i] === 0) sawNull[i] = 1;
+          if (d[i] === 1) out[i] = 1;
+          else if (ev !== null && ev[i] === 0) sawNull[i] = 1;
         }
       }
       for (let i = 0; i < n; i++) if (out[i] === 0 && sawNull[i] === 1) valid[i] = 0;
@@ -130,8 +174,15 @@ export const logic: ScalarFunction[] = [
       return T.boolean;
     },
     kernel: (args, n, _t, info) =>
-      logical([compareKernel([args[0], args[1]], n, [info[0], info[1]], (c) => c >= 0), compareKernel([args[0], args[2]], n, [info[0], info[2]], (c) => c <= 0)], n, true),
+      logical([compareKernel([args[0], args[1]], n, [info[0], info[1]], '>='), compareKernel([args[0], args[2]], n, [info[0], info[2]], '<=')], n, true),
     sql: (a) => `(${a[0]} BETWEEN ${a[1]} AND ${a[2]})`,
+    dialects: {
+      duckdb: (a, info) => {
+        const [x, lo] = duckdbComparisonOperands([a[0], a[1]], [info[0], info[1]]);
+        const [x2, hi] = duckdbComparisonOperands([a[0], a[2]], [info[0], info[2]]);
+        return `((${lo} <= ${x}) AND (${x2} <= ${hi}))`;
+      },
+    },
   },
   {
     name: 'like',
@@ -140,13 +191,14 @@ export const logic: ScalarFunction[] = [
     resolve: (args) => {
       if (args[0].type.kind !== 'string' && args[0].type.kind !== 'null') return { problem: `needs a string, got ${typeToString(args[0].type)}` };
       if (!args[1].literal || typeof args[1].literal.value !== 'string') return { problem: 'the pattern must be a string literal' };
-      return T.boolean;
+      const p = likeProblem(args[1].literal.value);
+      return p ? { problem: p } : T.boolean;
     },
     kernel: ([s, p], n) => {
-      const re = likeToRegExp(literalArg<string>(p) ?? '');
+      const test = likeMatcher(literalArg<string>(p) ?? '');
       const d = s.data as string[];
       const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) if (s.valid === null || s.valid[i] === 1) out[i] = re.test(d[i]) ? 1 : 0;
+      for (let i = 0; i < n; i++) if (s.valid === null || s.valid[i] === 1) out[i] = test(d[i]) ? 1 : 0;
       return makeColumn(T.boolean, out, s.valid ? s.valid.slice() : null);
     },
     sql: (a) => `(${a[0]} LIKE ${a[1]})`,

@@ -1,6 +1,6 @@
 /** Ranking and offset window functions: row_number, rank, dense_rank, lag, lead. */
-import { T, commonType, typeToString } from '../schema/types.ts';
-import { castColumn } from './cast.ts';
+import { T, typeToString } from '../schema/types.ts';
+import { canCast, castColumn } from './cast.ts';
 import type { ArgInfo, TypeProblem, WindowFunction, WindowPartition } from './registry.ts';
 
 const ranking = (name: string, description: string, value: (k: number, p: WindowPartition) => number): WindowFunction => ({
@@ -23,10 +23,9 @@ const ranking = (name: string, description: string, value: (k: number, p: Window
 function offsetRule(args: readonly ArgInfo[]): ReturnType<WindowFunction['resolve']> {
   const [x, off, dflt] = args;
   if (off && (!off.literal || typeof off.literal.value !== 'number' || !Number.isInteger(off.literal.value))) return { problem: 'the offset must be an integer literal' } as TypeProblem;
-  if (dflt && dflt.type.kind !== 'null') {
-    const t = commonType(x.type, dflt.type);
-    if (!t) return { problem: `the default (${typeToString(dflt.type)}) does not fit the values (${typeToString(x.type)})` };
-    return t;
+  // Spark casts the default to the values' type (lag(int_col, 1, 0.5) gives 0, not 0.5).
+  if (dflt && dflt.type.kind !== 'null' && !canCast(dflt.type, x.type)) {
+    return { problem: `the default (${typeToString(dflt.type)}) cannot be cast to the values' type (${typeToString(x.type)})` };
   }
   return x.type;
 }
@@ -39,8 +38,8 @@ const offsetFn = (name: 'lag' | 'lead'): WindowFunction => ({
   allowsFrame: false,
   resolve: offsetRule,
   evaluate(p) {
-    const resultType = p.argInfo.length > 2 && p.argInfo[2].type.kind !== 'null' ? (commonType(p.argInfo[0].type, p.argInfo[2].type) ?? p.argInfo[0].type) : p.argInfo[0].type;
-    const x = castColumn(p.args[0], resultType);
+    const resultType = p.argInfo[0].type;
+    const x = p.args[0];
     const offset = p.args[1] ? (p.args[1].data as Int32Array)[0] : 1;
     const dflt = p.args[2] ? castColumn(p.args[2], resultType) : null;
     const step = name === 'lag' ? -offset : offset;

@@ -145,11 +145,11 @@ export const duckdbDialect: SqlDialect = {
   joinKeyword(how) {
     return { inner: 'INNER JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN', semi: 'SEMI JOIN', anti: 'ANTI JOIN' }[how];
   },
-  // Spark truncates doubles cast to integers (DuckDB rounds) and yields null for text that
+  // Spark truncates doubles and decimals cast to integers (DuckDB rounds) and yields null for text that
   // does not parse (DuckDB fails).
   cast(sql, from, to) {
     const integral = to.kind === 'int32' || to.kind === 'int64';
-    if (integral && (from.kind === 'float32' || from.kind === 'float64')) return `CAST(trunc(${sql}) AS ${this.typeName(to)})`;
+    if (integral && (from.kind === 'float32' || from.kind === 'float64' || from.kind === 'decimal')) return `CAST(trunc(${sql}) AS ${this.typeName(to)})`;
     if (integral && from.kind === 'string') return `TRY_CAST(trunc(TRY_CAST(${sql} AS DOUBLE)) AS ${this.typeName(to)})`;
     if (from.kind === 'string') return `TRY_CAST(${sql} AS ${this.typeName(to)})`;
     return `CAST(${sql} AS ${this.typeName(to)})`;

@@ -1,0 +1,218 @@
+/**
+ * Arithmetic operators with Spark's typing, overflow and null rules (non-ANSI mode):
+ *  - int and bigint wrap on overflow (Int32Array / BigInt64Array stores do the wrapping);
+ *  - `/` is always a double (Spark casts integral and float operands to double);
+ *  - `/`, `div` and `%` by zero give null, also for doubles (1.0 / 0.0 is null in Spark);
+ *  - float op float stays float (rounded to single precision after each operation);
+ *  - decimal + and - are exact, null when the result overflows its precision.
+ * Decimal `*`, `/`, `%` and `div` are refused: Spark widens their precision by rules the
+ * 18-digit local decimal cannot follow, so the job must cast to double explicitly.
+ */
+import { allocData, makeColumn, type Column, type ColumnData } from '../columnar/column.ts';
+import { MAX_DECIMAL_PRECISION, T, commonType, isNumeric, typeToString, type DataType } from '../schema/types.ts';
+import { castColumn } from './cast.ts';
+import { andValidity, validityCopy } from './kernel-util.ts';
+import type { ArgInfo, ScalarFunction, TypeProblem } from './registry.ts';
+
+const problem = (p: string): TypeProblem => ({ problem: p });
+export const binarySql = (op: string) => (a: readonly string[]) => `(${a[0]} ${op} ${a[1]})`;
+
+const isNumOrNull = (t: DataType) => isNumeric(t) || t.kind === 'null';
+
+type Op = '+' | '-' | '*' | '%' | '/' | 'div';
+
+function operandType(op: Op, args: readonly ArgInfo[]): DataType | TypeProblem {
+  const [a, b] = args.map((x) => x.type);
+  if (!isNumOrNull(a) || !isNumOrNull(b)) {
+    const bad = isNumOrNull(a) ? b : a;
+    return problem(`${op} needs numbers, got ${typeToString(bad)}; cast it first, e.g. .cast(T.float64)`);
+  }
+  const t = commonType(a, b) ?? T.float64;
+  if (t.kind === 'null') return T.int32;
+  if (t.kind === 'decimal' && op !== '+' && op !== '-') {
+    return problem(`${op} on decimals is not supported (Spark's decimal precision rules exceed the local 18 digits); cast the operands to double`);
+  }
+  if (t.kind === 'decimal') {
+    // Spark: precision max(s1, s2) + max(p1 - s1, p2 - s2) + 1.
+    return T.decimal(Math.min(MAX_DECIMAL_PRECISION, t.precision + 1), t.scale);
+  }
+  return t;
+}
+
+/** Evaluates `op` over two columns already cast to `t` (the storage decides the loop). */
+function arith(op: Op, a: Column, b: Column, n: number, t: DataType): Column {
+  const out = allocData(t, n);
+  const nullable = op === '%' || op === 'div' || t.kind === 'decimal';
+  const valid = nullable ? validityCopy(n, andValidity(n, a, b)) : andValidity(n, a, b);
+  switch (t.kind) {
+    case 'int32': {
+      const x = a.data as Int32Array;
+      const y = b.data as Int32Array;
+      const o = out as Int32Array;
+      if (op === '+') for (let i = 0; i < n; i++) o[i] = (x[i] + y[i]) | 0;
+      else if (op === '-') for (let i = 0; i < n; i++) o[i] = (x[i] - y[i]) | 0;
+      else if (op === '*') for (let i = 0; i < n; i++) o[i] = Math.imul(x[i], y[i]);
+      else if (op === '%') for (let i = 0; i < n; i++) (y[i] === 0 ? (valid![i] = 0) : (o[i] = x[i] % y[i]));
+      break;
+    }
+    case 'float32':
+    case 'float64': {
+      const x = a.data as Float64Array;
+      const y = b.data as Float64Array;
+      const o = out as Float64Array;
+      if (op === '+') for (let i = 0; i < n; i++) o[i] = x[i] + y[i];
+      else if (op === '-') for (let i = 0; i < n; i++) o[i] = x[i] - y[i];
+      else if (op === '*') for (let i = 0; i < n; i++) o[i] = x[i] * y[i];
+      else if (op === '%') for (let i = 0; i < n; i++) (y[i] === 0 ? (valid![i] = 0) : (o[i] = x[i] % y[i]));
+      if (t.kind === 'float32') for (let i = 0; i < n; i++) o[i] = Math.fround(o[i]);
+      break;
+    }
+    case 'int64':
+    case 'decimal': {
+      const x = a.data as BigInt64Array;
+      const y = b.data as BigInt64Array;
+      const o = out as BigInt64Array;
+      const v = valid;
+      // Stores into a BigInt64Array wrap modulo 2^64, exactly like Java's long arithmetic.
+      if (op === '+') for (let i = 0; i < n; i++) (v === null || v[i] === 1) && (o[i] = x[i] + y[i]);
+      else if (op === '-') for (let i = 0; i < n; i++) (v === null || v[i] === 1) && (o[i] = x[i] - y[i]);
+      else if (op === '*') for (let i = 0; i < n; i++) (v === null || v[i] === 1) && (o[i] = x[i] * y[i]);
+      else if (op === '%') for (let i = 0; i < n; i++) (v === null || v[i] === 1) && (y[i] === 0n ? (v![i] = 0) : (o[i] = x[i] % y[i]));
+      if (t.kind === 'decimal') {
+        const limit = 10n ** BigInt(t.precision);
+        for (let i = 0; i < n; i++) if (o[i] >= limit || o[i] <= -limit) valid![i] = 0;
+      }
+      break;
+    }
+    default:
+      throw new Error(`arithmetic on ${typeToString(t)}`);
+  }
+  return makeColumn(t, out as ColumnData, valid);
+}
+
+const arithmetic = (op: '+' | '-' | '*' | '%', description: string): ScalarFunction => ({
+  name: op,
+  description,
+  arity: [2, 2],
+  resolve: (args) => operandType(op, args),
+  kernel: (args, n, t) => {
+    // Decimal operands are rescaled to the result's scale; the precision check is the kernel's.
+    const operand = t.kind === 'decimal' ? T.decimal(MAX_DECIMAL_PRECISION, t.scale) : t;
+    return arith(op, castColumn(args[0], operand), castColumn(args[1], operand), n, t);
+  },
+  sql: binarySql(op),
+  // DuckDB fails on an integer remainder by zero; Spark gives null.
+  ...(op === '%' ? { dialects: { duckdb: (a: readonly string[]) => `(${a[0]} % NULLIF(${a[1]}, 0))` } } : {}),
+});
+
+/** `/`: both operands as doubles; null when the divisor is zero (also 0.0 and -0.0). */
+function divide(args: readonly Column[], n: number): Column {
+  const a = castColumn(args[0], T.float64);
+  const b = castColumn(args[1], T.float64);
+  const x = a.data as Float64Array;
+  const y = b.data as Float64Array;
+  const out = new Float64Array(n);
+  const valid = validityCopy(n, andValidity(n, a, b));
+  for (let i = 0; i < n; i++) {
+    if (y[i] === 0) valid[i] = 0;
+    else out[i] = x[i] / y[i];
+  }
+  return makeColumn(T.float64, out, valid);
+}
+
+/** `div`: integral division truncating toward zero, as bigint; null when dividing by zero. */
+function integralDivide(args: readonly Column[], n: number): Column {
+  const out = new BigInt64Array(n);
+  if (args[0].type.kind !== 'int64' && args[1].type.kind !== 'int64') {
+    const a = castColumn(args[0], T.int32);
+    const b = castColumn(args[1], T.int32);
+    const x = a.data as Int32Array;
+    const y = b.data as Int32Array;
+    const valid = validityCopy(n, andValidity(n, a, b));
+    for (let i = 0; i < n; i++) {
+      if (valid[i] === 0) continue;
+      if (y[i] === 0) valid[i] = 0;
+      else out[i] = BigInt(Math.trunc(x[i] / y[i]));
+    }
+    return makeColumn(T.int64, out, valid);
+  }
+  const a = castColumn(args[0], T.int64);
+  const b = castColumn(args[1], T.int64);
+  const x = a.data as BigInt64Array;
+  const y = b.data as BigInt64Array;
+  const valid = validityCopy(n, andValidity(n, a, b));
+  for (let i = 0; i < n; i++) {
+    if (valid[i] === 0) continue;
+    if (y[i] === 0n) valid[i] = 0;
+    else out[i] = x[i] / y[i]; // Long.MIN_VALUE div -1 wraps to Long.MIN_VALUE, as in Java
+  }
+  return makeColumn(T.int64, out, valid);
+}
+
+function negate(a: Column, n: number, t: DataType): Column {
+  const x = castColumn(a, t);
+  const out = allocData(t, n);
+  const valid = x.valid ? x.valid.slice() : null;
+  switch (t.kind) {
+    case 'int32': {
+      const s = x.data as Int32Array;
+      const o = out as Int32Array;
+      for (let i = 0; i < n; i++) o[i] = -s[i] | 0;
+      break;
+    }
+    case 'float32':
+    case 'float64': {
+      const s = x.data as Float64Array;
+      const o = out as Float64Array;
+      for (let i = 0; i < n; i++) o[i] = -s[i];
+      break;
+    }
+    default: {
+      const s = x.data as BigInt64Array;
+      const o = out as BigInt64Array;
+      for (let i = 0; i < n; i++) o[i] = -s[i];
+    }
+  }
+  return makeColumn(t, out as ColumnData, valid);
+}
+
+export const arithmeticFunctions: ScalarFunction[] = [
+  arithmetic('+', 'addition; int and bigint wrap on overflow, as Spark (non-ANSI)'),
+  arithmetic('-', 'subtraction; int and bigint wrap on overflow'),
+  arithmetic('*', 'multiplication; int and bigint wrap on overflow'),
+  arithmetic('%', 'remainder with the sign of the dividend; null when dividing by zero'),
+  {
+    name: '/',
+    description: 'division; always a double, null when dividing by zero',
+    arity: [2, 2],
+    resolve: (args) => {
+      const r = operandType('/', args);
+      return 'problem' in r ? r : T.float64;
+    },
+    kernel: (args, n) => divide(args, n),
+    sql: binarySql('/'),
+    dialects: { duckdb: (a) => `(CAST(${a[0]} AS DOUBLE) / NULLIF(CAST(${a[1]} AS DOUBLE), 0))` },
+  },
+  {
+    name: 'div',
+    description: 'integral division truncating toward zero (bigint); null when dividing by zero',
+    arity: [2, 2],
+    resolve: (args) => {
+      const r = operandType('div', args);
+      if ('problem' in r) return r;
+      return r.kind === 'int32' || r.kind === 'int64' ? T.int64 : problem('div takes integers; for doubles use / and floor()');
+    },
+    kernel: (args, n) => integralDivide(args, n),
+    sql: binarySql('div'),
+    // DuckDB's integer // truncates toward zero like Spark's div; NULLIF turns its division-by-zero into null.
+    dialects: { duckdb: (a) => `CAST((CAST(${a[0]} AS BIGINT) // NULLIF(CAST(${a[1]} AS BIGINT), 0)) AS BIGINT)` },
+  },
+  {
+    name: 'negative',
+    description: 'arithmetic negation; the smallest int/bigint negates to itself (wraps)',
+    arity: [1, 1],
+    resolve: ([a]) => (a.type.kind === 'null' ? T.int32 : isNumeric(a.type) ? a.type : problem(`negation needs a number, got ${typeToString(a.type)}`)),
+    kernel: ([a], n, t) => negate(a, n, t),
+    sql: (a) => `(- ${a[0]})`,
+  },
+];
