@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { UsageError, didYouMean, EtlError, type Phase } from '../errors/index.ts';
+import { importModule } from '../run/module-loader.ts';
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -70,7 +70,7 @@ export async function loadEnvironment(root: string, name: string | undefined): P
     if (name) throw new UsageError(`--env ${name}: the project has no etl.config.ts`, 'create etl.config.ts at the project root (see README.md, "Environments")');
     return LOCAL_PLACEHOLDER_ENV;
   }
-  const mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  const mod = await importModule(file);
   const parsed = ConfigSchema.safeParse(mod.default);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');

@@ -1,0 +1,30 @@
+/**
+ * Where the example jobs run: one entry per environment (`etl plan --env prod`). Each names
+ * the S3 bucket for tables and artifacts, how logical database names map, and the EMR target.
+ */
+import { defineConfig } from 'lakeform';
+
+export default defineConfig({
+  defaultEnvironment: 'dev',
+  environments: {
+    dev: {
+      region: 'eu-west-1',
+      bucket: 'acme-lake-dev',
+      databases: { analytics: 'analytics_dev' },
+      variables: { bucket: 'acme-raw-dev' },
+      emr: {
+        // No long-running cluster in dev: each submit starts a transient one.
+        transient: { releaseLabel: 'emr-7.5.0', instanceType: 'm5.xlarge', instanceCount: 2, logUri: 's3://acme-lake-dev/emr-logs/' },
+      },
+      sparkConf: { 'spark.sql.shuffle.partitions': '32' },
+    },
+    prod: {
+      region: 'eu-west-1',
+      bucket: 'acme-lake-prod',
+      variables: { bucket: 'acme-raw-prod' },
+      emr: { clusterId: 'j-1K48XXXXXXHCB' },
+      actionOnFailure: 'CONTINUE',
+      sparkConf: { 'spark.sql.shuffle.partitions': '200' },
+    },
+  },
+});
