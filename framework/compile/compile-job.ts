@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PreparedJob } from '../run/run-job.ts';
-import type { Field } from '../schema/types.ts';
+import type { DataType, Field } from '../schema/types.ts';
 import { typeToString } from '../schema/types.ts';
 import { artifactsUri, databaseName, tableLocation, type Environment } from '../config/config.ts';
 import { renderTemplate } from '../run/template.ts';
@@ -18,7 +18,10 @@ import { compileChecks, type CompiledCheck } from './checks.ts';
 
 export interface ArtifactColumn {
   readonly name: string;
+  /** The Hive/Spark type name, for people reading the plan. */
   readonly type: string;
+  /** The same type as a tree with nested nullability and enums, for the driver's readers. */
+  readonly dataType: DataType;
   readonly nullable: boolean;
   readonly comment?: string;
   readonly enumValues?: readonly string[];
@@ -28,6 +31,8 @@ export interface ArtifactColumn {
 export interface PlanArtifact {
   readonly formatVersion: 1;
   readonly job: string;
+  /** The parameter values the plan was compiled for; the step passes the same ones. */
+  readonly params: Readonly<Record<string, string>>;
   readonly sessionConf: Readonly<Record<string, string>>;
   readonly inputs: readonly {
     readonly name: string;
@@ -76,6 +81,7 @@ export function artifactColumn(f: Field): ArtifactColumn {
   return {
     name: f.name,
     type: typeToString(f.type),
+    dataType: f.type,
     nullable: f.nullable,
     ...(f.comment ? { comment: f.comment } : {}),
     ...(f.enumValues ? { enumValues: f.enumValues } : {}),
@@ -113,6 +119,7 @@ export function compileJob(prepared: PreparedJob, env: Environment): CompiledJob
   const artifact: PlanArtifact = {
     formatVersion: 1,
     job: job.name,
+    params,
     sessionConf: SESSION_CONF,
     inputs,
     sql,

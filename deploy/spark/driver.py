@@ -1,0 +1,1109 @@
+"""lakeform's Spark driver: runs any compiled job plan (plan.json, see PLAN_FORMAT.md) on Spark.
+
+    spark-submit [--conf k=v ...] driver.py PLAN_URI [param=value ...] [options]
+
+It is generic: everything job-specific is in the plan. It loads each input as a temporary view,
+runs the job's Spark SQL, runs the data checks, writes Parquet (dynamic partition overwrite for
+`overwrite-partitions`) and prints one summary line, `ETL_RESULT {...}`, on stdout.
+
+JSON lines and CSV inputs are parsed here, in Python, by the same rules as the local engine's
+readers (framework/io/): Spark's own readers disagree with them in ways that change results
+(a top-level array becomes rows, `{..}{..}` on one line keeps the first record, a timestamp
+without a zone is read in the session time zone, a missing required field is not an error).
+What passed offline therefore passes here, and what was quarantined offline is quarantined here.
+
+Exit codes: 0 succeeded; 1 a data check with severity 'error' failed (nothing written);
+2 bad arguments or plan; 3 bad input (an unreadable file, or a bad record under 'failfast').
+
+The file must run on the Python of EMR 7 (3.9): no `match`, no runtime `X | Y` types.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import sys
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+
+PLAN_FORMAT_VERSION = 1
+RESULT_MARKER = "ETL_RESULT "
+BAD_RECORD_MARKER = "ETL_BAD_RECORD:"
+RAW_LIMIT = 4096
+
+
+class DriverError(Exception):
+    """An error the user can act on: what happened, and how to fix it."""
+
+    exit_code = 2
+    phase = "plan"
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class InputError(DriverError):
+    exit_code = 3
+    phase = "input"
+
+
+class CheckFailed(DriverError):
+    exit_code = 1
+    phase = "checks"
+
+
+# ---------------------------------------------------------------- arguments
+
+
+@dataclass
+class Options:
+    plan_uri: str
+    params: Dict[str, str] = field(default_factory=dict)
+    # Local runs (tests, debugging) replace S3 locations with local paths.
+    inputs: Dict[str, str] = field(default_factory=dict)
+    tables: Dict[str, str] = field(default_factory=dict)
+    output_location: Optional[str] = None
+    quarantine_location: Optional[str] = None
+    result_uri: Optional[str] = None
+
+
+USAGE = """usage: driver.py PLAN_URI [param=value ...] [options]
+
+Runs a lakeform plan (written by `etl plan --out` or uploaded by `etl deploy`) on Spark.
+
+options:
+  --input NAME=PATH             read input NAME (jsonl, csv, parquet) from PATH instead of its planned location
+  --table DB.TABLE=PATH         read catalog table DB.TABLE as Parquet files under PATH (no metastore needed)
+  --output-location PATH        write the table under PATH instead of its planned location
+  --quarantine-location PATH    write bad records under PATH instead of the planned quarantine
+  --result-uri URI              also write the ETL_RESULT summary as JSON to URI
+"""
+
+
+def parse_args(argv: List[str]) -> Options:
+    """argv without the program name. Raises DriverError with the usage on any mistake."""
+    if not argv or argv[0] in ("-h", "--help"):
+        raise DriverError("a plan URI is required", USAGE)
+    opts = Options(plan_uri=argv[0])
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg.startswith("--"):
+            name, eq, inline = arg[2:].partition("=")
+            if name not in ("input", "table", "output-location", "quarantine-location", "result-uri"):
+                raise DriverError("unknown option --%s" % name, USAGE)
+            if eq:
+                value = inline
+            else:
+                if i + 1 >= len(argv):
+                    raise DriverError("--%s needs a value" % name, USAGE)
+                i += 1
+                value = argv[i]
+            if name in ("input", "table"):
+                key, sep, path = value.partition("=")
+                if not sep or not key or not path:
+                    raise DriverError("--%s expects NAME=PATH, got %r" % (name, value), USAGE)
+                (opts.inputs if name == "input" else opts.tables)[key] = path
+            elif name == "output-location":
+                opts.output_location = value
+            elif name == "quarantine-location":
+                opts.quarantine_location = value
+            else:
+                opts.result_uri = value
+        else:
+            key, sep, value = arg.partition("=")
+            if not sep or not key:
+                raise DriverError("expected a job parameter as name=value, got %r" % arg, USAGE)
+            opts.params[key] = value
+        i += 1
+    return opts
+
+
+# ---------------------------------------------------------------- plan
+
+REQUIRED_PLAN_KEYS = ("formatVersion", "job", "params", "sessionConf", "inputs", "sql", "output", "checks", "quarantine")
+
+
+def load_plan(text: str, source: str) -> Dict[str, Any]:
+    """Parses and checks a plan; `source` names it in messages."""
+    try:
+        plan = json.loads(text)
+    except ValueError as e:
+        raise DriverError("%s is not valid JSON: %s" % (source, e), "upload the plan.json written by `etl plan --out` unchanged")
+    if not isinstance(plan, dict):
+        raise DriverError("%s is not a lakeform plan (expected a JSON object)" % source)
+    version = plan.get("formatVersion")
+    if version != PLAN_FORMAT_VERSION:
+        raise DriverError(
+            "%s has plan format %r; this driver reads format %d" % (source, version, PLAN_FORMAT_VERSION),
+            "deploy the driver.py written alongside the plan by the same lakeform version",
+        )
+    missing = [k for k in REQUIRED_PLAN_KEYS if k not in plan]
+    if missing:
+        raise DriverError("%s lacks %s" % (source, ", ".join(missing)), "recompile it with `etl plan --out`")
+    return plan
+
+
+def plan_hash(text: str) -> str:
+    """The plan hash `etl plan` reports: sha256 of the plan's JSON without the final newline."""
+    return hashlib.sha256(text.rstrip("\n").encode("utf-8")).hexdigest()
+
+
+def check_integrity(uri: str, text: str) -> str:
+    """Artifacts live under .../artifacts/<planHash>/: a plan edited after compiling is refused."""
+    digest = plan_hash(text)
+    folder = re.search(r"/artifacts/([0-9a-f]{64})/[^/]*$", uri)
+    if folder and folder.group(1) != digest:
+        raise DriverError(
+            "%s does not match its plan hash (content hash %s…, folder %s…): it was changed after `etl plan`" % (uri, digest[:12], folder.group(1)[:12]),
+            "redeploy the job with `etl deploy` instead of editing uploaded artifacts",
+        )
+    return digest
+
+
+def check_params(plan: Dict[str, Any], given: Dict[str, str]) -> None:
+    """The plan was compiled for certain parameter values; the step's must be the same."""
+    planned = plan["params"]
+    if given != planned:
+        def show(p: Dict[str, str]) -> str:
+            return ", ".join("%s=%s" % (k, p[k]) for k in sorted(p)) or "(none)"
+        raise DriverError(
+            "the plan was compiled for %s but the step passes %s" % (show(planned), show(given)),
+            "compile a plan for these parameters (`etl plan %s --param ...`) and submit that" % plan["job"],
+        )
+
+
+# ---------------------------------------------------------------- values (mirrors framework/io/values.ts)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+class Problem:
+    """Why a value does not fit its column (a falsy-safe marker: values may be 0 or '')."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def quote(s: str) -> str:
+    return json.dumps(s[:60] + "…" if len(s) > 60 else s, ensure_ascii=False)
+
+
+def days_in_month(y: int, m: int) -> int:
+    if m == 2:
+        return 29 if y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else 28
+    return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+
+
+def check_date(y: int, m: int, d: int) -> Optional[str]:
+    if m < 1 or m > 12:
+        return "month %d does not exist" % m
+    if d < 1 or d > days_in_month(y, m):
+        return "%s %d has no day %d" % (MONTHS[m - 1], y, d)
+    return None
+
+
+def days_from_civil(y: int, m: int, d: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar (any year, unlike datetime)."""
+    y -= 1 if m <= 2 else 0
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+TS_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$")
+# Python's datetime spans years 1-9999; the local engine also accepts year 0.
+OUT_OF_RANGE = "is outside the years 0001-9999 that the Spark driver can represent"
+
+
+def parse_date(s: str) -> Any:
+    m = DATE_RE.match(s)
+    if not m:
+        return Problem("%s is not a date (expected yyyy-MM-dd)" % quote(s))
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    bad = check_date(y, mo, d)
+    if bad:
+        return Problem("%s is not a valid date: %s" % (quote(s), bad))
+    if y < 1:
+        return Problem("%s %s" % (quote(s), OUT_OF_RANGE))
+    return date(y, mo, d)
+
+
+def parse_timestamp_micros(s: str) -> Any:
+    """ISO-8601 text -> UTC microseconds since the epoch (digits past the microsecond truncated), or a Problem."""
+    m = TS_RE.match(s)
+    if not m:
+        if DATE_RE.match(s):
+            return Problem("%s is a date without a time of day (expected an ISO-8601 timestamp such as 2026-11-01T10:00:00Z)" % quote(s))
+        if re.search(r"\.\d{10,}", s):
+            return Problem("%s has more than 9 fractional digits" % quote(s))
+        return Problem("%s is not an ISO-8601 timestamp (expected e.g. 2026-11-01T10:00:00Z, 2026-11-01 10:00:00.123456+02:00)" % quote(s))
+    y, mo, d, h, mi = (int(m.group(k)) for k in range(1, 6))
+    sec = int(m.group(6)) if m.group(6) is not None else 0
+    bad = check_date(y, mo, d)
+    if not bad and h > 23:
+        bad = "hour %d is out of range 0-23%s" % (h, " (write 00:00 of the next day)" if h == 24 else "")
+    if not bad and mi > 59:
+        bad = "minute %d is out of range 0-59" % mi
+    if not bad and sec > 59:
+        bad = "second %d is out of range 0-59%s" % (sec, " (leap seconds are not representable)" if sec == 60 else "")
+    if bad:
+        return Problem("%s is not a valid timestamp: %s" % (quote(s), bad))
+    offset = 0
+    if m.group(9) is not None:
+        oh = int(m.group(10))
+        om = int(m.group(11)) if m.group(11) is not None else 0
+        if oh > 18 or om > 59 or (oh == 18 and om > 0):
+            return Problem("%s is not a valid timestamp: offset %s%s:%s is beyond ±18:00" % (quote(s), m.group(9), m.group(10), m.group(11) or "00"))
+        offset = (-1 if m.group(9) == "-" else 1) * (oh * 3600 + om * 60)
+    frac_text = m.group(7) or ""
+    frac = int(frac_text[:6].ljust(6, "0")) if frac_text else 0
+    return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset) * 1_000_000 + frac
+
+
+def parse_timestamp(s: str) -> Any:
+    micros = parse_timestamp_micros(s)
+    if isinstance(micros, Problem):
+        return micros
+    try:
+        return EPOCH + timedelta(microseconds=micros)
+    except OverflowError:
+        return Problem("%s %s" % (quote(s), OUT_OF_RANGE))
+
+
+INT_RE = re.compile(r"^[-+]?\d+$")
+FRACTIONAL_RE = re.compile(r"^[-+]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][-+]?\d+)$")
+INT32 = (-(2 ** 31), 2 ** 31 - 1)
+INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def not_integer(text: str, want: str) -> Problem:
+    t = text.strip()
+    if t != text and INT_RE.match(t):
+        return Problem("expected %s, got %s (spaces around the digits)" % (want, quote(text)))
+    if FRACTIONAL_RE.match(t):
+        return Problem("expected %s, got a fractional number %s" % (want, text))
+    return Problem("expected %s, got %s" % (want, quote(text)))
+
+
+def parse_int(text: str, bits: int) -> Any:
+    want, (lo, hi) = ("int", INT32) if bits == 32 else ("bigint", INT64)
+    if not INT_RE.match(text):
+        return not_integer(text, want)
+    v = int(text)
+    if v < lo or v > hi:
+        return Problem("%s is out of the %s range (%d..%d)" % (text, want, lo, hi))
+    return v
+
+
+FLOAT_RE = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+SPECIAL_FLOATS = {"NaN": float("nan"), "Inf": float("inf"), "Infinity": float("inf"), "+Inf": float("inf"), "+Infinity": float("inf"), "-Inf": float("-inf"), "-Infinity": float("-inf")}
+
+
+def parse_float(text: str, want: str = "double") -> Any:
+    """CSV text -> float; also NaN and the infinities, as Spark's CSV reader."""
+    if FLOAT_RE.match(text):
+        return float(text)
+    if text in SPECIAL_FLOATS:
+        return SPECIAL_FLOATS[text]
+    return Problem("expected %s, got %s" % (want, quote(text)))
+
+
+DECIMAL_RE = re.compile(r"^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$")
+
+
+def parse_decimal(text: str, precision: int, scale: int) -> Any:
+    """Exact decimal text -> Decimal rounded HALF_UP to `scale`, or a Problem when it has more than `precision` digits."""
+    m = DECIMAL_RE.match(text)
+    name = "decimal(%d,%d)" % (precision, scale)
+    if not m or (m.group(2) == "" and (m.group(3) or "") == ""):
+        return Problem("expected %s, got %s" % (name, quote(text)))
+    fraction = m.group(3) or ""
+    digits = (m.group(2) + fraction).lstrip("0") or "0"
+    exp = int(m.group(4)) if m.group(4) is not None else 0
+    shift = exp - len(fraction) + scale
+    if shift >= 0:
+        if digits != "0" and len(digits) + shift > precision:
+            return Problem("%s does not fit %s" % (text, name))
+        unscaled = int(digits) * 10 ** shift
+    else:
+        drop = -shift
+        if drop > len(digits):
+            digits = digits.rjust(drop, "0")
+        kept = digits[: len(digits) - drop] or "0"
+        unscaled = int(kept) + (1 if digits[len(digits) - drop] >= "5" else 0)
+    if unscaled >= 10 ** precision:
+        return Problem("%s does not fit %s" % (text, name))
+    return Decimal(-unscaled if m.group(1) == "-" else unscaled).scaleb(-scale)
+
+
+def parse_bool(text: str, any_case: bool) -> Any:
+    t = text.lower() if any_case else text
+    if t == "true":
+        return True
+    if t == "false":
+        return False
+    return Problem("expected boolean (true or false), got %s" % quote(text))
+
+
+def enum_reason(s: str, values: List[str]) -> str:
+    return "%s is not one of %s" % (quote(s), ", ".join(values))
+
+
+def type_name(t: Dict[str, Any]) -> str:
+    """A data type as Hive/Spark writes it, for messages (mirrors typeToString)."""
+    kind = t["kind"]
+    simple = {"string": "string", "boolean": "boolean", "int32": "int", "int64": "bigint", "float32": "float", "float64": "double", "date": "date", "timestamp": "timestamp", "null": "void"}
+    if kind in simple:
+        return simple[kind]
+    if kind == "decimal":
+        return "decimal(%d,%d)" % (t["precision"], t["scale"])
+    if kind == "array":
+        return "array<%s>" % type_name(t["element"])
+    if kind == "map":
+        return "map<%s,%s>" % (type_name(t["key"]), type_name(t["value"]))
+    return "struct<%s>" % ",".join("%s:%s" % (f["name"], type_name(f["type"])) for f in t["fields"])
+
+
+# ---------------------------------------------------------------- JSON values (mirrors framework/io/jsonl.ts)
+
+
+class JsonNumber:
+    """A JSON number kept as its source text, so bigints and decimals stay exact."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError("%s is not valid JSON (write null, or a number)" % name)
+
+
+def json_decoder() -> json.JSONDecoder:
+    """Strict JSON with numbers kept as text. Made per file: a decoder cannot be pickled to the executors."""
+    return json.JSONDecoder(parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=_reject_constant, strict=True)
+
+_ARRAY_INDEX = re.compile(r"^(0|[1-9]\d{0,9})$")
+
+
+def js_key_order(keys: Iterable[str]) -> List[str]:
+    """The order JavaScript gives an object's keys: integer-like keys ascending first, then the rest as written.
+    The local engine keeps JSON objects (maps, and non-string values read into strings) in that order."""
+    keys = list(keys)
+    index = [k for k in keys if _ARRAY_INDEX.match(k) and int(k) < 2 ** 32 - 1]
+    if not index:
+        return keys
+    taken = set(index)
+    return sorted(index, key=int) + [k for k in keys if k not in taken]
+
+
+def json_text(v: Any) -> str:
+    """Compact JSON text of a parsed value, numbers as written (what a string column holds for a non-string value)."""
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, JsonNumber):
+        return v.text
+    if isinstance(v, list):
+        return "[" + ",".join(json_text(x) for x in v) + "]"
+    return "{" + ",".join("%s:%s" % (json.dumps(k, ensure_ascii=False), json_text(v[k])) for k in js_key_order(v)) + "}"
+
+
+def describe_json(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, JsonNumber):
+        return "number %s" % v.text
+    if isinstance(v, str):
+        return "string %s" % quote(v)
+    if isinstance(v, bool):
+        return "boolean %s" % ("true" if v else "false")
+    return "an array" if isinstance(v, list) else "an object"
+
+
+def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None) -> Any:
+    """A non-null parsed JSON value -> the Python value PySpark stores for type `t`, or a Problem."""
+    kind = t["kind"]
+
+    def mismatch() -> Problem:
+        return Problem("expected %s, got %s" % (type_name(t), describe_json(v)))
+
+    if kind == "string":
+        s = v if isinstance(v, str) else json_text(v)
+        if enum_values is not None and s not in enum_values:
+            return Problem(enum_reason(s, enum_values))
+        return s
+    if kind in ("int32", "int64"):
+        return parse_int(v.text, 32 if kind == "int32" else 64) if isinstance(v, JsonNumber) else mismatch()
+    if kind in ("float32", "float64"):
+        return float(v.text) if isinstance(v, JsonNumber) else mismatch()
+    if kind == "boolean":
+        return v if isinstance(v, bool) else mismatch()
+    if kind == "decimal":
+        if isinstance(v, (JsonNumber, str)):
+            return parse_decimal(v if isinstance(v, str) else v.text, t["precision"], t["scale"])
+        return mismatch()
+    if kind == "date":
+        return parse_date(v) if isinstance(v, str) else mismatch()
+    if kind == "timestamp":
+        return parse_timestamp(v) if isinstance(v, str) else mismatch()
+    if kind == "struct":
+        if not isinstance(v, dict):
+            return mismatch()
+        out = []
+        for f in t["fields"]:
+            r = nested(v.get(f["name"], MISSING), f)
+            if isinstance(r, Problem):
+                return Problem("%s: %s" % (f["name"], r.reason))
+            out.append(r)
+        return tuple(out)
+    if kind == "array":
+        if not isinstance(v, list):
+            return mismatch()
+        items = []
+        element = {"name": "", "type": t["element"], "nullable": t["containsNull"]}
+        for i, x in enumerate(v):
+            r = nested(x, element)
+            if isinstance(r, Problem):
+                return Problem("[%d]: %s" % (i, r.reason))
+            items.append(r)
+        return items
+    if kind == "map":
+        if not isinstance(v, dict):
+            return mismatch()
+        if t["key"]["kind"] != "string":
+            return Problem("JSON objects can only fill maps with string keys")
+        value = {"name": "", "type": t["value"], "nullable": t["valueContainsNull"]}
+        entries = {}
+        for k in js_key_order(v):
+            r = nested(v[k], value)
+            if isinstance(r, Problem):
+                return Problem("%s: %s" % (k, r.reason))
+            entries[k] = r
+        return entries
+    return mismatch()
+
+
+MISSING = object()
+
+
+def nested(v: Any, f: Dict[str, Any]) -> Any:
+    if v is MISSING or v is None:
+        if f["nullable"]:
+            return None
+        return Problem("required field is null" if v is None else "missing required field")
+    return from_json(v, f["type"], f.get("enumValues"))
+
+
+def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecoder) -> Any:
+    """One line of JSON text -> a row tuple in schema order, or a Problem."""
+    try:
+        obj = decoder.decode(line)
+    except ValueError as e:
+        return Problem("invalid JSON: %s" % e)
+    except RecursionError:
+        return Problem("invalid JSON: nested too deeply")
+    if not isinstance(obj, dict):
+        return Problem("expected a JSON object, got %s" % describe_json(obj))
+    row = []
+    for f in fields:
+        v = obj.get(f["name"], MISSING)
+        if v is MISSING or v is None:
+            if not f["nullable"]:
+                return Problem("missing required field %s" % f["name"] if v is MISSING else "%s: required field is null" % f["name"])
+            row.append(None)
+            continue
+        r = from_json(v, f["type"], f.get("enumValues"))
+        if isinstance(r, Problem):
+            return Problem("%s: %s" % (f["name"], r.reason))
+        row.append(r)
+    return tuple(row)
+
+
+# ---------------------------------------------------------------- file readers (run on the executors)
+
+BOM = b"\xef\xbb\xbf"
+
+
+def clip(raw: str) -> str:
+    return raw[:RAW_LIMIT] + "…" if len(raw) > RAW_LIMIT else raw
+
+
+def decompress(path: str, data: bytes) -> bytes:
+    """By magic bytes, not the name (Firehose objects often have no extension); every gzip member is read."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gzip.decompress(data)
+    except (EOFError, OSError, zlib.error) as e:
+        raise InputError("%s: the gzip stream is damaged (%s)" % (path, e), "the file was cut short or corrupted: re-download it, or remove it from the input")
+
+
+def bad(input_name: str, path: str, line: int, reason: str, raw: str) -> Dict[str, Any]:
+    return {"input": input_name, "file": path, "line": line, "reason": reason, "raw": clip(raw)}
+
+
+def json_lines_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any]]) -> Iterator[Tuple[int, Any]]:
+    """(0, row) for each good line, (1, bad record) for each bad one, in file order."""
+    text = decompress(path, data)
+    if text.startswith(BOM):
+        text = text[3:]
+    decoder = json_decoder()
+    for number, raw in enumerate(text.split(b"\n"), start=1):
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+        if not raw.strip(b" \t\r"):
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield 1, bad(input_name, path, number, "the line is not valid UTF-8", raw.decode("utf-8", "replace"))
+            continue
+        r = json_record(line, fields, decoder)
+        if isinstance(r, Problem):
+            yield 1, bad(input_name, path, number, r.reason, line)
+        else:
+            yield 0, r
+
+
+def from_text(s: str, t: Dict[str, Any], enum_values: Optional[List[str]]) -> Any:
+    """CSV field text -> value (mirrors fromText in framework/io/values.ts)."""
+    kind = t["kind"]
+    if kind == "string":
+        return Problem(enum_reason(s, enum_values)) if enum_values is not None and s not in enum_values else s
+    if kind in ("int32", "int64"):
+        return parse_int(s, 32 if kind == "int32" else 64)
+    if kind == "float32":
+        return parse_float(s, "float")
+    if kind == "float64":
+        return parse_float(s)
+    if kind == "boolean":
+        return parse_bool(s, True)
+    if kind == "decimal":
+        return parse_decimal(s, t["precision"], t["scale"])
+    if kind == "date":
+        return parse_date(s)
+    if kind == "timestamp":
+        return parse_timestamp(s)
+    return Problem("CSV cannot hold %s values" % type_name(t))
+
+
+@dataclass
+class CsvCell:
+    text: str
+    quoted: bool
+
+
+class CsvSyntaxError(Exception):
+    pass
+
+
+def csv_records(text: str, delimiter: str, quote_char: str) -> Iterator[Tuple[int, List[CsvCell], str]]:
+    """(start line, cells, raw text) per record.
+
+    Written here rather than with the csv module because the module cannot tell a quoted empty
+    field ("" = empty string) from an empty one (= null) before Python 3.12, and the local
+    reader (csv-parse) makes that distinction. Quotes inside a quoted field are doubled; empty
+    lines are skipped; an unclosed quote makes the rest of the file one bad record."""
+    n = len(text)
+    i = 0
+    line = 1
+    while i < n:
+        if text[i] == "\n" or text.startswith("\r\n", i):
+            i += 1 if text[i] == "\n" else 2
+            line += 1
+            continue
+        start, start_line = i, line
+        cells: List[CsvCell] = []
+        while True:
+            if i < n and text[i] == quote_char:
+                i += 1
+                parts = []
+                while True:
+                    j = text.find(quote_char, i)
+                    if j < 0:
+                        line += text.count("\n", i)
+                        raise CsvUnclosed(start_line, text[start:])
+                    parts.append(text[i:j])
+                    line += text.count("\n", i, j)
+                    if text.startswith(quote_char, j + 1):
+                        parts.append(quote_char)
+                        i = j + 2
+                        continue
+                    i = j + 1
+                    break
+                cells.append(CsvCell("".join(parts), True))
+                if i < n and not (text[i] == delimiter or text[i] == "\n" or text.startswith("\r\n", i)):
+                    raise CsvSyntaxError("line %d: unexpected %r after a closing quote" % (line, text[i]))
+            else:
+                j = i
+                while j < n and text[j] != delimiter and text[j] != "\n" and not text.startswith("\r\n", j):
+                    if text[j] == quote_char:
+                        raise CsvSyntaxError("line %d: a quote inside an unquoted field" % line)
+                    j += 1
+                cells.append(CsvCell(text[i:j], False))
+                i = j
+            if i < n and text[i] == delimiter:
+                i += 1
+                continue
+            raw = text[start:i]
+            if i < n:
+                i += 1 if text[i] == "\n" else 2
+                line += 1
+            yield start_line, cells, raw
+            break
+
+
+class CsvUnclosed(Exception):
+    def __init__(self, line: int, raw: str) -> None:
+        super().__init__(line)
+        self.line = line
+        self.raw = raw
+
+
+def csv_header_mapping(path: str, header: List[str], fields: List[Dict[str, Any]]) -> List[int]:
+    seen: Dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = h.strip().lower()
+        if key in seen:
+            raise InputError("%s: the header names column '%s' twice (columns %d and %d)" % (path, h.strip(), seen[key] + 1, i + 1), "rename one of them")
+        seen[key] = i
+    missing = [f["name"] for f in fields if not f["nullable"] and f["name"].lower() not in seen]
+    if missing:
+        raise InputError(
+            "%s: the header lacks required column%s %s (header: %s)" % (path, "s" if len(missing) > 1 else "", ", ".join(missing), ", ".join(header)),
+            "add the column to the file, or make it .nullable() in the schema",
+        )
+    names = [f["name"].lower() for f in fields]
+    return [names.index(h.strip().lower()) if h.strip().lower() in names else -1 for h in header]
+
+
+def csv_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any]], options: Dict[str, Any]) -> Iterator[Tuple[int, Any]]:
+    text_bytes = decompress(path, data)
+    if text_bytes.startswith(BOM):
+        text_bytes = text_bytes[3:]
+    try:
+        text = text_bytes.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError("%s is not valid UTF-8 (byte %d)" % (path, e.start), "convert the file to UTF-8")
+    null_value = options.get("nullValue", "")
+    mapping: Optional[List[int]] = None if options.get("header", True) else list(range(len(fields)))
+    try:
+        for line, cells, raw in csv_records(text, options.get("delimiter", ","), options.get("quote", '"')):
+            if mapping is None:
+                mapping = csv_header_mapping(path, [c.text for c in cells], fields)
+                continue
+            if len(cells) != len(mapping):
+                yield 1, bad(input_name, path, line, "expected %d fields, found %d" % (len(mapping), len(cells)), raw)
+                continue
+            values: List[Any] = [None] * len(fields)
+            problem = None
+            for c, cell in enumerate(cells):
+                fi = mapping[c]
+                if fi < 0 or (not cell.quoted and (cell.text == "" or cell.text == null_value)):
+                    continue
+                f = fields[fi]
+                v = from_text(cell.text, f["type"], f.get("enumValues"))
+                if isinstance(v, Problem):
+                    problem = "%s: %s" % (f["name"], v.reason)
+                    break
+                values[fi] = v
+            if problem is None:
+                problem = next(("%s: required field is empty" % f["name"] for f, v in zip(fields, values) if v is None and not f["nullable"]), None)
+            if problem is not None:
+                yield 1, bad(input_name, path, line, problem, raw)
+            else:
+                yield 0, tuple(values)
+    except CsvUnclosed as e:
+        yield 1, bad(input_name, path, e.line, "a quoted field is never closed (the rest of the file was swallowed into it)", e.raw)
+    except CsvSyntaxError as e:
+        raise InputError("%s could not be parsed as CSV: %s" % (path, e), "fix the quoting in the file")
+    if mapping is None:
+        raise InputError("%s is empty: it has no header row" % path, "a CSV input needs a header naming its columns (or header: false)")
+
+
+def read_file(spec: Dict[str, Any], path: str, data: bytes) -> Iterator[Tuple[int, Any]]:
+    """Dispatches one input file to its reader; under 'failfast' the first bad record stops the job."""
+    records = (
+        json_lines_file(spec["name"], path, data, spec["fields"])
+        if spec["format"] == "jsonl"
+        else csv_file(spec["name"], path, data, spec["fields"], spec.get("csv") or {})
+    )
+    for tag, value in records:
+        if tag == 1 and spec.get("badRecordMode") == "failfast":
+            raise ValueError(BAD_RECORD_MARKER + json.dumps(value, ensure_ascii=False))
+        yield tag, value
+
+
+# ---------------------------------------------------------------- input files
+
+FILE_PATTERNS = {
+    "jsonl": re.compile(r"\.(jsonl?|ndjson|json\.gz|jsonl\.gz|ndjson\.gz|gz|txt)$|^[^.]+$", re.I),
+    "csv": re.compile(r"\.(csv|tsv|txt|csv\.gz)$", re.I),
+}
+
+
+def select_input_files(base: str, listed: List[str], fmt: str) -> List[str]:
+    """The files of an input folder the local engine reads: no hidden `.`/`_` path parts, a data
+    file name, in path order (folder by folder)."""
+    prefix = base.rstrip("/") + "/"
+    chosen = []
+    for p in listed:
+        rel = p[len(prefix):] if p.startswith(prefix) else p.rsplit("/", 1)[-1]
+        parts = rel.split("/")
+        if any(part.startswith((".", "_")) for part in parts):
+            continue
+        if FILE_PATTERNS[fmt].search(parts[-1]):
+            chosen.append((parts, p))
+    return [p for _, p in sorted(chosen)]
+
+
+HADOOP_GLOB_CHARS = re.compile(r"([\\{}\[\]*?])")
+
+
+def hadoop_path_list(paths: List[str]) -> str:
+    """Paths for SparkContext.binaryFiles: comma-separated, glob characters escaped."""
+    with_comma = [p for p in paths if "," in p]
+    if with_comma:
+        raise InputError("%s: file names with commas cannot be read by Spark's file reader" % with_comma[0], "rename the file")
+    return ",".join(HADOOP_GLOB_CHARS.sub(r"\\\1", p) for p in paths)
+
+
+# ---------------------------------------------------------------- Spark
+
+
+def spark_type(t: Dict[str, Any]) -> Any:
+    from pyspark.sql import types as st
+
+    kind = t["kind"]
+    simple = {
+        "string": st.StringType, "boolean": st.BooleanType, "int32": st.IntegerType, "int64": st.LongType,
+        "float32": st.FloatType, "float64": st.DoubleType, "date": st.DateType, "timestamp": st.TimestampType, "null": st.NullType,
+    }
+    if kind in simple:
+        return simple[kind]()
+    if kind == "decimal":
+        return st.DecimalType(t["precision"], t["scale"])
+    if kind == "array":
+        return st.ArrayType(spark_type(t["element"]), t["containsNull"])
+    if kind == "map":
+        return st.MapType(spark_type(t["key"]), spark_type(t["value"]), t["valueContainsNull"])
+    return spark_schema(t["fields"])
+
+
+def spark_schema(fields: List[Dict[str, Any]]) -> Any:
+    from pyspark.sql import types as st
+
+    return st.StructType([st.StructField(f["name"], spark_type(f["type"]), f["nullable"]) for f in fields])
+
+
+def artifact_fields(columns: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Plan columns as the readers use them: name, type tree, nullability, enum values."""
+    return [{"name": c["name"], "type": c["dataType"], "nullable": c["nullable"], **({"enumValues": c["enumValues"]} if "enumValues" in c else {})} for c in columns]
+
+
+def quote_identifier(name: str) -> str:
+    return "`%s`" % name.replace("`", "``")
+
+
+class Hadoop:
+    """The JVM's Hadoop file system (S3 through EMRFS on EMR, local files in tests)."""
+
+    def __init__(self, spark: Any) -> None:
+        self.jvm = spark.sparkContext._jvm
+        self.conf = spark.sparkContext._jsc.hadoopConfiguration()
+
+    def _fs(self, uri: str) -> Tuple[Any, Any]:
+        path = self.jvm.org.apache.hadoop.fs.Path(uri)
+        return path.getFileSystem(self.conf), path
+
+    def read_text(self, uri: str) -> str:
+        fs, path = self._fs(uri)
+        if not fs.exists(path):
+            raise DriverError("%s does not exist" % uri, "upload the plan with `etl deploy`, or pass the path of plan.json written by `etl plan --out`")
+        stream = fs.open(path)
+        try:
+            out = self.jvm.java.io.ByteArrayOutputStream()
+            self.jvm.org.apache.hadoop.io.IOUtils.copyBytes(stream, out, 65536, False)
+            return bytes(out.toByteArray()).decode("utf-8")
+        finally:
+            stream.close()
+
+    def write_text(self, uri: str, text: str) -> None:
+        fs, path = self._fs(uri)
+        stream = fs.create(path, True)
+        try:
+            stream.write(bytearray(text.encode("utf-8")))
+        finally:
+            stream.close()
+
+    def list_files(self, uri: str) -> Tuple[str, List[str]]:
+        """(the qualified location, every file under it); a single file lists itself."""
+        fs, path = self._fs(uri)
+        if not fs.exists(path):
+            raise InputError("%s does not exist" % uri, "check the input location (or --input)")
+        qualified = fs.makeQualified(path)
+        if fs.getFileStatus(qualified).isFile():
+            return qualified.toString(), [qualified.toString()]
+        found = []
+        files = fs.listFiles(qualified, True)
+        while files.hasNext():
+            found.append(files.next().getPath().toString())
+        return qualified.toString(), found
+
+
+def is_local_path(uri: str) -> bool:
+    return "://" not in uri or uri.startswith("file:")
+
+
+def read_plan_text(uri: str) -> str:
+    with open(uri[len("file:"):] if uri.startswith("file:") else uri, encoding="utf-8") as f:
+        return f.read()
+
+
+class Run:
+    """One execution of a plan: inputs as views, SQL, checks, write, summary."""
+
+    def __init__(self, spark: Any, plan: Dict[str, Any], opts: Options, digest: str) -> None:
+        self.spark = spark
+        self.plan = plan
+        self.opts = opts
+        self.hadoop = Hadoop(spark)
+        self.summary: Dict[str, Any] = {"job": plan["job"], "planHash": digest, "params": plan["params"], "status": "running", "inputs": []}
+        self.bad_records: List[Any] = []
+        self.cached: List[Any] = []
+
+    def load_inputs(self) -> None:
+        for spec in self.plan["inputs"]:
+            df, stats = self.load_input(spec)
+            df.createOrReplaceTempView(spec["view"])
+            self.summary["inputs"].append(stats)
+
+    def load_input(self, spec: Dict[str, Any]) -> Tuple[Any, Dict[str, Any]]:
+        fields = artifact_fields(spec["schema"])
+        columns = [quote_identifier(f["name"]) for f in fields]
+        if spec["format"] == "table":
+            override = self.opts.tables.get(spec["table"])
+            if override is None:
+                df = self.spark.table(spec["table"])
+                location = spec["table"]
+            else:
+                df = self.spark.read.schema(spark_schema(fields)).parquet(override)
+                location = override
+            return self.columns_of(df, fields, location), {"name": spec["name"], "location": location}
+        location = self.opts.inputs.get(spec["name"], spec.get("location"))
+        if spec["format"] == "parquet":
+            df = self.spark.read.schema(spark_schema(fields)).parquet(location)
+            return df.selectExpr(*columns), {"name": spec["name"], "location": location}
+        base, listed = self.hadoop.list_files(location)
+        files = select_input_files(base, listed, spec["format"])
+        if not files:
+            kind = "JSON lines" if spec["format"] == "jsonl" else "CSV"
+            raise InputError("%s contains no %s files" % (location, kind), "point the input at a folder with data files, or at a file")
+        from pyspark import StorageLevel
+
+        reader_spec = {"name": spec["name"], "format": spec["format"], "fields": fields, "badRecordMode": spec.get("badRecordMode"), "csv": spec.get("csv")}
+        parsed = (
+            self.spark.sparkContext.binaryFiles(hadoop_path_list(files), minPartitions=max(1, min(len(files), self.spark.sparkContext.defaultParallelism * 4)))
+            .flatMap(lambda item: read_file(reader_spec, item[0], item[1]))
+            .persist(StorageLevel.MEMORY_AND_DISK)
+        )
+        self.cached.append(parsed)
+        good = parsed.filter(lambda r: r[0] == 0).map(lambda r: r[1])
+        bad_rdd = parsed.filter(lambda r: r[0] == 1).map(lambda r: r[1])
+        counts = dict(parsed.map(lambda r: (r[0], 1)).countByKey())
+        rows, bad_count = counts.get(0, 0), counts.get(1, 0)
+        if bad_count:
+            self.bad_records.append(bad_rdd)
+        df = self.spark.createDataFrame(good, spark_schema(fields), verifySchema=False)
+        # Rows read counts every record, good or bad, as `etl run` reports it.
+        return df, {"name": spec["name"], "location": location, "files": len(files), "rowsRead": rows + bad_count, "badRecords": bad_count}
+
+    def columns_of(self, df: Any, fields: List[Dict[str, Any]], location: str) -> Any:
+        have = {c.lower() for c in df.columns}
+        missing = [f["name"] for f in fields if f["name"].lower() not in have]
+        if missing:
+            raise InputError("%s has no column%s %s (it has %s)" % (location, "s" if len(missing) > 1 else "", ", ".join(missing), ", ".join(df.columns)), "run the job that writes it, or update the job to the table's current schema")
+        return df.selectExpr(*[quote_identifier(f["name"]) for f in fields])
+
+    def transform(self) -> Any:
+        from pyspark import StorageLevel
+
+        result = self.spark.sql(self.plan["sql"])
+        want = artifact_fields(self.plan["output"]["columns"])
+        if [c.lower() for c in result.columns] != [f["name"].lower() for f in want]:
+            raise DriverError(
+                "the plan's SQL yields columns %s, the table declares %s" % (", ".join(result.columns), ", ".join(f["name"] for f in want)),
+                "this is a lakeform bug: report it with the plan.json",
+            )
+        actual = {f.name.lower(): f.dataType for f in result.schema.fields}
+        select = []
+        for f in want:
+            expr = quote_identifier(f["name"])
+            declared = spark_type(f["type"])
+            # The table may declare a wider type than the SQL computes (int -> bigint): widen as the local engine does.
+            select.append(expr if actual[f["name"].lower()] == declared else "CAST(%s AS %s) AS %s" % (expr, declared.simpleString(), expr))
+        result = result.selectExpr(*select).persist(StorageLevel.MEMORY_AND_DISK)
+        self.cached.append(result)
+        result.createOrReplaceTempView("__output")
+        return result
+
+    def run_checks(self) -> None:
+        results = []
+        for check in self.plan["checks"]:
+            failing = self.spark.sql(check["sql"]).first()[0] or 0
+            results.append({"name": check["name"], "severity": check["severity"], "failingRows": int(failing), "passed": failing == 0})
+        self.summary["checks"] = results
+        failed = [c for c in results if not c["passed"] and c["severity"] == "error"]
+        if failed:
+            raise CheckFailed(
+                "%d check%s failed on %s: %s; nothing was written" % (len(failed), "" if len(failed) == 1 else "s", self.plan["output"]["table"], "; ".join("%s (%d rows)" % (c["name"], c["failingRows"]) for c in failed)),
+                "fix the data or the transform, or lower the check's severity to 'warn'",
+            )
+
+    def write(self, result: Any) -> None:
+        out = self.plan["output"]
+        location = self.opts.output_location or out["location"]
+        partition_by = out["partitionBy"]
+        rows = result.count()
+        partitions = []
+        if partition_by:
+            values = result.selectExpr(*["CAST(%s AS STRING) AS %s" % (quote_identifier(c), quote_identifier(c)) for c in partition_by]).distinct().collect()
+            partitions = sorted(({c: v[i] for i, c in enumerate(partition_by)} for v in values), key=lambda p: [str(p[c]) for c in partition_by])
+        mode = out["mode"]
+        # overwrite-partitions replaces only the partitions written; overwrite replaces the table.
+        self.spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic" if mode == "overwrite-partitions" else "static")
+        writer = result.write.format("parquet").option("compression", out["compression"]).mode("append" if mode == "append" else "overwrite")
+        if partition_by:
+            writer = writer.partitionBy(*partition_by)
+        writer.save(location)
+        self.summary["output"] = {"table": out["table"], "location": location, "mode": mode, "rowsWritten": rows, "partitions": partitions}
+
+    def quarantine(self) -> None:
+        if not self.bad_records:
+            return
+        rdd = self.bad_records[0] if len(self.bad_records) == 1 else self.spark.sparkContext.union(self.bad_records)
+        run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + self.spark.sparkContext.applicationId
+        target = (self.opts.quarantine_location or self.plan["quarantine"]).rstrip("/") + "/" + run_id
+        rdd.map(lambda r: json.dumps(r, ensure_ascii=False)).coalesce(1).saveAsTextFile(target)
+        self.summary["quarantine"] = target
+
+    def execute(self) -> None:
+        self.load_inputs()
+        result = self.transform()
+        self.run_checks()
+        self.write(result)
+        self.quarantine()
+        self.summary["rowsRead"] = sum(i.get("rowsRead", 0) for i in self.summary["inputs"])
+        self.summary["badRecords"] = sum(i.get("badRecords", 0) for i in self.summary["inputs"])
+        self.summary["status"] = "succeeded"
+        for df in self.cached:
+            df.unpersist()
+
+
+def bad_record_from(error: BaseException) -> Optional[Dict[str, Any]]:
+    """The bad record a 'failfast' input stopped on, from the executor's error text."""
+    text = str(error)
+    at = text.find(BAD_RECORD_MARKER)
+    if at < 0:
+        return None
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text, at + len(BAD_RECORD_MARKER))
+        return value
+    except ValueError:
+        return None
+
+
+def input_error_from(error: BaseException) -> Optional[str]:
+    """An InputError raised on an executor comes back inside the JVM's error text."""
+    m = re.search(r"InputError: (.*)", str(error))
+    return m.group(1).strip() if m else None
+
+
+def emit(summary: Dict[str, Any], result_uri: Optional[str], hadoop: Optional[Hadoop]) -> None:
+    line = json.dumps(summary, ensure_ascii=False, sort_keys=True)
+    print(RESULT_MARKER + line, flush=True)
+    if result_uri and hadoop is not None:
+        hadoop.write_text(result_uri, line + "\n")
+
+
+def fail(summary: Dict[str, Any], error: DriverError) -> int:
+    summary["status"] = "failed"
+    summary["error"] = {"phase": error.phase, "message": error.message, **({"hint": error.hint} if error.hint else {})}
+    sys.stderr.write("error [%s]: %s\n%s" % (error.phase, error.message, ("  hint: %s\n" % error.hint) if error.hint else ""))
+    return error.exit_code
+
+
+def main(argv: List[str]) -> int:
+    try:
+        opts = parse_args(argv)
+    except DriverError as e:
+        sys.stderr.write("%s\n%s" % (e.message, e.hint))
+        return e.exit_code
+    summary: Dict[str, Any] = {"status": "failed"}
+    hadoop: Optional[Hadoop] = None
+    try:
+        from pyspark.sql import SparkSession
+
+        text = read_plan_text(opts.plan_uri) if is_local_path(opts.plan_uri) else None
+        plan = load_plan(text, opts.plan_uri) if text is not None else None
+        # The metastore is needed only for catalog tables not replaced by --table (Glue on EMR).
+        needs_hive = plan is None or any(i["format"] == "table" and i["table"] not in opts.tables for i in plan["inputs"])
+        builder = SparkSession.builder.appName("lakeform %s" % (plan["job"] if plan else opts.plan_uri))
+        spark = (builder.enableHiveSupport() if needs_hive else builder).getOrCreate()
+        hadoop = Hadoop(spark)
+        if text is None:
+            text = hadoop.read_text(opts.plan_uri)
+            plan = load_plan(text, opts.plan_uri)
+        digest = check_integrity(opts.plan_uri, text)
+        summary = {"job": plan["job"], "planHash": digest, "status": "running"}
+        check_params(plan, opts.params)
+        for key, value in sorted(plan["sessionConf"].items()):
+            spark.conf.set(key, value)
+        run = Run(spark, plan, opts, digest)
+        summary = run.summary
+        try:
+            run.execute()
+        except DriverError:
+            raise
+        except Exception as e:  # errors raised on executors arrive wrapped by the JVM
+            record = bad_record_from(e)
+            if record is not None:
+                raise InputError(
+                    "%s:%d: %s (onBadRecord: 'failfast'); nothing was written" % (record["file"], record["line"], record["reason"]),
+                    "fix the record, or set onBadRecord: 'permissive' to quarantine bad records and go on",
+                )
+            message = input_error_from(e)
+            if message is not None:
+                raise InputError(message)
+            raise
+    except DriverError as e:
+        code = fail(summary, e)
+        emit(summary, opts.result_uri, hadoop)
+        return code
+    emit(summary, opts.result_uri, hadoop)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,115 @@
+/**
+ * The proof that offline equals cluster: every example job is compiled with `etl plan --out`
+ * and run by the Spark driver on real local Spark (as its EMR step would, inputs from local
+ * paths), and its Parquet output must equal `etl run`'s row for row, compared through DuckDB.
+ * Downstream jobs read the upstream table each engine wrote itself.
+ *
+ *   scripts/setup-spark.sh && npm run test:spark
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { duckdbRows, etl, etlJson, sandbox, ROOT } from '../run/helpers.ts';
+import { assertSparkInstalled, sparkSubmit, type DriverRun } from './spark.ts';
+
+interface LocalRun {
+  readonly rowsRead: number;
+  readonly badRecords: number;
+  readonly output: { readonly location: string; readonly rowsWritten: number; readonly partitions: string[] };
+}
+
+interface PlanFile {
+  readonly params: Readonly<Record<string, string>>;
+  readonly inputs: readonly { readonly name: string; readonly format: string; readonly table?: string }[];
+  readonly output: { readonly table: string };
+}
+
+const box = sandbox();
+const sparkWarehouse = path.join(box.dir, 'spark-warehouse');
+const local: Record<string, LocalRun> = {};
+const spark: Record<string, DriverRun> = {};
+
+function compile(job: string): { dir: string; plan: PlanFile } {
+  const dir = path.join(box.dir, 'plans', job);
+  const r = etl(box, ['plan', job, '--out', dir]);
+  if (r.status !== 0) throw new Error(`etl plan ${job} failed:\n${r.stderr}`);
+  return { dir, plan: JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')) as PlanFile };
+}
+
+/** Runs a job on Spark with its file inputs from the sample and its catalog tables from Spark's own earlier outputs. */
+async function runOnSpark(job: string, files: Record<string, string>): Promise<DriverRun> {
+  const { dir, plan } = compile(job);
+  // The step passes the parameters the plan was compiled for (defaults here), as `etl plan` writes them.
+  const params = Object.entries(plan.params).map(([k, v]) => `${k}=${v}`);
+  const args = [...params, '--output-location', path.join(sparkWarehouse, job), '--quarantine-location', path.join(box.dir, 'spark-quarantine', job)];
+  for (const input of plan.inputs) {
+    if (input.format === 'table') args.push('--table', `${input.table}=${path.join(sparkWarehouse, 'events_clean')}`);
+    else args.push('--input', `${input.name}=${path.join(ROOT, files[input.name])}`);
+  }
+  const run = await sparkSubmit(path.join(dir, 'driver.py'), path.join(dir, 'plan.json'), args);
+  if (run.status !== 0) throw new Error(`the driver failed on ${job} (exit ${run.status}): ${JSON.stringify(run.result)}`);
+  return run;
+}
+
+const scan = (location: string) => `read_parquet('${location}/**/*.parquet', hive_partitioning = true)`;
+
+/**
+ * Rows in one table and not the other (as multisets), and the column types each has.
+ * Floating-point columns compare to 12 significant digits: a sum of doubles depends on the
+ * order it adds them in, which differs between engines (and between two Spark runs).
+ */
+async function compareTables(localDir: string, sparkDir: string) {
+  const described = async (dir: string) => (await duckdbRows(`DESCRIBE SELECT * FROM ${scan(dir)}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  const columns = await described(localDir);
+  const comparable = columns.map(({ name, type }) => {
+    const id = `"${name.replace(/"/g, '""')}"`;
+    return type === 'DOUBLE' || type === 'FLOAT' ? `printf('%.12g', ${id}) AS ${id}` : id;
+  }).join(', ');
+  const diff = async (a: string, b: string) =>
+    duckdbRows(`SELECT * FROM (SELECT ${comparable} FROM ${scan(a)} EXCEPT ALL SELECT ${comparable} FROM ${scan(b)}) LIMIT 5`);
+  const types = async (dir: string) => (await described(dir)).map((c) => `${c.name} ${c.type}`);
+  const count = async (dir: string) => Number((await duckdbRows(`SELECT count(*)::INTEGER AS n FROM ${scan(dir)}`))[0].n);
+  return {
+    onlyLocal: await diff(localDir, sparkDir),
+    onlySpark: await diff(sparkDir, localDir),
+    localTypes: await types(localDir),
+    sparkTypes: await types(sparkDir),
+    localRows: await count(localDir),
+    sparkRows: await count(sparkDir),
+  };
+}
+
+describe('compiled plans on local Spark = the local engine', () => {
+  beforeAll(() => {
+    assertSparkInstalled();
+    for (const job of ['events_clean', 'user_sessions', 'daily_kpis']) local[job] = etlJson<LocalRun>(box, ['run', job]);
+  });
+
+  it('events_clean: same rows, same bad records, same partitions', async () => {
+    spark.events_clean = await runOnSpark('events_clean', { raw: 'sample/events' });
+    const r = spark.events_clean.result as DriverRun['result'] & { rowsRead: number; badRecords: number; output: { rowsWritten: number; partitions: Record<string, string>[] } };
+    expect(r.status).toBe('succeeded');
+    expect(r.badRecords).toBe(local.events_clean.badRecords);
+    expect(r.rowsRead).toBe(local.events_clean.rowsRead);
+    expect(r.output.rowsWritten).toBe(local.events_clean.output.rowsWritten);
+    expect(r.output.partitions.map((p) => `dt=${p.dt}`)).toEqual(local.events_clean.output.partitions);
+    const c = await compareTables(local.events_clean.output.location, path.join(sparkWarehouse, 'events_clean'));
+    expect(c.sparkTypes).toEqual(c.localTypes);
+    expect({ onlyLocal: c.onlyLocal, onlySpark: c.onlySpark }).toEqual({ onlyLocal: [], onlySpark: [] });
+    expect(c.sparkRows).toBe(c.localRows);
+  });
+
+  for (const job of ['user_sessions', 'daily_kpis']) {
+    it(`${job}: same rows from the upstream table Spark wrote`, async () => {
+      expect(spark.events_clean, 'events_clean must run on Spark first').toBeDefined();
+      spark[job] = await runOnSpark(job, { users: 'sample/users/users.csv' });
+      const r = spark[job].result as DriverRun['result'] & { output: { rowsWritten: number } };
+      expect(r.status).toBe('succeeded');
+      expect(r.output.rowsWritten).toBe(local[job].output.rowsWritten);
+      const c = await compareTables(local[job].output.location, path.join(sparkWarehouse, job));
+      expect(c.sparkTypes).toEqual(c.localTypes);
+      expect({ onlyLocal: c.onlyLocal, onlySpark: c.onlySpark }).toEqual({ onlyLocal: [], onlySpark: [] });
+      expect(c.sparkRows).toBe(c.localRows);
+    });
+  }
+});

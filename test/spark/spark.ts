@@ -1,0 +1,48 @@
+/**
+ * Runs the framework's Spark driver with the project's local PySpark (.venv, installed by
+ * scripts/setup-spark.sh) exactly as an EMR step runs it, with local paths instead of S3.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../run/helpers.ts';
+
+const VENV_BIN = path.join(ROOT, '.venv', 'bin');
+export const SPARK_SUBMIT = path.join(VENV_BIN, 'spark-submit');
+
+export function assertSparkInstalled(): void {
+  if (!existsSync(SPARK_SUBMIT)) throw new Error(`no local Spark at ${SPARK_SUBMIT}: run scripts/setup-spark.sh first`);
+}
+
+export interface DriverRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The driver's ETL_RESULT summary line, parsed. */
+  readonly result: Record<string, unknown> & { status: string };
+}
+
+/** spark-submit --master local[2] <driver> <plan> <args...>; small shuffles keep local runs quick. */
+export function sparkSubmit(driver: string, plan: string, args: readonly string[]): Promise<DriverRun> {
+  const argv = [
+    '--master', 'local[2]',
+    '--conf', 'spark.ui.enabled=false',
+    '--conf', 'spark.sql.shuffle.partitions=4',
+    '--conf', `spark.driver.extraJavaOptions=-Dderby.system.home=${path.dirname(plan)}`,
+    driver, plan, ...args,
+  ];
+  const env = { ...process.env, PATH: `${VENV_BIN}${path.delimiter}${process.env.PATH ?? ''}`, PYSPARK_PYTHON: path.join(VENV_BIN, 'python'), SPARK_LOCAL_IP: '127.0.0.1' };
+  return new Promise((resolve, reject) => {
+    const child = spawn(SPARK_SUBMIT, argv, { cwd: path.dirname(plan), env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const line = stdout.split('\n').find((l) => l.startsWith('ETL_RESULT '));
+      if (!line) return reject(new Error(`the driver printed no ETL_RESULT line (exit ${status}):\n${stderr.split('\n').filter((l) => !/ (WARN|INFO) /.test(l)).slice(-40).join('\n')}`));
+      resolve({ status, stdout, stderr, result: JSON.parse(line.slice('ETL_RESULT '.length)) as DriverRun['result'] });
+    });
+  });
+}
