@@ -394,9 +394,40 @@ def _reject_constant(name: str) -> Any:
     raise ValueError("%s is not valid JSON (write null, or a number)" % name)
 
 
+class JsonObject(dict):
+    """A JSON object: the last of duplicate keys wins (at the first one's position, as in JavaScript),
+    but the earlier values are kept, because each must still fit the schema (as in Spark and locally)."""
+
+    __slots__ = ("earlier",)
+
+
+def _json_object(pairs: List[Tuple[str, Any]]) -> JsonObject:
+    obj = JsonObject(pairs)
+    obj.earlier = ()
+    if len(obj) != len(pairs):
+        latest: Dict[str, Any] = {}
+        earlier = []
+        for k, v in pairs:
+            if k in latest:
+                earlier.append((k, latest[k]))
+            latest[k] = v
+        obj.earlier = tuple(earlier)
+    return obj
+
+
 def json_decoder() -> json.JSONDecoder:
     """Strict JSON with numbers kept as text. Made per file: a decoder cannot be pickled to the executors."""
-    return json.JSONDecoder(parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=_reject_constant, strict=True)
+    return json.JSONDecoder(object_pairs_hook=_json_object, parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=_reject_constant, strict=True)
+
+
+def earlier_problem(obj: Any, f: Dict[str, Any]) -> Optional[Problem]:
+    """The first earlier duplicate of field f that does not fit it, if any."""
+    for k, v in getattr(obj, "earlier", ()):
+        if k == f["name"]:
+            r = nested(v, f)
+            if isinstance(r, Problem):
+                return r
+    return None
 
 _ARRAY_INDEX = re.compile(r"^(0|[1-9]\d{0,9})$")
 
@@ -472,7 +503,7 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
             return mismatch()
         out = []
         for f in t["fields"]:
-            r = nested(v.get(f["name"], MISSING), f)
+            r = earlier_problem(v, f) or nested(v.get(f["name"], MISSING), f)
             if isinstance(r, Problem):
                 return Problem("%s: %s" % (f["name"], r.reason))
             out.append(r)
@@ -495,6 +526,10 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
             return Problem("JSON objects can only fill maps with string keys")
         value = {"name": "", "type": t["value"], "nullable": t["valueContainsNull"]}
         entries = {}
+        for k, earlier in getattr(v, "earlier", ()):
+            r = nested(earlier, value)
+            if isinstance(r, Problem):
+                return Problem("%s: %s" % (k, r.reason))
         for k in js_key_order(v):
             r = nested(v[k], value)
             if isinstance(r, Problem):
@@ -527,6 +562,9 @@ def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecod
         return Problem("expected a JSON object, got %s" % describe_json(obj))
     row = []
     for f in fields:
+        earlier = earlier_problem(obj, f)
+        if earlier is not None:
+            return Problem("%s: %s" % (f["name"], earlier.reason))
         v = obj.get(f["name"], MISSING)
         if v is MISSING or v is None:
             if not f["nullable"]:

@@ -61,11 +61,20 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
     const parser = source.pipe(parse(parserOptions));
     let mapping: number[] | null = opts.header === false ? fields.map((_, i) => i) : null;
     let lastLine = 0;
+    // csv-parse counts a CRLF inside a quoted field as two lines; this undoes its running excess.
+    let excessLines = 0;
     try {
       for await (const item of parser as AsyncIterable<{ record: Cell[]; info: { lines: number }; raw: string }>) {
-        const startLine = lastLine + 1;
-        lastLine = item.info.lines;
         const cells = item.record;
+        let newlinesInside = 0;
+        for (const cell of cells) {
+          if (!cell.quoted) continue;
+          newlinesInside += countOf(cell.text, '\n');
+          excessLines += countOf(cell.text, '\r\n');
+        }
+        lastLine = item.info.lines - excessLines;
+        // Where the record starts, also after skipped empty lines.
+        const startLine = lastLine - newlinesInside;
         if (mapping === null) {
           mapping = headerMapping(file, cells.map((c) => c.text), fields.map((f) => ({ name: f.name, nullable: f.nullable })));
           continue;
@@ -121,6 +130,12 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
     if (mapping === null) throw new InputFileError(file, 'is empty: it has no header row', 'a CSV input needs a header naming its columns (or header: false)');
   }
   if (rows > 0) yield flush();
+}
+
+function countOf(text: string, part: string): number {
+  let n = 0;
+  for (let i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length)) n++;
+  return n;
 }
 
 const RAW_LIMIT = 4096;

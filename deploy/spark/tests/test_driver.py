@@ -1,0 +1,266 @@
+"""Unit tests of the driver's pure parts (no Spark needed): arguments, plan loading, value parsing, readers.
+
+    .venv/bin/python -m pytest deploy/spark/tests
+"""
+import gzip
+import hashlib
+import json
+import os
+import sys
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import driver  # noqa: E402
+from driver import DriverError, InputError, Problem  # noqa: E402
+
+
+# ---- arguments
+
+
+def test_parse_args_reads_params_and_local_overrides():
+    o = driver.parse_args(["s3://b/etl/artifacts/x/plan.json", "dt=2026-11-01", "--input", "raw=/data/raw", "--table=analytics.events=/wh/events", "--output-location", "/out", "--result-uri", "s3://b/r.json", "note=a=b"])
+    assert o.plan_uri == "s3://b/etl/artifacts/x/plan.json"
+    assert o.params == {"dt": "2026-11-01", "note": "a=b"}
+    assert o.inputs == {"raw": "/data/raw"}
+    assert o.tables == {"analytics.events": "/wh/events"}
+    assert o.output_location == "/out"
+    assert o.result_uri == "s3://b/r.json"
+    assert o.quarantine_location is None
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        ([], "a plan URI is required"),
+        (["plan.json", "--bogus", "x"], "unknown option --bogus"),
+        (["plan.json", "--input"], "--input needs a value"),
+        (["plan.json", "--input", "raw"], "expects NAME=PATH"),
+        (["plan.json", "dt"], "name=value"),
+    ],
+)
+def test_parse_args_refuses_mistakes_with_usage(argv, message):
+    with pytest.raises(DriverError) as e:
+        driver.parse_args(argv)
+    assert message in e.value.message
+    assert "usage:" in e.value.hint
+
+
+# ---- plan
+
+
+def plan_text(**overrides):
+    plan = {"formatVersion": 1, "job": "j", "params": {"dt": "2026-11-01"}, "sessionConf": {}, "inputs": [], "sql": "SELECT 1", "output": {}, "checks": [], "quarantine": "s3://b/q/"}
+    plan.update(overrides)
+    return json.dumps(plan, sort_keys=True, separators=(",", ":"))
+
+
+def test_load_plan_checks_version_and_keys():
+    assert driver.load_plan(plan_text(), "plan.json")["job"] == "j"
+    with pytest.raises(DriverError, match="plan format 2; this driver reads format 1"):
+        driver.load_plan(plan_text(formatVersion=2), "plan.json")
+    with pytest.raises(DriverError, match="lacks sql"):
+        driver.load_plan(json.dumps({k: v for k, v in json.loads(plan_text()).items() if k != "sql"}), "plan.json")
+    with pytest.raises(DriverError, match="not valid JSON"):
+        driver.load_plan("{", "plan.json")
+    with pytest.raises(DriverError, match="expected a JSON object"):
+        driver.load_plan("[]", "plan.json")
+
+
+def test_plan_hash_is_the_hash_etl_plan_reports_and_edits_are_refused():
+    text = plan_text() + "\n"
+    digest = hashlib.sha256(text.rstrip("\n").encode()).hexdigest()
+    assert driver.check_integrity("s3://b/etl/artifacts/%s/plan.json" % digest, text) == digest
+    assert driver.check_integrity("/tmp/plan.json", text) == digest  # local files carry no hash folder
+    with pytest.raises(DriverError, match="changed after `etl plan`"):
+        driver.check_integrity("s3://b/etl/artifacts/%s/plan.json" % ("0" * 64), text)
+
+
+def test_params_must_match_the_compiled_plan():
+    plan = json.loads(plan_text())
+    driver.check_params(plan, {"dt": "2026-11-01"})
+    with pytest.raises(DriverError, match="compiled for dt=2026-11-01 but the step passes dt=2026-11-02"):
+        driver.check_params(plan, {"dt": "2026-11-02"})
+
+
+# ---- values
+
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-11-01T10:00:00Z", datetime(2026, 11, 1, 10, tzinfo=UTC)),
+        ("2026-11-01 10:00:00.123456789+02:00", datetime(2026, 11, 1, 8, 0, 0, 123456, tzinfo=UTC)),
+        ("2026-11-01t10:00", datetime(2026, 11, 1, 10, tzinfo=UTC)),  # no zone: UTC
+        ("2026-11-01T00:30:00+0100", datetime(2026, 10, 31, 23, 30, tzinfo=UTC)),
+        ("2024-02-29T23:59:59.5-00:30", datetime(2024, 3, 1, 0, 29, 59, 500000, tzinfo=UTC)),
+    ],
+)
+def test_timestamps_are_iso_8601_in_utc(text, expected):
+    assert driver.parse_timestamp(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("2026-11-31T10:00:00Z", "November 2026 has no day 31"),
+        ("2026-11-01T24:00:00Z", "write 00:00 of the next day"),
+        ("2026-11-01T10:00:60Z", "leap seconds"),
+        ("2026-11-01T10:00:00+19:00", "beyond ±18:00"),
+        ("2026-11-01", "a date without a time of day"),
+        ("2026-11-01T10:00:00.1234567890Z", "more than 9 fractional digits"),
+        ("11/01/2026 10:00", "not an ISO-8601 timestamp"),
+        ("0000-01-01T00:00:00Z", "outside the years 0001-9999"),
+    ],
+)
+def test_impossible_timestamps_say_why(text, reason):
+    r = driver.parse_timestamp(text)
+    assert isinstance(r, Problem) and reason in r.reason
+
+
+def test_timestamp_micros_before_1970_round_toward_the_past():
+    assert driver.parse_timestamp_micros("1969-12-31T23:59:59.9999999Z") == -1
+
+
+def test_dates_integers_decimals_booleans():
+    assert driver.parse_date("2024-02-29") == date(2024, 2, 29)
+    assert "has no day 29" in driver.parse_date("2023-02-29").reason
+    assert driver.parse_int("9223372036854775807", 64) == 2 ** 63 - 1
+    assert "out of the bigint range" in driver.parse_int("9223372036854775808", 64).reason
+    assert "out of the int range" in driver.parse_int("2147483648", 32).reason
+    assert "fractional number 1.5" in driver.parse_int("1.5", 64).reason
+    assert "spaces around the digits" in driver.parse_int(" 1", 32).reason
+    assert driver.parse_decimal("2.345", 10, 2) == Decimal("2.35")  # HALF_UP
+    assert driver.parse_decimal("-2.345", 10, 2) == Decimal("-2.35")
+    assert driver.parse_decimal("1e2", 5, 2) == Decimal("100.00")
+    assert "does not fit decimal(4,2)" in driver.parse_decimal("100", 4, 2).reason
+    assert "does not fit decimal(4,2)" in driver.parse_decimal("99.995", 4, 2).reason
+    assert driver.parse_bool("TRUE", True) is True
+    assert isinstance(driver.parse_bool("TRUE", False), Problem)
+    assert driver.parse_float("-Infinity") == float("-inf")
+    assert isinstance(driver.parse_float("1,5"), Problem)
+
+
+# ---- JSON lines
+
+FIELDS = [
+    {"name": "id", "type": {"kind": "int64"}, "nullable": False},
+    {"name": "kind", "type": {"kind": "string"}, "nullable": True, "enumValues": ["a", "b"]},
+    {"name": "note", "type": {"kind": "string"}, "nullable": True},
+    {"name": "tags", "type": {"kind": "map", "key": {"kind": "string"}, "value": {"kind": "int32"}, "valueContainsNull": True}, "nullable": True},
+    {"name": "device", "type": {"kind": "struct", "fields": [{"name": "os", "type": {"kind": "string"}, "nullable": False}]}, "nullable": True},
+]
+
+
+def record(line):
+    return driver.json_record(line, FIELDS, driver.json_decoder())
+
+
+def test_json_records_fit_the_schema():
+    assert record('{"id": 12345678901234567890123, "kind": "a"}').reason.startswith("id: 12345678901234567890123 is out of the bigint range")
+    assert record('{"id": 9007199254740993}') == (9007199254740993, None, None, None, None)
+    assert record('{"id": 1, "id": 2, "kind": "b"}') == (2, "b", None, None, None)  # the last duplicate wins
+    # A non-string value in a string column is its compact JSON text, numbers as written, keys in JavaScript order.
+    assert record('{"id": 1, "note": {"b": 1.50, "2": true, "1": null}}')[2] == '{"1":null,"2":true,"b":1.50}'
+    assert record('{"id": 1, "tags": {"z": 1, "10": 2, "9": 3}}')[3] == {"9": 3, "10": 2, "z": 1}
+    assert record('{"id": 1, "device": {"os": "ios"}}')[4] == ("ios",)
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ('[{"id": 1}]', "expected a JSON object, got an array"),
+        ('{"id": 1}{"id": 2}', "invalid JSON"),
+        ('{"id": NaN}', "invalid JSON"),
+        ("{'id': 1}", "invalid JSON"),
+        ('{"id": 1,}', "invalid JSON"),
+        ('{"kind": "a"}', "missing required field id"),
+        ('{"id": null}', "id: required field is null"),
+        ('{"id": "7"}', 'id: expected bigint, got string "7"'),
+        ('{"id": 1, "kind": "c"}', 'kind: "c" is not one of a, b'),
+        ('{"id": 1, "device": {}}', "device: os: missing required field"),
+        ('{"id": 1, "tags": {"x": 1.5}}', "tags: x: expected int, got a fractional number 1.5"),
+        ('{"id": 1, "note": "tab\there"}', "invalid JSON"),
+    ],
+)
+def test_bad_json_records_say_why(line, reason):
+    r = record(line)
+    assert isinstance(r, Problem), r
+    assert reason in r.reason
+
+
+def test_json_lines_files_gzip_bom_crlf_blank_lines_and_bad_utf8():
+    body = b'\xef\xbb\xbf{"id": 1}\r\n\n   \n{"id": 2}\n\xff{"id": 3}\n{"id": 4}'
+    data = gzip.compress(body[:20]) + gzip.compress(body[20:])  # two gzip members, as Firehose concatenates
+    out = list(driver.json_lines_file("raw", "s3://b/f", data, FIELDS))
+    assert [t for t, _ in out] == [0, 0, 1, 0]
+    assert out[2][1]["line"] == 5 and out[2][1]["reason"] == "the line is not valid UTF-8"
+    assert out[3][1][0] == 4
+    with pytest.raises(InputError, match="gzip stream is damaged"):
+        list(driver.json_lines_file("raw", "s3://b/f", gzip.compress(body)[:-12], FIELDS))
+
+
+# ---- CSV
+
+CSV_FIELDS = [
+    {"name": "id", "type": {"kind": "int32"}, "nullable": False},
+    {"name": "name", "type": {"kind": "string"}, "nullable": True},
+    {"name": "score", "type": {"kind": "decimal", "precision": 5, "scale": 1}, "nullable": True},
+]
+
+
+def read_csv(text, **options):
+    return list(driver.csv_file("users", "/f.csv", text.encode(), CSV_FIELDS, {"delimiter": ",", "quote": '"', **options}))
+
+
+def test_csv_quoted_empty_is_an_empty_string_and_empty_is_null():
+    out = read_csv('ID,Name,score\n1,"",\n2,,1.25\n\n3,"a ""b""\nc",NA\n', nullValue="NA")
+    assert out == [(0, (1, "", None)), (0, (2, None, Decimal("1.3"))), (0, (3, 'a "b"\nc', None))]
+
+
+def test_csv_bad_records_and_broken_files():
+    out = read_csv("id,name\nx,a\n1\n,b\n")
+    assert [(t, v["line"], v["reason"]) for t, v in out] == [
+        (1, 2, 'id: expected int, got "x"'),
+        (1, 3, "expected 2 fields, found 1"),
+        (1, 4, "id: required field is empty"),
+    ]
+    assert read_csv('id\n1\n"2\n3\n')[-1][1]["reason"].startswith("a quoted field is never closed")
+    with pytest.raises(InputError, match="lacks required column id"):
+        read_csv("name\na\n")
+    with pytest.raises(InputError, match="names column 'ID' twice"):
+        read_csv("id,ID\n1,2\n")
+    with pytest.raises(InputError, match="no header row"):
+        read_csv("")
+    with pytest.raises(InputError, match="a quote inside an unquoted field"):
+        read_csv('id,name\n1,a"b\n')
+
+
+def test_failfast_stops_on_the_first_bad_record():
+    spec = {"name": "users", "format": "csv", "fields": CSV_FIELDS, "badRecordMode": "failfast", "csv": {}}
+    with pytest.raises(ValueError) as e:
+        list(driver.read_file(spec, "/f.csv", b"id\n1\nx\n"))
+    assert driver.bad_record_from(e.value)["line"] == 3
+
+
+# ---- input files
+
+
+def test_input_files_skip_hidden_parts_and_keep_path_order():
+    listed = ["s3://b/raw/2026/11/01/10/b.gz", "s3://b/raw/_SUCCESS", "s3://b/raw/2026/11/01/09/a", "s3://b/raw/.tmp/x.gz", "s3://b/raw/2026/11/01/09/notes.md", "s3://b/raw/2026/11/01/10/a.jsonl"]
+    assert driver.select_input_files("s3://b/raw/", listed, "jsonl") == ["s3://b/raw/2026/11/01/09/a", "s3://b/raw/2026/11/01/10/a.jsonl", "s3://b/raw/2026/11/01/10/b.gz"]
+    assert driver.hadoop_path_list(["s3://b/x[1].gz", "s3://b/{y}.gz"]) == "s3://b/x\\[1\\].gz,s3://b/\\{y\\}.gz"
+    with pytest.raises(InputError, match="commas"):
+        driver.hadoop_path_list(["s3://b/a,b.gz"])
+
+
+def test_every_duplicate_value_must_fit_though_the_last_one_wins():
+    assert record('{"id": 1, "id": 2}')[0] == 2
+    assert "id: 9223372036854775808 is out of the bigint range" in record('{"id": 9223372036854775808, "id": 2}').reason
+    assert "device: os: required field is null" in record('{"id": 1, "device": {"os": null, "os": "a"}}').reason
+    assert "tags: x: expected int" in record('{"id": 1, "tags": {"x": "no", "x": 1}}').reason
