@@ -8,6 +8,7 @@ import type { BoundOutput } from '../analyze/output.ts';
 import { bindExpr } from '../analyze/expressions.ts';
 import { renderExpr } from './sql/render.ts';
 import type { SqlDialect } from './sql/dialect.ts';
+import { T, type DataType } from '../schema/types.ts';
 
 export interface CompiledCheck {
   readonly name: string;
@@ -39,8 +40,8 @@ export function compileChecks(checks: readonly Check[], output: BoundOutput, dia
         };
       }
       case 'acceptedValues': {
-        const values = c.values.map((v) => dialect.stringLiteral(String(v))).join(', ');
-        return { name: c.name, severity: c.severity, sql: `SELECT COUNT(*) AS failing_rows FROM ${from} WHERE ${q(c.column)} IS NOT NULL AND CAST(${q(c.column)} AS STRING) NOT IN (${values})` };
+        const outside = acceptedValuesCondition(q(c.column), output.schema.fields.find((f) => f.name === c.column)?.type, c.values, dialect);
+        return { name: c.name, severity: c.severity, sql: `SELECT COUNT(*) AS failing_rows FROM ${from} WHERE ${q(c.column)} IS NOT NULL${outside ? ` AND ${outside}` : ''}` };
       }
       case 'rowCount': {
         const conds = [c.min !== undefined ? `COUNT(*) < ${c.min}` : '', c.max !== undefined ? `COUNT(*) > ${c.max}` : ''].filter(Boolean);
@@ -53,4 +54,21 @@ export function compileChecks(checks: readonly Check[], output: BoundOutput, dia
     }
   });
   return [...required, ...compiled];
+}
+
+/**
+ * When a non-null value is outside the accepted ones; null when none is accepted (every non-null
+ * value fails, and `NOT IN ()` is not SQL). The local run compares JavaScript's String(value):
+ * for most types that is the text CAST(... AS STRING) gives, but a double's text differs
+ * (Spark writes 1.0 and 1.0E20, JavaScript 1 and 100000000000000000000), so doubles compare as
+ * numbers, with the accepted values String() could produce for a double.
+ */
+function acceptedValuesCondition(column: string, type: DataType | undefined, values: readonly (string | number | boolean)[], dialect: SqlDialect): string | null {
+  if (type?.kind === 'float64' || type?.kind === 'float32') {
+    const numbers = values.map((v) => (typeof v === 'number' ? v : typeof v === 'string' && String(Number(v)) === v ? Number(v) : undefined));
+    const literals = [...new Set(numbers.filter((n) => n !== undefined).map((n) => dialect.literal(n, type)))];
+    return literals.length ? `${column} NOT IN (${literals.join(', ')})` : null;
+  }
+  if (!values.length) return null;
+  return `CAST(${column} AS ${dialect.typeName(T.string)}) NOT IN (${values.map((v) => dialect.stringLiteral(String(v))).join(', ')})`;
 }

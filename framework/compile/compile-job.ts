@@ -75,6 +75,8 @@ export const SESSION_CONF: Readonly<Record<string, string>> = {
   'spark.sql.parquet.outputTimestampType': 'TIMESTAMP_MICROS',
   'spark.sql.session.timeZone': 'UTC',
   'spark.sql.sources.partitionOverwriteMode': 'dynamic',
+  // Spark would otherwise replace `${name}` anywhere in the SQL text, quoted names included.
+  'spark.sql.variable.substitute': 'false',
 };
 
 export function artifactColumn(f: Field): ArtifactColumn {

@@ -4,6 +4,7 @@
  * the analyzer checks every name regardless, with a suggestion.
  */
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ExprNode, exprChildren, type Expr, type SortKey } from '../plan/expr.ts';
 import { Plan, type JoinType, type NamedExpr, type PlanNode, type Step } from '../plan/nodes.ts';
@@ -37,9 +38,32 @@ function callSite(): string | undefined {
     const file = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
     const inFramework = file.startsWith(FRAMEWORK_DIR + path.sep) && !/\.test\.[cm]?[jt]s$/.test(file);
     if (inFramework || file.includes(`${path.sep}node_modules${path.sep}`)) continue;
-    return `${path.relative(process.cwd(), file)}:${m[2]}:${m[3]}`;
+    return `${path.relative(packageRootOf(file), file)}:${m[2]}:${m[3]}`;
   }
   return undefined;
+}
+
+const packageRoots = new Map<string, string>();
+
+/**
+ * The folder of the package.json nearest to a job file: locations are relative to the project,
+ * not to the working directory, so a plan (and its hash) is the same wherever `etl plan` runs.
+ */
+function packageRootOf(file: string): string {
+  const start = path.dirname(file);
+  let root = packageRoots.get(start);
+  if (root === undefined) {
+    root = process.cwd();
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      if (existsSync(path.join(dir, 'package.json'))) {
+        root = dir;
+        break;
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+    packageRoots.set(start, root);
+  }
+  return root;
 }
 
 type Names<Row> = keyof Row & string;

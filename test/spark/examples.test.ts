@@ -9,8 +9,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { duckdbRows, etl, etlJson, sandbox, ROOT } from '../run/helpers.ts';
-import { assertSparkInstalled, sparkSubmit, type DriverRun } from './spark.ts';
+import { etl, etlJson, sandbox, ROOT } from '../run/helpers.ts';
+import { assertSparkInstalled, compareTables, sparkSubmit, type DriverRun } from './spark.ts';
 
 interface LocalRun {
   readonly rowsRead: number;
@@ -51,34 +51,6 @@ async function runOnSpark(job: string, files: Record<string, string>): Promise<D
   return run;
 }
 
-const scan = (location: string) => `read_parquet('${location}/**/*.parquet', hive_partitioning = true)`;
-
-/**
- * Rows in one table and not the other (as multisets), and the column types each has.
- * Floating-point columns compare to 12 significant digits: a sum of doubles depends on the
- * order it adds them in, which differs between engines (and between two Spark runs).
- */
-async function compareTables(localDir: string, sparkDir: string) {
-  const described = async (dir: string) => (await duckdbRows(`DESCRIBE SELECT * FROM ${scan(dir)}`)).map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-  const columns = await described(localDir);
-  const comparable = columns.map(({ name, type }) => {
-    const id = `"${name.replace(/"/g, '""')}"`;
-    return type === 'DOUBLE' || type === 'FLOAT' ? `printf('%.12g', ${id}) AS ${id}` : id;
-  }).join(', ');
-  const diff = async (a: string, b: string) =>
-    duckdbRows(`SELECT * FROM (SELECT ${comparable} FROM ${scan(a)} EXCEPT ALL SELECT ${comparable} FROM ${scan(b)}) LIMIT 5`);
-  const types = async (dir: string) => (await described(dir)).map((c) => `${c.name} ${c.type}`);
-  const count = async (dir: string) => Number((await duckdbRows(`SELECT count(*)::INTEGER AS n FROM ${scan(dir)}`))[0].n);
-  return {
-    onlyLocal: await diff(localDir, sparkDir),
-    onlySpark: await diff(sparkDir, localDir),
-    localTypes: await types(localDir),
-    sparkTypes: await types(sparkDir),
-    localRows: await count(localDir),
-    sparkRows: await count(sparkDir),
-  };
-}
-
 describe('compiled plans on local Spark = the local engine', () => {
   beforeAll(() => {
     assertSparkInstalled();
@@ -87,12 +59,12 @@ describe('compiled plans on local Spark = the local engine', () => {
 
   it('events_clean: same rows, same bad records, same partitions', async () => {
     spark.events_clean = await runOnSpark('events_clean', { raw: 'sample/events' });
-    const r = spark.events_clean.result as DriverRun['result'] & { rowsRead: number; badRecords: number; output: { rowsWritten: number; partitions: Record<string, string>[] } };
+    const r = spark.events_clean.result;
     expect(r.status).toBe('succeeded');
     expect(r.badRecords).toBe(local.events_clean.badRecords);
     expect(r.rowsRead).toBe(local.events_clean.rowsRead);
-    expect(r.output.rowsWritten).toBe(local.events_clean.output.rowsWritten);
-    expect(r.output.partitions.map((p) => `dt=${p.dt}`)).toEqual(local.events_clean.output.partitions);
+    expect(r.output?.rowsWritten).toBe(local.events_clean.output.rowsWritten);
+    expect(r.output?.partitions.map((p) => `dt=${p.dt}`)).toEqual(local.events_clean.output.partitions);
     const c = await compareTables(local.events_clean.output.location, path.join(sparkWarehouse, 'events_clean'));
     expect(c.sparkTypes).toEqual(c.localTypes);
     expect({ onlyLocal: c.onlyLocal, onlySpark: c.onlySpark }).toEqual({ onlyLocal: [], onlySpark: [] });
@@ -103,9 +75,9 @@ describe('compiled plans on local Spark = the local engine', () => {
     it(`${job}: same rows from the upstream table Spark wrote`, async () => {
       expect(spark.events_clean, 'events_clean must run on Spark first').toBeDefined();
       spark[job] = await runOnSpark(job, { users: 'sample/users/users.csv' });
-      const r = spark[job].result as DriverRun['result'] & { output: { rowsWritten: number } };
+      const r = spark[job].result;
       expect(r.status).toBe('succeeded');
-      expect(r.output.rowsWritten).toBe(local[job].output.rowsWritten);
+      expect(r.output?.rowsWritten).toBe(local[job].output.rowsWritten);
       const c = await compareTables(local[job].output.location, path.join(sparkWarehouse, job));
       expect(c.sparkTypes).toEqual(c.localTypes);
       expect({ onlyLocal: c.onlyLocal, onlySpark: c.onlySpark }).toEqual({ onlyLocal: [], onlySpark: [] });

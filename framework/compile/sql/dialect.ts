@@ -45,7 +45,11 @@ export const sparkDialect: SqlDialect = {
   name: 'spark',
   quoteIdentifier: (name) => `\`${name.replace(/`/g, '``')}\``,
   // Spark parses backslash escapes in string literals (spark.sql.parser.escapedStringLiterals=false).
-  stringLiteral: (value) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`,
+  // `${` is written `$\{`, the same text once unescaped: Spark replaces `${name}` in the SQL text
+  // before parsing it, inside literals too (spark.sql.variable.substitute, on by default), and an
+  // unknown name becomes '' there while the local engine keeps the text.
+  stringLiteral: (value) =>
+    `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\$\{/g, () => '$\\{')}'`,
   typeName(type) {
     switch (type.kind) {
       case 'string':

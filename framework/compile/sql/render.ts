@@ -148,7 +148,7 @@ export function renderQuery(plan: BoundPlan, dialect: SqlDialect): RenderedQuery
   };
 
   const last = visit(plan);
-  const sql = `WITH\n${ctes.map((c) => `  -- ${c.comment.replace(/\n/g, ' ')}\n  ${c.name} AS (\n    ${c.body}\n  )`).join(',\n')}\nSELECT ${columnsOf(plan.schema)} FROM ${last}`;
+  const sql = `WITH\n${ctes.map((c) => `  -- ${commentText(c.comment)}\n  ${c.name} AS (\n    ${c.body}\n  )`).join(',\n')}\nSELECT ${columnsOf(plan.schema)} FROM ${last}`;
   return { sql, inputViews };
 }
 
@@ -171,6 +171,15 @@ export function renderExpr(e: BoundExpr, input: DatasetSchema, dialect: SqlDiale
       return `CASE ${whens}${e.otherwise ? ` ELSE ${r(e.otherwise)}` : ''} END`;
     }
   }
+}
+
+/**
+ * A step label (which holds user text: input names, table names, file paths) as the text of a
+ * `--` comment. Any line break ends the comment, a lone `\r` too in Spark's lexer, and what
+ * followed would be SQL; `${` would be replaced by Spark's variable substitution.
+ */
+function commentText(label: string): string {
+  return label.replace(/[\r\n]+/g, ' ').replace(/\$\{/g, '$ {');
 }
 
 function uniqueName(base: string, schema: DatasetSchema): string {
