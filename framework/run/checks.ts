@@ -7,8 +7,8 @@ import type { Check } from '../dsl/checks.ts';
 import { bindExpr } from '../analyze/expressions.ts';
 import type { BoundExpr } from '../analyze/bound.ts';
 import { evaluate } from '../engine/evaluate.ts';
-import type { DatasetSchema } from '../schema/types.ts';
-import { typeToString } from '../schema/types.ts';
+import { T, typeToString, type DatasetSchema } from '../schema/types.ts';
+import { castColumn } from '../functions/cast.ts';
 import { fail } from '../analyze/expressions.ts';
 
 export interface CheckResult {
@@ -122,19 +122,27 @@ function uniqueCheck(name: string, severity: 'error' | 'warn', cols: number[]): 
   };
 }
 
+/**
+ * Values compare as the SQL the driver runs compares them (framework/compile/checks.ts): doubles
+ * as numbers, everything else as the text CAST(value AS STRING) gives in Spark (a date as
+ * 2026-11-01, a decimal as 1.50), not as its storage form.
+ */
 function acceptedValuesCheck(name: string, severity: 'error' | 'warn', ci: number, values: readonly (string | number | boolean)[]): RunningCheck {
-  const allowed = new Set(values.map(String));
+  const allowedText = new Set(values.map(String));
+  const allowedNumbers = new Set(values.flatMap((v) => (typeof v === 'number' ? [v] : typeof v === 'string' && String(Number(v)) === v ? [Number(v)] : [])));
   const bad = new Map<string, number>();
   let failing = 0;
   return {
     add(b) {
       const c: Column = b.columns[ci];
+      const numeric = c.type.kind === 'float64' || c.type.kind === 'float32';
+      const text = numeric || c.type.kind === 'string' ? c : castColumn(c, T.string);
       for (let i = 0; i < b.length; i++) {
         if (!isValid(c, i)) continue;
-        const v = String(valueAt(c, i));
-        if (!allowed.has(v)) {
+        const v = valueAt(text, i);
+        if (numeric ? !allowedNumbers.has(v as number) : !allowedText.has(v as string)) {
           failing++;
-          bad.set(v, (bad.get(v) ?? 0) + 1);
+          bad.set(String(v), (bad.get(String(v)) ?? 0) + 1);
         }
       }
     },

@@ -21,7 +21,8 @@ function etlIn(args: string[]) {
 
 function localRun(job: string, input: string) {
   const r = etlIn(['run', job, '--input', `raw=${input}`, '--json']);
-  return { status: r.status, result: JSON.parse(r.stdout || 'null') as { output?: { location: string; rowsWritten: number } } | null, stderr: r.stderr };
+  type Result = { output?: { location: string; rowsWritten: number }; checks?: { name: string; failingRows: number }[] };
+  return { status: r.status, result: JSON.parse(r.stdout || 'null') as Result | null, stderr: r.stderr };
 }
 
 function compile(job: string): string {
@@ -67,6 +68,10 @@ describe('edge cases: Spark = the local engine', () => {
     const folders = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('tag=')).sort();
     expect(folders(output)).toEqual(folders(local.result!.output!.location));
     expect(folders(output)).toContain('tag=g%3Db%2Fc%2Fx');
+    // Data checks count the same failing rows (dates, decimals and doubles in acceptedValues too).
+    const failing = (checks: readonly { name: string; failingRows: number }[] | undefined) => (checks ?? []).map((c) => `${c.name}: ${c.failingRows}`);
+    expect(failing(spark.result.checks)).toEqual(failing(local.result!.checks));
+    expect(failing(local.result!.checks).some((c) => !c.endsWith(': 0'))).toBe(true);
   });
 
   it('an empty input writes no rows in either engine', async () => {

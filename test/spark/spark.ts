@@ -21,6 +21,7 @@ export interface DriverResult {
   readonly badRecords?: number;
   readonly output?: { readonly rowsWritten: number; readonly partitions: readonly Record<string, string>[] };
   readonly error?: { readonly phase: string; readonly message: string; readonly hint?: string };
+  readonly checks?: readonly { readonly name: string; readonly failingRows: number; readonly severity: string }[];
 }
 
 export interface DriverRun {
