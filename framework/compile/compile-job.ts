@@ -11,7 +11,7 @@ import { typeToString } from '../schema/types.ts';
 import { artifactsUri, databaseName, tableLocation, type Environment } from '../config/config.ts';
 import { renderTemplate } from '../run/template.ts';
 import { tableInput, type GlueTableInput } from './glue.ts';
-import { emrStep, type EmrStepConfig } from './emr.ts';
+import { emrStep, runJobFlowRequest, type EmrStepConfig, type RunJobFlowRequest } from './emr.ts';
 import { renderQuery } from './sql/render.ts';
 import { sparkDialect } from './sql/dialect.ts';
 import { compileChecks, type CompiledCheck } from './checks.ts';
@@ -66,7 +66,13 @@ export interface CompiledJob {
   readonly spark: { readonly sql: string };
   readonly artifact: PlanArtifact;
   readonly artifacts: { readonly planUri: string; readonly driverUri: string };
-  readonly emr: { readonly step: EmrStepConfig };
+  readonly emr: {
+    readonly step: EmrStepConfig;
+    /** The long-running cluster the step is added to, when the environment names one. */
+    readonly clusterId?: string;
+    /** A transient cluster that runs the step and terminates, when the environment asks for one. */
+    readonly runJobFlow?: RunJobFlowRequest;
+  };
 }
 
 /** Spark session settings the local engine's semantics assume. */
@@ -166,8 +172,29 @@ export function compileJob(prepared: PreparedJob, env: Environment): CompiledJob
     spark: { sql },
     artifact,
     artifacts,
-    emr: { step },
+    emr: { step, ...emrTarget(env, job.name, planHash, step) },
   };
+}
+
+function emrTarget(env: Environment, job: string, planHash: string, step: EmrStepConfig): { clusterId?: string; runJobFlow?: RunJobFlowRequest } {
+  if (env.emr.clusterId) return { clusterId: env.emr.clusterId };
+  const transient = env.emr.transient;
+  if (!transient) return {};
+  const runJobFlow = runJobFlowRequest(
+    {
+      name: `etl-${job}-${planHash.slice(0, 12)}`,
+      releaseLabel: transient.releaseLabel,
+      logUri: transient.logUri ?? `s3://${env.bucket}/${env.artifactsPrefix.replace(/^\/+|\/+$/g, '')}/emr-logs/`,
+      instanceType: transient.instanceType,
+      instanceCount: transient.instanceCount,
+      serviceRole: transient.serviceRole,
+      jobFlowRole: transient.jobFlowRole,
+      ...(transient.subnetId ? { subnetId: transient.subnetId } : {}),
+      tags: { 'lakeform:job': job, 'lakeform:plan': planHash.slice(0, 12), 'lakeform:env': env.name },
+    },
+    [step],
+  );
+  return { runJobFlow };
 }
 
 function findScanSchema(prepared: PreparedJob, input: string): readonly Field[] {

@@ -3,6 +3,7 @@
  * the RunJobFlow request for a transient cluster that runs it with the Glue Data Catalog as
  * its Hive metastore. Values are typed exactly as the EMR API takes them.
  */
+import { CompileError } from '../errors/index.ts';
 export type ActionOnFailure = 'CONTINUE' | 'CANCEL_AND_WAIT' | 'TERMINATE_CLUSTER' | 'TERMINATE_JOB_FLOW';
 
 export interface EmrStepConfig {
@@ -44,7 +45,12 @@ export function emrStep(spec: StepSpec): EmrStepConfig {
     .map((k) => `${k}=${spec.params[k]}`);
   const args = ['spark-submit', '--deploy-mode', 'cluster', ...conf, spec.driverUri, spec.planUri, ...params];
   const tooLong = args.find((a) => a.length > EMR_ARG_MAX);
-  if (tooLong) throw new RangeError(`an EMR step argument is longer than ${EMR_ARG_MAX} characters: ${tooLong.slice(0, 60)}…`);
+  if (tooLong) {
+    throw new CompileError(
+      `job '${spec.job}': an EMR step argument is longer than ${EMR_ARG_MAX} characters (EMR's limit): ${tooLong.slice(0, 60)}…`,
+      'shorten the parameter value or the Spark conf setting; long values belong in the job file, which travels in plan.json',
+    );
+  }
   return {
     Name: stepName(spec.job, spec.planHash, spec.params),
     ActionOnFailure: spec.actionOnFailure,

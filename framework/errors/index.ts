@@ -4,7 +4,7 @@
  */
 import type { Step } from '../plan/nodes.ts';
 
-export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'input' | 'execution' | 'check' | 'commit' | 'catalog';
+export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'compile' | 'input' | 'execution' | 'check' | 'commit' | 'catalog';
 
 export abstract class EtlError extends Error {
   abstract readonly phase: Phase;
@@ -60,6 +60,13 @@ export class AnalysisError extends EtlError {
   ) {
     super(`${where.step.location ?? where.file ?? `job '${where.job}'`} (${where.step.label}): ${problem}`, hint);
   }
+}
+
+/** The job is valid but cannot be compiled for the cluster (an AWS limit, say). */
+export class CompileError extends EtlError {
+  override readonly name: string = 'CompileError';
+  readonly phase: Phase = 'compile';
+  override readonly exitCode = 2;
 }
 
 export class CheckFailedError extends EtlError {

@@ -49,6 +49,11 @@ export const planCommand: CommandModule<object, JobArgs & { env?: string; out?: 
       `  name    ${compiled.emr.step.Name}`,
       `  args    ${compiled.emr.step.HadoopJarStep.Args.join(' ')}`,
       `  on failure ${compiled.emr.step.ActionOnFailure}`,
+      compiled.emr.clusterId
+        ? `  cluster ${compiled.emr.clusterId}`
+        : compiled.emr.runJobFlow
+          ? `  cluster a transient ${compiled.emr.runJobFlow.ReleaseLabel} cluster (${compiled.emr.runJobFlow.Instances.InstanceCount} × ${compiled.emr.runJobFlow.Instances.MasterInstanceType}, Glue Data Catalog as metastore)`
+          : `  cluster none configured (set emr.clusterId or emr.transient in etl.config.ts)`,
     ];
     if (argv.out) lines.push('', `artifacts written to ${argv.out}/`);
     process.stdout.write(lines.join('\n') + '\n');
