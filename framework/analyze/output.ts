@@ -69,6 +69,13 @@ export function bindOutput(result: BoundPlan, output: TableOutput, ctx: { job: s
     if (!PARTITION_TYPES.has(f.type.kind)) fail(s, `partition column '${p}' has type ${typeToString(f.type)}; partition by a string, integer, date, boolean or decimal column`, undefined, p);
     partitionColumns.push(f);
   }
+  if (output.athenaProjection) {
+    const { from, to } = output.athenaProjection;
+    const only = partitionColumns.length === 1 ? partitionColumns[0] : undefined;
+    if (!only || only.type.kind !== 'date') fail(s, `athenaProjection needs exactly one partition column of type date; ${output.table} is partitioned by ${output.partitionBy.join(', ') || 'nothing'}`, 'partition by one date column, or remove athenaProjection');
+    const bound = /^(\d{4}-\d{2}-\d{2}|NOW([+-]\d+(YEARS?|MONTHS?|WEEKS?|DAYS?))?)$/;
+    for (const v of [from, to ?? 'NOW']) if (!bound.test(v)) fail(s, `athenaProjection range bound '${v}' is neither a date (yyyy-MM-dd) nor NOW[±N YEARS|MONTHS|WEEKS|DAYS]`, "e.g. { from: '2024-01-01' } or { from: 'NOW-2YEARS', to: 'NOW' }");
+  }
   if (partitionColumns.length && partitionColumns.length === target.length) fail(s, 'every column is a partition column; a table needs at least one data column');
 
   // Table order: data columns, then partition columns (as Hive, Glue and Spark's insertInto expect).

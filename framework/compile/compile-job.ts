@@ -162,6 +162,9 @@ export function compileJob(prepared: PreparedJob, env: Environment): CompiledJob
     partitionColumns: output.partitionColumns,
     compression: job.output.compression,
     parameters: { 'etl.job': job.name, 'etl.compatibility': job.output.compatibility },
+    ...(job.output.athenaProjection
+      ? { projection: { column: output.partitionColumns[0].name, from: job.output.athenaProjection.from, to: job.output.athenaProjection.to ?? 'NOW' } }
+      : {}),
   });
   return {
     job: job.name,

@@ -17,6 +17,17 @@ export interface TableOutput<S extends z.ZodObject = z.ZodObject> {
   readonly compression: Compression;
   readonly compatibility: CompatibilityMode;
   readonly description?: string;
+  readonly athenaProjection?: AthenaDateProjection;
+}
+
+/**
+ * Athena partition projection for a table partitioned by one date column: Athena computes the
+ * partitions from this range instead of the catalog, so a new day is queryable without being
+ * registered. `to` defaults to 'NOW'.
+ */
+export interface AthenaDateProjection {
+  readonly from: string;
+  readonly to?: string;
 }
 
 export interface TableOptions {
@@ -27,6 +38,7 @@ export interface TableOptions {
   readonly compression?: Compression;
   readonly compatibility?: CompatibilityMode;
   readonly description?: string;
+  readonly athenaProjection?: AthenaDateProjection;
 }
 
 export function table<S extends z.ZodObject>(name: string, schema?: S, options: TableOptions = {}): TableOutput<S> {
@@ -39,5 +51,6 @@ export function table<S extends z.ZodObject>(name: string, schema?: S, options: 
     compression: options.compression ?? 'snappy',
     compatibility: options.compatibility ?? 'BACKWARD',
     ...(options.description ? { description: options.description } : {}),
+    ...(options.athenaProjection ? { athenaProjection: Object.freeze({ ...options.athenaProjection }) } : {}),
   });
 }
