@@ -7,20 +7,12 @@ import type { BoundExpr, BoundPlan, BoundSortKey } from '../framework/analyze/bo
 import { execute } from '../framework/engine/execute.ts';
 import { aggregateFunctions, windowFunctions } from '../framework/functions/index.ts';
 import { T, field, schemaOf, type DatasetSchema } from '../framework/schema/types.ts';
+import { seededRandom } from '../test/support/random.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const BATCH = 65_536;
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const schema = schemaOf([
   field('id', T.int64),

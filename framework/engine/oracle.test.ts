@@ -9,17 +9,9 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { BoundPlan } from '../analyze/bound.ts';
 import { T, field, schemaOf, type DatasetSchema } from '../schema/types.ts';
 import { agg, batch, col, key, run, scan, schema, split, step, win } from './test-helpers.ts';
+import { seededRandom } from '../../test/support/random.ts';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const N = 3000;
 const WORDS = ['a', 'B', 'é', '日本', '', 'x y', 'emoji😀', '\uE000private', '\uFFFDrepl', 'zz'];

@@ -33,19 +33,11 @@ import { aggregateFunctions, scalarFunctions, windowFunctions } from './index.ts
 import { constantColumn } from './kernel-util.ts';
 import { isTypeProblem, renderSql, type ArgInfo } from './registry.ts';
 import { compareStrings } from './compare.ts';
+import { seededRandom } from '../../test/support/random.ts';
 
 // ---------------------------------------------------------------- data
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 const r = rng(20260229);
 const pick = <X>(xs: readonly X[]): X => xs[Math.floor(r() * xs.length)];
 const maybe = <X>(p: number, f: () => X): X | null => (r() < p ? null : f());

@@ -16,6 +16,7 @@ import { valueAt, type Batch } from '../../framework/columnar/column.ts';
 import { readJsonLines } from '../../framework/io/jsonl.ts';
 import { readCsv } from '../../framework/io/csv.ts';
 import { field, schemaOf, T, type DataType, type Field } from '../../framework/schema/types.ts';
+import { seededRandom } from '../support/random.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -73,17 +74,6 @@ function readWithDriver(format: 'jsonl' | 'csv', file: string, fields: readonly 
   return { badLines: out.flatMap((o) => ('bad' in o ? [o.bad] : [])), rows: out.flatMap((o) => ('row' in o ? [o.row] : [])) };
 }
 
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-
 const FIELDS: Field[] = [
   field('id', T.int64, false),
   field('kind', T.string, true, { enumValues: ['view', 'click'] }),
@@ -139,7 +129,7 @@ describe('the Spark driver reads like the local engine', () => {
   const tmp = () => mkdtempSync(path.join(tmpdir(), 'etl-readers-'));
 
   it('JSON lines: the same bad lines and the same values for 3,000 generated records', async () => {
-    const rnd = random(20261125);
+    const rnd = seededRandom(20261125);
     const lines = Array.from({ length: 3000 }, () => line(rnd));
     const text = lines.map((l, i) => (i % 7 === 0 ? `${l}\r` : l)).join('\n');
     const file = path.join(tmp(), 'events.gz');

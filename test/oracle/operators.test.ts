@@ -15,6 +15,7 @@ import { analyze } from '../../framework/analyze/analyze.ts';
 import { ColumnBuilder, type Batch } from '../../framework/columnar/column.ts';
 import type { DatasetSchema } from '../../framework/schema/types.ts';
 import { runBoth } from './oracle.ts';
+import { seededRandom } from '../support/random.ts';
 
 const Rows = z.object({
   id: z.int64(),
@@ -26,17 +27,7 @@ const Rows = z.object({
 });
 const Dim = z.object({ k: z.string().nullable(), label: z.string() });
 
-/** A small deterministic PRNG, so failures reproduce. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const KEYS = ['a', 'B', 'é', '日本', '  pad ', '', 'x%y_z', 'emoji😀'];
 const MIDNIGHT = Date.UTC(2026, 10, 1) * 1000;
