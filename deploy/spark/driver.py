@@ -251,8 +251,9 @@ def parse_timestamp_micros(s: str) -> Any:
         if re.search(r"\.\d{10,}", s):
             return Problem("%s has more than 9 fractional digits" % quote(s))
         return Problem("%s is not an ISO-8601 timestamp (expected e.g. 2026-11-01T10:00:00Z, 2026-11-01 10:00:00.123456+02:00)" % quote(s))
-    y, mo, d, h, mi = (int(m.group(k)) for k in range(1, 6))
-    sec = int(m.group(6)) if m.group(6) is not None else 0
+    g = m.groups()
+    y, mo, d, h, mi = int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4])
+    sec = int(g[5]) if g[5] is not None else 0
     bad = check_date(y, mo, d)
     if not bad and h > 23:
         bad = "hour %d is out of range 0-23%s" % (h, " (write 00:00 of the next day)" if h == 24 else "")
@@ -503,7 +504,7 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
             return mismatch()
         out = []
         for f in t["fields"]:
-            r = earlier_problem(v, f) or nested(v.get(f["name"], MISSING), f)
+            r = (v.earlier and earlier_problem(v, f)) or nested(v.get(f["name"], MISSING), f)
             if isinstance(r, Problem):
                 return Problem("%s: %s" % (f["name"], r.reason))
             out.append(r)
@@ -561,10 +562,12 @@ def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecod
     if not isinstance(obj, dict):
         return Problem("expected a JSON object, got %s" % describe_json(obj))
     row = []
+    duplicates = obj.earlier
     for f in fields:
-        earlier = earlier_problem(obj, f)
-        if earlier is not None:
-            return Problem("%s: %s" % (f["name"], earlier.reason))
+        if duplicates:
+            earlier = earlier_problem(obj, f)
+            if earlier is not None:
+                return Problem("%s: %s" % (f["name"], earlier.reason))
         v = obj.get(f["name"], MISSING)
         if v is MISSING or v is None:
             if not f["nullable"]:
