@@ -29,7 +29,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 PLAN_FORMAT_VERSION = 1
 RESULT_MARKER = "ETL_RESULT "
@@ -659,6 +659,15 @@ class CsvSyntaxError(Exception):
     pass
 
 
+class CsvUnclosed(Exception):
+    """A quoted field runs to the end of the file: the rest of the file is one bad record."""
+
+    def __init__(self, line: int, raw: str) -> None:
+        super().__init__(line)
+        self.line = line
+        self.raw = raw
+
+
 def csv_records(text: str, delimiter: str, quote_char: str) -> Iterator[Tuple[int, List[CsvCell], str]]:
     """(start line, cells, raw text) per record.
 
@@ -713,13 +722,6 @@ def csv_records(text: str, delimiter: str, quote_char: str) -> Iterator[Tuple[in
                 line += 1
             yield start_line, cells, raw
             break
-
-
-class CsvUnclosed(Exception):
-    def __init__(self, line: int, raw: str) -> None:
-        super().__init__(line)
-        self.line = line
-        self.raw = raw
 
 
 def csv_header_mapping(path: str, header: List[str], fields: List[Dict[str, Any]]) -> List[int]:
