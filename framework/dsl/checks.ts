@@ -4,6 +4,7 @@
  */
 import type { Expr } from '../plan/expr.ts';
 import type { Col } from './expr.ts';
+import { UsageError } from '../errors/index.ts';
 
 export type Severity = 'error' | 'warn';
 
@@ -41,13 +42,20 @@ export const notNull = (columns: string | readonly string[], o: CheckOptions = {
 export const acceptedValues = (column: string, values: readonly (string | number | boolean)[], o: CheckOptions = {}) =>
   make({ kind: 'acceptedValues', column, values: [...values], severity: o.severity ?? 'error', name: o.name ?? `acceptedValues(${column})` });
 
-export const rowCount = (bounds: { min?: number; max?: number }, o: CheckOptions = {}) =>
-  make({
+export const rowCount = (bounds: { min?: number; max?: number }, o: CheckOptions = {}) => {
+  for (const [key, bound] of Object.entries(bounds)) {
+    // The bounds become SQL text in the Spark driver's check: only whole numbers may go there.
+    if (bound !== undefined && !(Number.isSafeInteger(bound) && bound >= 0)) {
+      throw new UsageError(`rowCount({ ${key}: ${String(bound)} }): a row count bound must be a whole number of rows, 0 or more`, `e.g. rowCount({ min: 1 })`);
+    }
+  }
+  return make({
     kind: 'rowCount',
     ...bounds,
     severity: o.severity ?? 'error',
     name: o.name ?? `rowCount(${[bounds.min !== undefined ? `min ${bounds.min}` : '', bounds.max !== undefined ? `max ${bounds.max}` : ''].filter(Boolean).join(', ')})`,
   });
+};
 
 /** Every row satisfies the predicate (a null result counts as a failure). */
 export const expect = (name: string, predicate: Col<boolean> | Col, o: Omit<CheckOptions, 'name'> = {}) =>

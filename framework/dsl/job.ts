@@ -7,6 +7,7 @@ import type { Check } from './checks.ts';
 import { Dataset, PlanContext } from './dataset.ts';
 import type { InputSpec } from './sources.ts';
 import type { TableOutput } from './sinks.ts';
+import { UsageError } from '../errors/index.ts';
 
 type RowOf<I extends InputSpec> = I extends { schema: infer S extends z.ZodObject } ? z.output<S> : Record<string, unknown>;
 
@@ -53,6 +54,10 @@ export function buildPlan(job: JobDefinition, params: Record<string, unknown>, s
   const inputSchemas: Record<string, DatasetSchema> = {};
   const datasets: Record<string, Dataset> = {};
   for (const [name, spec] of Object.entries(job.inputs)) {
+    // Input names become Spark temporary view names (input_<name>), which must be identifiers.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new UsageError(`job '${job.name}': input name '${name}' is not an identifier`, 'name inputs with letters, digits and underscores, e.g. raw_events');
+    }
     const schema = spec.schema ? fromZod(spec.schema) : spec.format === 'table' ? schemaOfTable(spec.table) : fromZod(spec.schema!);
     inputSchemas[name] = schema;
     datasets[name] = new Dataset(Plan.scan({ step: { label: `input '${name}'` }, input: name, schema }), context);

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { defineJob, jsonLines, table, col, lit, concat, count, max, sum, lag, Window, unique, acceptedValues, expect as expectCheck, notNull, type JobDefinition } from '../../framework/index.ts';
+import { defineJob, jsonLines, table, col, lit, concat, count, max, sum, lag, Window, unique, acceptedValues, expect as expectCheck, notNull, rowCount, type JobDefinition } from '../../framework/index.ts';
 import { buildPlan } from '../../framework/dsl/job.ts';
 import { analyze } from '../../framework/analyze/analyze.ts';
 import { bindOutput, type BoundOutput } from '../../framework/analyze/output.ts';
@@ -63,13 +63,11 @@ const OTHER_ROWS = [
   [NASTY, 30],
 ];
 
-/**
- * An input named like an attack on the SQL comment that names its step (and on the view name).
- * A `${` in a quoted identifier cannot be escaped for Spark's variable substitution; only
- * spark.sql.variable.substitute=false in the session protects names (values are escaped).
- */
-const ODD_INPUT = 'other\r\nDROP TABLE x; -- ${user.name}';
+/** The second input; input names must be identifiers (they become Spark view names). */
+const ODD_INPUT = 'other';
 const ODD_VIEW = sparkDialect.quoteIdentifier(inputViewName(ODD_INPUT));
+/** An input named like an attack on the SQL comment that names its step and on the view name. */
+const ATTACK_INPUT = 'other\r\nDROP TABLE x; -- ${user.name}';
 
 const hostileJob = (transform: JobDefinition['transform'], output = table('test.hostile')) =>
   defineJob({
@@ -142,12 +140,14 @@ describe('hostile column names and literals', () => {
     expect(rows.some((row) => row[0] === NASTY)).toBe(false);
   });
 
-  it('step comments cannot end early: a carriage return in an input name stays inside the comment', () => {
-    const { plan } = inputsOf(hostileJob(relational));
-    const sql = renderQuery(plan, sparkDialect).sql;
-    expect(sql.split('\n')).toContain("  -- input 'other DROP TABLE x; -- $ {user.name}'");
-    expect(sql.replaceAll(ODD_VIEW, '')).not.toMatch(/\r/);
-    expect(sparkSqlProblems(sql)).toEqual([]);
+  it('an input named like an attack is refused before any SQL is made', () => {
+    const job = defineJob({
+      name: 'attack',
+      inputs: { [ATTACK_INPUT]: jsonLines({ path: 's3://b/other/', schema: Other }) },
+      transform: (inputs) => inputs[ATTACK_INPUT],
+      output: table('test.attack'),
+    }) as unknown as JobDefinition;
+    expect(() => inputsOf(job)).toThrow(/input name 'other\r\nDROP TABLE x; -- \$\{user.name\}' is not an identifier/);
   });
 
   it('Spark string literals unescape to the original value and hide ${...} from variable substitution', () => {
@@ -360,3 +360,12 @@ function sparkUnescape(literal: string): string {
   }
   return out;
 }
+
+describe('check bounds that become SQL text', () => {
+  it('rowCount takes whole numbers of rows only', () => {
+    expect(rowCount({ min: 1, max: 10 }).name).toBe('rowCount(min 1, max 10)');
+    for (const bad of [Number.NaN, -1, 1.5, Number.POSITIVE_INFINITY]) {
+      expect(() => rowCount({ min: bad })).toThrow(/a row count bound must be a whole number of rows/);
+    }
+  });
+});
