@@ -6,7 +6,8 @@
 import { allocData, makeColumn, type Column, type ColumnData } from '../columnar/column.ts';
 import { MAX_DECIMAL_PRECISION, sameType, type DataType } from '../schema/types.ts';
 import { javaTrim, validityCopy } from './kernel-util.ts';
-import { formatDate, formatTimestampText, parseDateText, parseTimestampText } from './datetime-text.ts';
+import { formatTimestampText, parseDateText, parseTimestampText } from './datetime-text.ts';
+import { formatDate } from '../columnar/calendar.ts';
 
 const PRIMITIVES = new Set(['string', 'boolean', 'int32', 'int64', 'float32', 'float64', 'date', 'timestamp', 'decimal', 'null']);
 const NUMERIC = new Set(['int32', 'int64', 'float32', 'float64', 'decimal']);

@@ -5,7 +5,8 @@
  */
 import { T, typeToString, type DataType } from '../schema/types.ts';
 import { castColumn, floorDiv } from './cast.ts';
-import { civilFromDays, daysFromCivil, daysInMonth, splitMicros, MICROS_PER_DAY, parseTimestampText } from './datetime-text.ts';
+import { splitMicros, MICROS_PER_DAY, parseTimestampText } from './datetime-text.ts';
+import { civilFromDays, daysFromCivil, daysInMonth } from '../columnar/calendar.ts';
 import { bigintReader, literalArg, mapNary, mapUnary } from './kernel-util.ts';
 import type { ArgInfo, ScalarFunction, TypeProblem } from './registry.ts';
 

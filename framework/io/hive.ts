@@ -3,7 +3,8 @@
  * ExternalCatalogUtils) do, so Spark, Athena and Glue find the same partitions.
  */
 import { typeToString, type DataType } from '../schema/types.ts';
-import { formatDate, formatTimestamp } from './values.ts';
+import { formatTimestamp } from './values.ts';
+import { formatDate } from '../columnar/calendar.ts';
 
 export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__';
 

@@ -28,9 +28,10 @@ import { allocData, makeColumn, type Batch, type Column, type ColumnData } from 
 import { typeToString, type DataType, type Field } from '../schema/types.ts';
 import { BadRecordError, InputFileError, type BadRecord, type ReadOptions } from './types.ts';
 import {
-  JsonNumber, daysFromCivil, daysInMonth, describeJson, enumReason, jsonText, parseDate, parseDecimal,
+  JsonNumber, describeJson, enumReason, jsonText, parseDate, parseDecimal,
   parseInt32, parseInt64, parseTimestamp, type JsonValue,
 } from './values.ts';
+import { daysFromCivil, daysInMonth } from '../columnar/calendar.ts';
 
 const RAW_LIMIT = 4096;
 const INTERN_MAX = 24;

@@ -7,6 +7,7 @@ import type { LiteralValue } from '../../plan/expr.ts';
 import type { JoinType } from '../../plan/nodes.ts';
 import type { SqlDialect as DialectName } from '../../functions/registry.ts';
 import { assertNever, type DataType } from '../../schema/types.ts';
+import { formatDate } from '../../columnar/calendar.ts';
 
 export interface SqlDialect {
   readonly name: DialectName;
@@ -21,11 +22,6 @@ export interface SqlDialect {
   windowAggregate(call: string, over: string, result: DataType): string;
 }
 
-const DAY_MS = 86_400_000;
-
-export function formatDate(days: number): string {
-  return new Date(days * DAY_MS).toISOString().slice(0, 10);
-}
 
 export function formatTimestampMicros(micros: bigint): string {
   const seconds = micros / 1_000_000n - (micros % 1_000_000n < 0n ? 1n : 0n);
