@@ -7,9 +7,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CatalogError } from '../errors/index.ts';
-import { sameType } from '../schema/types.ts';
+import { sameColumns } from './versioning.ts';
 import { withLock, writeFileAtomic, type LockInfo } from './fs-atomic.ts';
-import type { CatalogColumn, Metastore, PartitionDefinition, SchemaVersion, StoredTable, TableDefinition } from './metastore.ts';
+import { VersionConflictError, type CatalogColumn, type Metastore, type PartitionDefinition, type SchemaVersion, type StoredTable, type TableDefinition } from './metastore.ts';
 
 interface TableDocument {
   readonly formatVersion: 1;
@@ -17,8 +17,6 @@ interface TableDocument {
   readonly partitions: PartitionDefinition[];
   readonly versions: SchemaVersion[];
 }
-
-export class VersionConflictError extends CatalogError {}
 
 export class LocalMetastore implements Metastore {
   /** @param root the catalog folder, normally `<project>/.etl/catalog` */
@@ -111,7 +109,7 @@ export class LocalMetastore implements Metastore {
       const versions = existing?.versions ?? [];
       const last = versions[versions.length - 1];
       if (!last || !sameColumns(last.columns, def.columns) || !sameColumns(last.partitionKeys, def.partitionKeys)) {
-        versions.push({ version: versions.length + 1, createdAt: now, columns: def.columns, partitionKeys: def.partitionKeys });
+        versions.push({ version: (last?.version ?? 0) + 1, createdAt: now, columns: def.columns, partitionKeys: def.partitionKeys });
       }
       await this.write({ formatVersion: 1, table, partitions: existing?.partitions ?? [], versions });
       return table;
@@ -150,10 +148,17 @@ export class LocalMetastore implements Metastore {
   async getSchemaVersions(database: string, table: string): Promise<SchemaVersion[]> {
     return (await this.read(database, table))?.versions ?? [];
   }
-}
 
-function sameColumns(a: readonly CatalogColumn[], b: readonly CatalogColumn[]): boolean {
-  return a.length === b.length && a.every((c, i) => c.name === b[i].name && sameType(c.type, b[i].type) && c.nullable === b[i].nullable && c.comment === b[i].comment);
+  async pruneSchemaVersions(database: string, table: string, keep: number): Promise<number[]> {
+    return this.locked(`prune versions of ${database}.${table}`, async () => {
+      const doc = await this.read(database, table);
+      if (!doc) throw new CatalogError(`table ${database}.${table} is not in the local catalog`, 'run the job that writes it first (etl run <job>)');
+      const cut = Math.max(0, doc.versions.length - Math.max(1, keep));
+      const deleted = doc.versions.slice(0, cut).map((v) => v.version);
+      if (deleted.length) await this.write({ ...doc, versions: doc.versions.slice(cut) });
+      return deleted;
+    });
+  }
 }
 
 function compareValues(a: readonly (string | null)[], b: readonly (string | null)[]): number {

@@ -4,6 +4,7 @@
  * same contract tests.
  */
 import type { DataType } from '../schema/types.ts';
+import { CatalogError } from '../errors/index.ts';
 
 export interface CatalogColumn {
   readonly name: string;
@@ -27,6 +28,8 @@ export interface PartitionDefinition {
   /** Partition values in partitionKeys order, as Hive strings (null for the default partition). */
   readonly values: readonly (string | null)[];
   readonly location: string;
+  /** The data columns the partition's files were written with (Glue keeps them per partition). */
+  readonly columns?: readonly CatalogColumn[];
   readonly parameters?: Readonly<Record<string, string>>;
 }
 
@@ -57,8 +60,15 @@ export interface Metastore {
   upsertPartitions(database: string, table: string, partitions: readonly PartitionDefinition[]): Promise<void>;
   /** Replaces the whole partition list (an overwrite of a partitioned table). */
   replacePartitions(database: string, table: string, partitions: readonly PartitionDefinition[]): Promise<void>;
-  /** Every schema the table has had, oldest first. */
+  /** Every schema the table has had, oldest first; the last is the current one. */
   getSchemaVersions(database: string, table: string): Promise<SchemaVersion[]>;
+  /** Deletes all but the newest `keep` schema versions (never the current one); returns the deleted version numbers. */
+  pruneSchemaVersions(database: string, table: string, keep: number): Promise<number[]>;
+}
+
+/** The table changed between reading it and writing it (optimistic concurrency). */
+export class VersionConflictError extends CatalogError {
+  override readonly name: string = 'VersionConflictError';
 }
 
 export function qualifiedName(database: string, table: string): string {

@@ -4,8 +4,9 @@ import type { Compression } from '../io/types.ts';
 
 export type WriteMode = 'overwrite' | 'append' | 'overwrite-partitions';
 
-/** Schema-compatibility modes, as in the Glue Schema Registry. */
-export type CompatibilityMode = 'NONE' | 'BACKWARD' | 'BACKWARD_ALL' | 'FORWARD' | 'FORWARD_ALL' | 'FULL' | 'FULL_ALL';
+import type { CompatibilityMode } from '../schema/evolution/compatibility.ts';
+
+export type { CompatibilityMode };
 
 export interface TableOutput<S extends z.ZodObject = z.ZodObject> {
   /** `database.table`, lowercase as Glue and Athena require. */

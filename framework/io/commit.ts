@@ -12,6 +12,7 @@ import { promises as fs, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { processAlive, writeFileAtomic } from '../catalog/fs-atomic.ts';
 import type { Metastore, PartitionDefinition, TableDefinition } from '../catalog/metastore.ts';
+import { alignPartitions } from '../catalog/versioning.ts';
 
 export const STAGING_DIR = '_etl_staging';
 export const JOURNAL_DIR = '_etl_journal';
@@ -85,6 +86,7 @@ export async function applyJournal(warehouse: string, journal: Journal, metastor
   if (table.partitionKeys.length) {
     if (replacePartitions) await metastore.replacePartitions(table.database, table.name, partitions);
     else await metastore.upsertPartitions(table.database, table.name, partitions);
+    await alignPartitions(metastore, table);
   }
   // The journal goes first: a 'retire' is known done only while its trash exists, so the trash
   // must outlive the journal. Leftover trash and staging without a journal are swept by recover().

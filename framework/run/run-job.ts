@@ -16,6 +16,7 @@ import type { Batch } from '../columnar/column.ts';
 import { LocalMetastore } from '../catalog/local.ts';
 import { withLock, LockBusyError, writeFileAtomic } from '../catalog/fs-atomic.ts';
 import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
+import { planTableChange, SchemaCompatibilityError } from '../catalog/versioning.ts';
 import { commit, newRunId, recover, runDirs, type Move } from '../io/commit.ts';
 import { TableWriter } from '../io/table-writer.ts';
 import { BadRecordError, type BadRecord } from '../io/types.ts';
@@ -192,6 +193,10 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
   const dirs = runDirs(warehouse, runId);
   const tableDir = path.join(warehouse, output.database, output.table);
   const stagedTable = path.join(dirs.staging, 'table');
+  const table = localTableDefinition(prepared, tableDir);
+  // The schema gate runs before any data is read: a change the table's mode refuses costs nothing.
+  const schemaChange = await planTableChange(metastore, table, job.output.compatibility);
+  if (schemaChange.violations.length) throw new SchemaCompatibilityError(schemaChange);
 
   const readers = new Map<string, InputReader>();
   for (const input of prepared.inputs) readers.set(input.name, await openInput(input));
@@ -275,17 +280,7 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
       for (const p of partitions) for (const f of p.files) moves.push({ kind: 'publish', from: path.join(stagedTable, p.relPath, f), to: path.join(tableDir, p.relPath, f) });
     }
 
-    const table: TableDefinition = {
-      database: output.database,
-      name: output.table,
-      location: tableDir,
-      format: 'parquet',
-      columns: output.dataColumns.map(toCatalogColumn),
-      partitionKeys: output.partitionColumns.map(toCatalogColumn),
-      ...(job.output.description ?? job.description ? { description: job.output.description ?? job.description } : {}),
-      parameters: { classification: 'parquet', 'etl.job': job.name, 'etl.compression': job.output.compression, 'etl.compatibility': job.output.compatibility },
-    };
-    const partitionDefs = partitions.filter(() => partitioned).map((p) => ({ values: p.values, location: path.join(tableDir, p.relPath) }));
+    const partitionDefs = partitions.filter(() => partitioned).map((p) => ({ values: p.values, location: path.join(tableDir, p.relPath), columns: table.columns }));
     const replacePartitions = mode === 'overwrite';
     await commit(
       warehouse,
@@ -325,6 +320,21 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
     }
     throw e;
   }
+}
+
+/** The output table as the local catalog records it. */
+function localTableDefinition({ loaded: { job }, output }: PreparedJob, location: string): TableDefinition {
+  const description = job.output.description ?? job.description;
+  return {
+    database: output.database,
+    name: output.table,
+    location,
+    format: 'parquet',
+    columns: output.dataColumns.map(toCatalogColumn),
+    partitionKeys: output.partitionColumns.map(toCatalogColumn),
+    ...(description ? { description } : {}),
+    parameters: { classification: 'parquet', 'etl.job': job.name, 'etl.compression': job.output.compression, 'etl.compatibility': job.output.compatibility },
+  };
 }
 
 export class InputFailFastError extends EtlError {
