@@ -15,7 +15,7 @@ import {
   type CompatibilityMode,
   type CompatibilityViolation,
 } from '../schema/evolution/compatibility.ts';
-import { CatalogError, type Phase, EtlError } from '../errors/index.ts';
+import { CatalogError, EtlError, UsageError, type Phase } from '../errors/index.ts';
 import {
   VersionConflictError,
   qualifiedName,
@@ -161,6 +161,10 @@ export async function rollbackTable(metastore: Metastore, database: string, name
   await alignPartitions(metastore, def);
   const after = await metastore.getSchemaVersions(database, name);
   return { table, from: current!.version, to: toVersion, version: after[after.length - 1]!.version, changes: diffSchemas(current!, target) };
+}
+
+export function pruneOptionsValid(keep: number): void {
+  if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--keep ${keep}: keep at least the current version`, 'pass --keep 1 or more');
 }
 
 export function definitionOf(stored: StoredTable): TableDefinition {

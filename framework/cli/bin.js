@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `etl` command. The framework is bundled into one module with esbuild on first use (and
-// again whenever a framework source file is newer than the bundle), because loading dozens of
+// again whenever a framework or deploy source file is newer than the bundle), because loading dozens of
 // TypeScript modules through a loader hook costs more than the run itself. Job files, the
 // user's TypeScript, are compiled with esbuild as they are loaded (framework/cli/job-loader.ts).
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
@@ -21,7 +21,7 @@ function newestSource(dir) {
   return newest;
 }
 
-if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(frameworkDir)) {
+if (!existsSync(bundle) || statSync(bundle).mtimeMs < Math.max(newestSource(frameworkDir), newestSource(path.join(root, 'deploy')))) {
   const { buildSync } = await import('esbuild');
   mkdirSync(path.dirname(bundle), { recursive: true });
   buildSync({

@@ -4,6 +4,7 @@
  * so jobs and the CLI share one copy of every class. Inline source maps keep error locations
  * in the user's file (jobs/events_clean.ts:21:8).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,7 +13,10 @@ import { JobLoadError } from '../errors/index.ts';
 export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot: () => string) {
   return async (file: string): Promise<Record<string, unknown>> => {
     const rel = path.relative(projectRoot(), file);
-    const outfile = path.join(cacheDir, 'jobs', `${rel.replace(/[^A-Za-z0-9_.-]/g, '_')}.mjs`);
+    // Keyed by the absolute path too: projects that share one node_modules (a monorepo, a
+    // hoisted install) have jobs with the same relative names.
+    const key = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 10);
+    const outfile = path.join(cacheDir, 'jobs', `${rel.replace(/[^A-Za-z0-9_.-]/g, '_')}-${key}.mjs`);
     mkdirSync(path.dirname(outfile), { recursive: true });
     const inputsFile = `${outfile}.inputs.json`;
     if (isFresh(outfile, inputsFile)) return (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;

@@ -5,6 +5,7 @@ import { listCommand } from './commands/list.ts';
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { previewCommand } from './commands/preview.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { reportError } from './output.ts';
 
 export async function main(argv: readonly string[] = hideBin(process.argv)): Promise<void> {
@@ -15,6 +16,7 @@ export async function main(argv: readonly string[] = hideBin(process.argv)): Pro
   .command(runCommand)
   .command(previewCommand)
   .command(planCommand)
+  .command(schemaCommand)
   .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of errors', global: true })
   .demandCommand(1, 'Name a command: etl list, etl run <job>, etl preview <job>. See etl --help.')
   .recommendCommands()

@@ -10,7 +10,8 @@ import type { DataType, Field } from '../schema/types.ts';
 import { typeToString } from '../schema/types.ts';
 import { artifactsUri, databaseName, tableLocation, type Environment } from '../config/config.ts';
 import { renderTemplate } from '../run/template.ts';
-import { tableInput, type GlueTableInput } from './glue.ts';
+import { glueTableInput, tableParameters, type GlueTableInput } from './glue.ts';
+import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
 import { emrStep, runJobFlowRequest, type EmrStepConfig, type RunJobFlowRequest } from './emr.ts';
 import { renderQuery } from './sql/render.ts';
 import { sparkDialect } from './sql/dialect.ts';
@@ -62,7 +63,13 @@ export interface CompiledJob {
   readonly env: string;
   readonly planHash: string;
   readonly params: Readonly<Record<string, string>>;
-  readonly glue: { readonly databaseName: string; readonly tableInput: GlueTableInput; readonly partitionInputs: readonly never[] };
+  readonly glue: {
+    readonly databaseName: string;
+    /** The table as the metastore records it (what `etl deploy` syncs through the schema gate). */
+    readonly table: TableDefinition;
+    readonly tableInput: GlueTableInput;
+    readonly partitionInputs: readonly never[];
+  };
   readonly spark: { readonly sql: string };
   readonly artifact: PlanArtifact;
   readonly artifacts: { readonly planUri: string; readonly driverUri: string };
@@ -154,24 +161,30 @@ export function compileJob(prepared: PreparedJob, env: Environment): CompiledJob
     sparkConf: { ...env.sparkConf },
     actionOnFailure: env.actionOnFailure,
   });
-  const glueTable = tableInput({
-    table: output.table,
-    ...(job.output.description ?? job.description ? { description: (job.output.description ?? job.description)! } : {}),
+  const description = job.output.description ?? job.description;
+  const table: TableDefinition = {
+    database,
+    name: output.table,
     location,
-    dataColumns: output.dataColumns,
-    partitionColumns: output.partitionColumns,
-    compression: job.output.compression,
-    parameters: { 'etl.job': job.name, 'etl.compatibility': job.output.compatibility },
-    ...(job.output.athenaProjection
-      ? { projection: { column: output.partitionColumns[0].name, from: job.output.athenaProjection.from, to: job.output.athenaProjection.to ?? 'NOW' } }
-      : {}),
-  });
+    format: 'parquet',
+    columns: output.dataColumns.map(catalogColumn),
+    partitionKeys: output.partitionColumns.map(catalogColumn),
+    ...(description ? { description } : {}),
+    parameters: tableParameters({
+      location,
+      compression: job.output.compression,
+      parameters: { 'etl.job': job.name, 'etl.compatibility': job.output.compatibility },
+      ...(job.output.athenaProjection
+        ? { projection: { column: output.partitionColumns[0].name, from: job.output.athenaProjection.from, to: job.output.athenaProjection.to ?? 'NOW' } }
+        : {}),
+    }),
+  };
   return {
     job: job.name,
     env: env.name,
     planHash,
     params,
-    glue: { databaseName: database, tableInput: glueTable, partitionInputs: [] },
+    glue: { databaseName: database, table, tableInput: glueTableInput(table), partitionInputs: [] },
     spark: { sql },
     artifact,
     artifacts,
@@ -217,4 +230,14 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
+}
+
+/** What `etl plan --json` prints: the compiled job without the artifact (written by --out) and the catalog's typed table. */
+export function planJsonView(compiled: CompiledJob): object {
+  const { table: _table, ...glue } = compiled.glue;
+  return { job: compiled.job, env: compiled.env, planHash: compiled.planHash, params: compiled.params, glue, spark: compiled.spark, artifacts: compiled.artifacts, emr: compiled.emr };
+}
+
+function catalogColumn(f: Field): CatalogColumn {
+  return { name: f.name, type: f.type, nullable: f.nullable, ...(f.comment ? { comment: f.comment } : {}) };
 }

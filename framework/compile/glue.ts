@@ -2,7 +2,7 @@
  * Glue Data Catalog entries for a job's output table: a TableInput exactly as Glue's
  * CreateTable/UpdateTable take it, and PartitionInputs for written partitions.
  */
-import type { Field } from '../schema/types.ts';
+import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
 import { hiveType } from '../schema/hive.ts';
 import type { Compression } from '../io/types.ts';
 
@@ -10,6 +10,7 @@ export interface GlueColumn {
   readonly Name: string;
   readonly Type: string;
   readonly Comment?: string;
+  readonly Parameters?: Readonly<Record<string, string>>;
 }
 
 export interface GlueStorageDescriptor {
@@ -51,34 +52,15 @@ export interface DateProjection {
   readonly to: string;
 }
 
-export interface TableInputSpec {
-  readonly table: string;
-  readonly description?: string;
+export interface TableParametersSpec {
   readonly location: string;
-  readonly dataColumns: readonly Field[];
-  readonly partitionColumns: readonly Field[];
   readonly compression: Compression;
   readonly parameters?: Readonly<Record<string, string>>;
   readonly projection?: DateProjection;
 }
 
-export function glueColumn(f: Field): GlueColumn {
-  return f.comment ? { Name: f.name, Type: hiveType(f.type), Comment: f.comment } : { Name: f.name, Type: hiveType(f.type) };
-}
-
-export function storageDescriptor(location: string, columns: readonly Field[]): GlueStorageDescriptor {
-  return {
-    Columns: columns.map(glueColumn),
-    Location: location,
-    InputFormat: PARQUET_FORMAT.InputFormat,
-    OutputFormat: PARQUET_FORMAT.OutputFormat,
-    Compressed: false,
-    SerdeInfo: { SerializationLibrary: PARQUET_FORMAT.SerializationLibrary, Parameters: { 'serialization.format': '1' } },
-    StoredAsSubDirectories: false,
-  };
-}
-
-export function tableInput(spec: TableInputSpec): GlueTableInput {
+/** The table parameters Glue, Athena and Spark read: format, compression, partition projection. */
+export function tableParameters(spec: TableParametersSpec): Record<string, string> {
   const parameters: Record<string, string> = {
     classification: 'parquet',
     EXTERNAL: 'TRUE',
@@ -97,17 +79,58 @@ export function tableInput(spec: TableInputSpec): GlueTableInput {
       'storage.location.template': `${spec.location.replace(/\/$/, '')}/${p.column}=\${${p.column}}`,
     });
   }
-  const sorted = Object.fromEntries(Object.entries(parameters).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return sortedRecord(parameters);
+}
+
+/**
+ * Hive type names carry no nullability. A required column says so in its parameters, and a
+ * nested type keeps its exact tree there, so that schema versions read back from Glue compare
+ * equal to the job's declared schema.
+ */
+export const COLUMN_PARAMETERS = { nullable: 'etl.nullable', type: 'etl.type' } as const;
+
+export function glueColumn(c: CatalogColumn): GlueColumn {
+  const nested = c.type.kind === 'struct' || c.type.kind === 'array' || c.type.kind === 'map';
+  const parameters = {
+    ...(c.nullable ? {} : { [COLUMN_PARAMETERS.nullable]: 'false' }),
+    ...(nested ? { [COLUMN_PARAMETERS.type]: JSON.stringify(c.type) } : {}),
+  };
   return {
-    Name: spec.table,
-    ...(spec.description ? { Description: spec.description } : {}),
+    Name: c.name,
+    Type: hiveType(c.type),
+    ...(c.comment ? { Comment: c.comment } : {}),
+    ...(Object.keys(parameters).length ? { Parameters: parameters } : {}),
+  };
+}
+
+export function storageDescriptor(location: string, columns: readonly CatalogColumn[]): GlueStorageDescriptor {
+  return {
+    Columns: columns.map(glueColumn),
+    Location: location,
+    InputFormat: PARQUET_FORMAT.InputFormat,
+    OutputFormat: PARQUET_FORMAT.OutputFormat,
+    Compressed: false,
+    SerdeInfo: { SerializationLibrary: PARQUET_FORMAT.SerializationLibrary, Parameters: { 'serialization.format': '1' } },
+    StoredAsSubDirectories: false,
+  };
+}
+
+/** The TableInput Glue's CreateTable and UpdateTable take for a catalog table definition. */
+export function glueTableInput(def: TableDefinition): GlueTableInput {
+  return {
+    Name: def.name,
+    ...(def.description ? { Description: def.description } : {}),
     TableType: 'EXTERNAL_TABLE',
-    Parameters: sorted,
-    StorageDescriptor: storageDescriptor(spec.location, spec.dataColumns),
-    PartitionKeys: spec.partitionColumns.map(glueColumn),
+    Parameters: sortedRecord(def.parameters),
+    StorageDescriptor: storageDescriptor(def.location, def.columns),
+    PartitionKeys: def.partitionKeys.map(glueColumn),
   };
 }
 
 export function partitionInput(table: GlueTableInput, values: readonly string[], location: string): GluePartitionInput {
   return { Values: values, StorageDescriptor: { ...table.StorageDescriptor, Location: location } };
+}
+
+function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -4,7 +4,7 @@
  */
 import type { Step } from '../plan/nodes.ts';
 
-export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'compile' | 'input' | 'execution' | 'check' | 'commit' | 'catalog';
+export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'compile' | 'input' | 'execution' | 'check' | 'commit' | 'catalog' | 'deploy';
 
 export abstract class EtlError extends Error {
   abstract readonly phase: Phase;

@@ -323,7 +323,7 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
 }
 
 /** The output table as the local catalog records it. */
-function localTableDefinition({ loaded: { job }, output }: PreparedJob, location: string): TableDefinition {
+export function localTableDefinition({ loaded: { job }, output }: PreparedJob, location: string): TableDefinition {
   const description = job.output.description ?? job.description;
   return {
     database: output.database,

@@ -7,7 +7,7 @@ import { SparkSQL } from 'dt-sql-parser';
 import { findProject } from '../../framework/run/project.ts';
 import { prepareJob } from '../../framework/run/run-job.ts';
 import { loadEnvironment } from '../../framework/config/config.ts';
-import { compileJob, stableJson, type CompiledJob } from '../../framework/compile/compile-job.ts';
+import { compileJob, planJsonView, stableJson, type CompiledJob } from '../../framework/compile/compile-job.ts';
 import { printJson } from '../../framework/cli/output.ts';
 import { ROOT } from '../run/helpers.ts';
 
@@ -39,8 +39,7 @@ export async function planTexts(job: string, env = 'dev'): Promise<PlanTexts> {
   const environment = await loadEnvironment(project.root, env);
   const prepared = await prepareJob(project, job, { params: {}, inputs: {}, resolveInputs: false });
   const compiled = compileJob(prepared, environment);
-  const { artifact: _artifact, ...rest } = compiled;
-  return { compiled, json: captureStdout(() => printJson(rest)), planJson: stableJson(compiled.artifact) + '\n', sql: compiled.spark.sql + '\n' };
+  return { compiled, json: captureStdout(() => printJson(planJsonView(compiled))), planJson: stableJson(compiled.artifact) + '\n', sql: compiled.spark.sql + '\n' };
 }
 
 function captureStdout(f: () => void): string {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { findProject } from '../../run/project.ts';
 import { prepareJob } from '../../run/run-job.ts';
-import { compileJob, stableJson } from '../../compile/compile-job.ts';
+import { compileJob, planJsonView, stableJson } from '../../compile/compile-job.ts';
 import { loadEnvironment } from '../../config/config.ts';
 import { driverSource } from '../../compile/driver.ts';
 import { printJson, table } from '../output.ts';
@@ -32,8 +32,7 @@ export const planCommand: CommandModule<object, JobArgs & { env?: string; out?: 
       if (driver !== undefined) await fs.writeFile(path.join(argv.out, 'driver.py'), driver);
     }
     if (argv.json) {
-      const { artifact: _artifact, ...rest } = compiled;
-      return printJson(rest);
+      return printJson(planJsonView(compiled));
     }
     const t = compiled.glue.tableInput;
     const lines = [
