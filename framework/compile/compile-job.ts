@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import type { PreparedJob } from '../run/run-job.ts';
 import type { DataType, Field } from '../schema/types.ts';
 import { typeToString } from '../schema/types.ts';
-import { artifactsUri, databaseName, tableLocation, type Environment } from '../config/config.ts';
+import { artifactsUri, databaseName, runsUri, tableLocation, type Environment } from '../config/config.ts';
 import { renderTemplate } from '../run/template.ts';
 import { glueTableInput, tableParameters, type GlueTableInput } from './glue.ts';
 import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
-import { emrStep, runJobFlowRequest, type EmrStepConfig, type RunJobFlowRequest } from './emr.ts';
+import { emrStep, runJobFlowRequest, stepName, type EmrStepConfig, type RunJobFlowRequest } from './emr.ts';
 import { renderQuery } from './sql/render.ts';
 import { sparkDialect } from './sql/dialect.ts';
 import { compileChecks, type CompiledCheck } from './checks.ts';
@@ -72,7 +72,13 @@ export interface CompiledJob {
   };
   readonly spark: { readonly sql: string };
   readonly artifact: PlanArtifact;
-  readonly artifacts: { readonly planUri: string; readonly driverUri: string };
+  readonly artifacts: {
+    readonly planUri: string;
+    readonly driverUri: string;
+    readonly sqlUri: string;
+    /** Where the driver writes its JSON summary (in cluster mode its stdout goes to the YARN log). */
+    readonly resultUri: string;
+  };
   readonly emr: {
     readonly step: EmrStepConfig;
     /** The long-running cluster the step is added to, when the environment names one. */
@@ -151,13 +157,20 @@ export function compileJob(prepared: PreparedJob, env: Environment): CompiledJob
   };
   const planHash = createHash('sha256').update(stableJson(artifact)).digest('hex');
   const base = artifactsUri(env, planHash);
-  const artifacts = { planUri: `${base}plan.json`, driverUri: `${base}driver.py` };
+  const name = stepName(job.name, planHash, params);
+  const artifacts = {
+    planUri: `${base}plan.json`,
+    driverUri: `${base}driver.py`,
+    sqlUri: `${base}job.sql`,
+    resultUri: `${runsUri(env)}${job.name}/${createHash('sha256').update(name).digest('hex').slice(0, 16)}/result.json`,
+  };
   const step = emrStep({
     job: job.name,
     planHash,
     params,
     driverUri: artifacts.driverUri,
     planUri: artifacts.planUri,
+    resultUri: artifacts.resultUri,
     sparkConf: { ...env.sparkConf },
     actionOnFailure: env.actionOnFailure,
   });

@@ -22,6 +22,7 @@ export interface StepSpec {
   readonly params: Readonly<Record<string, string>>;
   readonly driverUri: string;
   readonly planUri: string;
+  readonly resultUri: string;
   readonly sparkConf: Readonly<Record<string, string>>;
   readonly actionOnFailure: ActionOnFailure;
 }
@@ -43,7 +44,7 @@ export function emrStep(spec: StepSpec): EmrStepConfig {
   const params = Object.keys(spec.params)
     .sort()
     .map((k) => `${k}=${spec.params[k]}`);
-  const args = ['spark-submit', '--deploy-mode', 'cluster', ...conf, spec.driverUri, spec.planUri, ...params];
+  const args = ['spark-submit', '--deploy-mode', 'cluster', ...conf, spec.driverUri, spec.planUri, ...params, '--result-uri', spec.resultUri];
   const tooLong = args.find((a) => a.length > EMR_ARG_MAX);
   if (tooLong) {
     throw new CompileError(

@@ -96,6 +96,11 @@ export function artifactsUri(env: Environment, planHash: string): string {
   return `s3://${env.bucket}/${trimSlashes(env.artifactsPrefix)}/artifacts/${planHash}/`;
 }
 
+/** Where the driver's summaries of cluster runs go: s3://<bucket>/<artifactsPrefix>/runs/<job>/<step>/result.json */
+export function runsUri(env: Environment): string {
+  return `s3://${env.bucket}/${trimSlashes(env.artifactsPrefix)}/runs/`;
+}
+
 function trimSlashes(s: string): string {
   return s.replace(/^\/+|\/+$/g, '');
 }

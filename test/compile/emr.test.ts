@@ -14,15 +14,18 @@ async function compiled(env: string, job = 'events_clean', params: Record<string
 }
 
 describe('EMR step and cluster', () => {
-  it('runs the driver on the uploaded plan with spark-submit in cluster mode, parameters last', async () => {
+  it('runs the driver on the uploaded plan with spark-submit in cluster mode, parameters and the result location last', async () => {
     const c = await compiled('dev', 'events_clean', { dt: '2026-11-03' });
     const { step } = c.emr;
     expect(step.HadoopJarStep.Jar).toBe('command-runner.jar');
     expect(step.ActionOnFailure).toBe('CONTINUE');
     expect(step.HadoopJarStep.Args).toEqual([
       'spark-submit', '--deploy-mode', 'cluster', '--conf', 'spark.sql.shuffle.partitions=32',
-      c.artifacts.driverUri, c.artifacts.planUri, 'dt=2026-11-03',
+      c.artifacts.driverUri, c.artifacts.planUri, 'dt=2026-11-03', '--result-uri', c.artifacts.resultUri,
     ]);
+    // One result location per step name: another dt gets its own.
+    expect(c.artifacts.resultUri).toMatch(/^s3:\/\/acme-lake-dev\/etl\/runs\/events_clean\/[0-9a-f]{16}\/result\.json$/);
+    expect((await compiled('dev', 'events_clean', { dt: '2026-11-04' })).artifacts.resultUri).not.toBe(c.artifacts.resultUri);
     expect(c.artifacts.planUri).toBe(`s3://acme-lake-dev/etl/artifacts/${c.planHash}/plan.json`);
     expect(step.Name).toBe(`etl:events_clean:${c.planHash.slice(0, 12)}:dt=2026-11-03`);
   });
@@ -54,7 +57,7 @@ describe('EMR step and cluster', () => {
     expect(long.length).toBeLessThanOrEqual(EMR_STEP_NAME_MAX);
     expect(long).toContain(hash.slice(12, 25));
     expect(stepName('job', hash, { b: '2', a: '1' })).toBe(`etl:job:${hash.slice(0, 12)}:a=1,b=2`);
-    const spec = { job: 'job', planHash: hash, params: { big: 'y'.repeat(EMR_ARG_MAX) }, driverUri: 's3://b/d.py', planUri: 's3://b/p.json', sparkConf: {}, actionOnFailure: 'CONTINUE' as const };
+    const spec = { job: 'job', planHash: hash, params: { big: 'y'.repeat(EMR_ARG_MAX) }, driverUri: 's3://b/d.py', planUri: 's3://b/p.json', resultUri: 's3://b/r.json', sparkConf: {}, actionOnFailure: 'CONTINUE' as const };
     expect(() => emrStep(spec)).toThrow(/longer than 10240 characters/);
   });
 });
