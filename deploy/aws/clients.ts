@@ -16,6 +16,11 @@ export interface AwsClients {
   readonly glue: GlueClient;
   readonly s3: S3Client;
   readonly emr: EMRClient;
+  /**
+   * For calls that are not idempotent (AddJobFlowSteps, RunJobFlow): the SDK must not repeat
+   * them blindly after a lost response; the caller checks what happened before retrying.
+   */
+  readonly emrSingleAttempt: EMRClient;
 }
 
 export function awsClients(env: Pick<Environment, 'region' | 'profile'>): AwsClients {
@@ -24,6 +29,7 @@ export function awsClients(env: Pick<Environment, 'region' | 'profile'>): AwsCli
   let glue: GlueClient | undefined;
   let s3: S3Client | undefined;
   let emr: EMRClient | undefined;
+  let emrSingleAttempt: EMRClient | undefined;
   return {
     region,
     get glue() {
@@ -36,6 +42,9 @@ export function awsClients(env: Pick<Environment, 'region' | 'profile'>): AwsCli
     },
     get emr() {
       return (emr ??= new EMRClient(common));
+    },
+    get emrSingleAttempt() {
+      return (emrSingleAttempt ??= new EMRClient({ ...common, maxAttempts: 1 }));
     },
   };
 }

@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { COLUMN_PARAMETERS, glueTableInput, storageDescriptor } from '../../framework/compile/glue.ts';
 import { hiveType, parseHiveType } from '../../framework/schema/hive.ts';
+import { HIVE_DEFAULT_PARTITION } from '../../framework/io/hive.ts';
 import type { DataType } from '../../framework/schema/types.ts';
 import { CatalogError } from '../../framework/errors/index.ts';
 import { sameColumns } from '../../framework/catalog/versioning.ts';
@@ -39,9 +40,6 @@ import {
   type TableDefinition,
 } from '../../framework/catalog/metastore.ts';
 import { awsErrorCode, fromAws } from '../aws/errors.ts';
-
-/** Hive's name for a null partition value (Spark writes it too). */
-export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__';
 
 const CREATE_BATCH = 100;
 const DELETE_BATCH = 25;

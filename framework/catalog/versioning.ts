@@ -64,7 +64,7 @@ export class SchemaCompatibilityError extends EtlError {
 }
 
 /** The mode a table was registered with, for commands that act on a table without its job. */
-export function storedMode(table: StoredTable | undefined): CompatibilityMode {
+export function storedMode(table: Pick<TableDefinition, 'parameters'> | undefined): CompatibilityMode {
   const mode = table?.parameters['etl.compatibility'];
   return (COMPATIBILITY_MODES as readonly string[]).includes(mode ?? '') ? (mode as CompatibilityMode) : 'BACKWARD';
 }

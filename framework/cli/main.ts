@@ -6,6 +6,10 @@ import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { previewCommand } from './commands/preview.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { bootstrapCommand } from './commands/bootstrap.ts';
+import { deployCommand } from './commands/deploy.ts';
+import { submitCommand } from './commands/submit.ts';
+import { statusCommand } from './commands/status.ts';
 import { reportError } from './output.ts';
 
 export async function main(argv: readonly string[] = hideBin(process.argv)): Promise<void> {
@@ -17,6 +21,10 @@ export async function main(argv: readonly string[] = hideBin(process.argv)): Pro
   .command(previewCommand)
   .command(planCommand)
   .command(schemaCommand)
+  .command(bootstrapCommand)
+  .command(deployCommand)
+  .command(submitCommand)
+  .command(statusCommand)
   .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of errors', global: true })
   .demandCommand(1, 'Name a command: etl list, etl run <job>, etl preview <job>. See etl --help.')
   .recommendCommands()

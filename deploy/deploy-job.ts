@@ -1,0 +1,44 @@
+/**
+ * `etl deploy`: a compiled job into an environment. The table goes through the schema gate
+ * first, so a breaking change stops the deploy before anything is uploaded; then the
+ * content-addressed artifacts; then the Glue table. Deploying an unchanged job changes nothing.
+ */
+import type { CompiledJob } from '../framework/compile/compile-job.ts';
+import type { Metastore } from '../framework/catalog/metastore.ts';
+import { applyTableChange, planTableChange, SchemaCompatibilityError, storedMode, type TableChangePlan } from '../framework/catalog/versioning.ts';
+import { CatalogError } from '../framework/errors/index.ts';
+import type { AwsClients } from './aws/clients.ts';
+import { artifactUploads, uploadArtifacts } from './s3/artifacts.ts';
+
+export interface JobDeployReport {
+  readonly job: string;
+  readonly planHash: string;
+  readonly dryRun: boolean;
+  /** URIs uploaded (or, in a dry run, that would be). Empty when the plan's artifacts were already there. */
+  readonly uploaded: readonly string[];
+  readonly table: TableChangePlan & { readonly version?: number };
+  /** Whether the deploy changed (or would change) anything at all. */
+  readonly changed: boolean;
+}
+
+export async function deployJob(
+  compiled: CompiledJob,
+  clients: AwsClients,
+  metastore: Metastore,
+  driverSource: string,
+  options: { dryRun?: boolean } = {},
+): Promise<JobDeployReport> {
+  const def = compiled.glue.table;
+  const mode = storedMode(def);
+  if (!(await metastore.listDatabases()).includes(def.database)) {
+    throw new CatalogError(`the Glue database ${def.database} does not exist in ${compiled.env}`, `run etl bootstrap --env ${compiled.env} to create it`);
+  }
+  const plan = await planTableChange(metastore, def, mode);
+  if (plan.violations.length) throw new SchemaCompatibilityError(plan);
+  const { uploaded } = await uploadArtifacts(clients.s3, artifactUploads(compiled, driverSource), { dryRun: options.dryRun ?? false });
+  if (options.dryRun || plan.action === 'unchanged') {
+    return { job: compiled.job, planHash: compiled.planHash, dryRun: options.dryRun ?? false, uploaded, table: plan, changed: uploaded.length > 0 || plan.action !== 'unchanged' };
+  }
+  const applied = await applyTableChange(metastore, def, mode);
+  return { job: compiled.job, planHash: compiled.planHash, dryRun: false, uploaded, table: applied, changed: true };
+}
