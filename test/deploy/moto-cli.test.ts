@@ -1,0 +1,128 @@
+/**
+ * The AWS commands as a user runs them, through the real CLI and SDK against moto_server:
+ * bootstrap, deploy (idempotent), schema versioning on Glue, submit (idempotent), status.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetTableVersionsCommand, GlueClient } from '@aws-sdk/client-glue';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { BIN } from '../run/helpers.ts';
+import { startMoto, type Moto } from '../support/moto.ts';
+import { ADD_NULLABLE_COLUMN, RENAME_COLUMN, applyEdits, copyOfExampleProject, etlIn } from '../support/project.ts';
+
+let moto: Moto;
+let dir: string;
+const etl = (...args: string[]) => etlIn(dir, args, { ...moto.env, NODE_NO_WARNINGS: '1', ETL_POLL_INTERVAL_MS: '50' });
+const json = (...args: string[]) => {
+  const r = etl(...args, '--json');
+  if (r.status !== 0) throw new Error(`etl ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+};
+
+const client = <T>(C: new (config: object) => T) =>
+  new C({ region: moto.env.AWS_REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+const tableVersions = async () => (await client(GlueClient).send(new GetTableVersionsCommand({ DatabaseName: 'analytics_dev', TableName: 'events' }))).TableVersions!.length;
+const artifactKeys = async () => ((await client(S3Client).send(new ListObjectsV2Command({ Bucket: 'acme-lake-dev', Prefix: 'etl/artifacts/' }))).Contents ?? []).map((o) => o.Key!).sort();
+
+beforeAll(async () => {
+  moto = await startMoto();
+  dir = copyOfExampleProject();
+}, 30_000);
+afterAll(() => moto?.stop());
+
+describe('etl against AWS (moto_server)', () => {
+  it('bootstrap creates the bucket and databases once, and says so', () => {
+    const first = json('bootstrap', '--env', 'dev');
+    expect(first.bucket).toEqual({ name: 'acme-lake-dev', created: true });
+    expect(first.databases).toEqual([{ name: 'analytics_dev', created: true }]);
+    const again = etl('bootstrap', '--env', 'dev');
+    expect(again.stdout).toContain('nothing to do: dev is ready');
+  });
+
+  it('deploy without bootstrap names the fix', () => {
+    const r = etl('deploy', '--env', 'prod');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/etl bootstrap --env prod/);
+  });
+
+  it('deploys every job, then a second deploy changes nothing and creates no table version', async () => {
+    const dry = json('deploy', '--env', 'dev', '--dry-run');
+    expect(dry.jobs.map((j: { table: { action: string } }) => j.table.action)).toEqual(['create', 'create', 'create']);
+    expect(await artifactKeys()).toEqual([]);
+
+    const first = json('deploy', '--env', 'dev');
+    expect(first.changed).toBe(true);
+    const keys = await artifactKeys();
+    expect(keys).toHaveLength(9);
+    expect(keys.filter((k) => k.endsWith('/plan.json'))).toHaveLength(3);
+    const versions = await tableVersions();
+
+    const second = etl('deploy', '--env', 'dev');
+    expect(second.stdout).toContain('nothing changed: dev is up to date');
+    expect(await tableVersions()).toBe(versions);
+    expect(await artifactKeys()).toEqual(keys);
+  });
+
+  it('versions the Glue table: a nullable column passes, a rename is refused with the diff, rollback restores', async () => {
+    expect(json('schema', 'history', 'analytics.events', '--env', 'dev').versions.map((v: { version: number }) => v.version)).toEqual([1]);
+    applyEdits(dir, ADD_NULLABLE_COLUMN);
+    expect(etl('schema', 'check', '--all', '--env', 'dev').status).toBe(0);
+    const deployed = json('deploy', 'events_clean', '--env', 'dev');
+    expect(deployed.jobs[0].table).toMatchObject({ action: 'update', changes: ['column page_len added (int, nullable)'] });
+    const history = json('schema', 'history', 'analytics.events', '--env', 'dev');
+    expect(history.table).toBe('analytics_dev.events');
+    expect(history.versions.map((v: { columns: unknown[] }) => v.columns.length)).toEqual([9, 10]);
+
+    applyEdits(dir, RENAME_COLUMN);
+    const check = etl('schema', 'check', '--all', '--env', 'dev');
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain('analytics_dev.events: column page renamed to page_path (string) breaks BACKWARD');
+    const keys = await artifactKeys();
+    const refused = etl('deploy', 'events_clean', '--env', 'dev');
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('column page renamed to page_path');
+    expect(await artifactKeys()).toEqual(keys);
+
+    const rollback = json('schema', 'rollback', 'analytics.events', '--to', '1', '--env', 'dev');
+    expect(rollback).toMatchObject({ table: 'analytics_dev.events', to: 1, from: 2, version: 3 });
+    const after = json('schema', 'history', 'analytics.events', '--env', 'dev');
+    expect(after.versions.map((v: { version: number }) => v.version)).toEqual([1, 2, 3]);
+    expect(after.versions[2].columns).toEqual(after.versions[0].columns);
+  });
+
+  it('submits once: a second submit finds the step by name, --force adds another', () => {
+    const dry = json('submit', 'user_sessions', '--env', 'dev', '--dry-run');
+    expect(dry.step.args.slice(0, 3)).toEqual(['spark-submit', '--deploy-mode', 'cluster']);
+
+    const first = json('submit', 'user_sessions', '--env', 'dev');
+    expect(first.step).toMatchObject({ added: true, startedCluster: true });
+    expect(first.step.clusterId).toMatch(/^j-/);
+    const second = json('submit', 'user_sessions', '--env', 'dev');
+    expect(second.step).toMatchObject({ added: false, clusterId: first.step.clusterId, stepId: first.step.stepId });
+    const forced = json('submit', 'user_sessions', '--env', 'dev', '--force');
+    expect(forced.step.added).toBe(true);
+    expect(forced.step.stepId).not.toBe(first.step.stepId);
+
+    const status = json('status', 'user_sessions', '--env', 'dev');
+    expect(status.steps.map((s: { stepId: string }) => s.stepId)).toContain(first.step.stepId);
+    const shown = status.steps.find((s: { stepId: string }) => s.stepId === first.step.stepId);
+    expect(shown).toMatchObject({ job: 'user_sessions', clusterId: first.step.clusterId, logLocation: `s3://acme-lake-dev/emr-logs/${first.step.clusterId}/steps/${first.step.stepId}/` });
+  });
+
+  it('Ctrl-C while waiting leaves the step running and says how to follow or cancel it', async () => {
+    const child = spawn(process.execPath, [BIN, 'submit', 'user_sessions', '--env', 'dev', '--wait'], {
+      cwd: dir,
+      env: { ...process.env, ...moto.env, NO_COLOR: '1', NODE_NO_WARNINGS: '1', ETL_POLL_INTERVAL_MS: '200' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      // The state line of the wait loop (not the "already submitted ... (RUNNING)" line before it).
+      if (/\d+(\.\d)?s  RUNNING/.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/stopped waiting; step s-\w+ keeps running on cluster j-\w+/);
+    expect(stderr).toMatch(/cancel it: aws emr cancel-steps --cluster-id j-\w+ --step-ids s-\w+/);
+  }, 60_000);
+});
