@@ -58,6 +58,8 @@ export interface StepOptions {
   readonly force?: boolean;
   readonly maxAttempts?: number;
   readonly backoffMs?: number;
+  /** The runtime role the step runs as (EMR runtime roles), from the environment's executionRoleArn. */
+  readonly executionRoleArn?: string;
 }
 
 export async function submitToCluster(clients: AwsClients, clusterId: string, step: EmrStepConfig, options: StepOptions = {}): Promise<SubmittedStep> {
@@ -69,7 +71,7 @@ export async function submitToCluster(clients: AwsClients, clusterId: string, st
   const seenBefore = options.force ? new Set((await listStepIds(clients.emr, clusterId, step.Name))) : new Set<string>();
   for (let attempt = 1; ; attempt++) {
     try {
-      const { StepIds } = await clients.emrSingleAttempt.send(new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: [step as never] }));
+      const { StepIds } = await clients.emrSingleAttempt.send(new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: [step as never], ...(options.executionRoleArn ? { ExecutionRoleArn: options.executionRoleArn } : {}) }));
       return { clusterId, stepId: StepIds![0], name: step.Name, added: true };
     } catch (e) {
       if (!outcomeUnknown(e) || attempt >= maxAttempts) throw fromAws(e, 'elasticmapreduce:AddJobFlowSteps', `cluster ${clusterId}`);

@@ -67,9 +67,10 @@ describe('adding a step exactly once', () => {
   it('retries a call that did not land, and adds the step once', async () => {
     emrMock.on(ListStepsCommand).resolves({ Steps: [] });
     addMock.on(AddJobFlowStepsCommand).rejectsOnce(lost()).resolves({ StepIds: ['s-NEW'] });
-    const r = await submitToCluster(clients(), 'j-1', step, { backoffMs: 1 });
+    const r = await submitToCluster(clients(), 'j-1', step, { backoffMs: 1, executionRoleArn: 'arn:aws:iam::123456789012:role/etl-jobs' });
     expect(r).toMatchObject({ stepId: 's-NEW', added: true });
     expect(addMock.commandCalls(AddJobFlowStepsCommand)).toHaveLength(2);
+    expect(addMock.commandCalls(AddJobFlowStepsCommand)[1].args[0].input.ExecutionRoleArn).toBe('arn:aws:iam::123456789012:role/etl-jobs');
   });
 
   it('does not retry what cannot succeed, and says what failed where', async () => {

@@ -85,7 +85,7 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
     }
 
     const submitted = clusterId
-      ? await aws.submitToCluster(clients, clusterId, step, { force: argv.force })
+      ? await aws.submitToCluster(clients, clusterId, step, { force: argv.force, ...(env.executionRoleArn ? { executionRoleArn: env.executionRoleArn } : {}) })
       : await aws.submitTransient(clients, { ...compiled.emr.runJobFlow!, Steps: [step] }, { force: argv.force });
     if (!argv.json) {
       if (submitted.added) say(`${pc.green('submitted')} step ${submitted.stepId} ${pc.dim(step.Name)} to ${submitted.startedCluster ? 'new transient cluster' : 'cluster'} ${submitted.clusterId}`);
