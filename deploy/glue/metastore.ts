@@ -24,7 +24,7 @@ import {
   type Table,
 } from '@aws-sdk/client-glue';
 import { COLUMN_PARAMETERS, glueTableInput, storageDescriptor } from '../../framework/compile/glue.ts';
-import { hiveType, parseHiveType } from '../../framework/schema/hive.ts';
+import { HiveTypeError, hiveType, parseHiveType } from '../../framework/schema/hive.ts';
 import { HIVE_DEFAULT_PARTITION } from '../../framework/io/hive.ts';
 import type { DataType } from '../../framework/schema/types.ts';
 import { CatalogError } from '../../framework/errors/index.ts';
@@ -133,7 +133,7 @@ export class GlueMetastore implements Metastore {
           out.push({
             values: (p.Values ?? []).map((v) => (v === HIVE_DEFAULT_PARTITION ? null : v)),
             location: p.StorageDescriptor?.Location ?? '',
-            ...(p.StorageDescriptor?.Columns ? { columns: p.StorageDescriptor.Columns.map(catalogColumn) } : {}),
+            ...(p.StorageDescriptor?.Columns ? { columns: p.StorageDescriptor.Columns.map((c) => catalogColumn(c, qualifiedName(database, table))) } : {}),
             ...(p.Parameters && Object.keys(p.Parameters).length ? { parameters: p.Parameters } : {}),
           });
         }
@@ -231,8 +231,8 @@ export class GlueMetastore implements Metastore {
           out.push({
             version: Number(v.VersionId),
             createdAt: (v.Table.UpdateTime ?? v.Table.CreateTime ?? new Date(0)).toISOString(),
-            columns: (v.Table.StorageDescriptor?.Columns ?? []).map(catalogColumn),
-            partitionKeys: (v.Table.PartitionKeys ?? []).map(catalogColumn),
+            columns: (v.Table.StorageDescriptor?.Columns ?? []).map((c) => catalogColumn(c, qualifiedName(database, table))),
+            partitionKeys: (v.Table.PartitionKeys ?? []).map((c) => catalogColumn(c, qualifiedName(database, table))),
           });
         }
       }
@@ -248,8 +248,8 @@ function storedTable(database: string, t: Table): StoredTable {
     name: t.Name!,
     location: t.StorageDescriptor?.Location ?? '',
     format: 'parquet',
-    columns: (t.StorageDescriptor?.Columns ?? []).map(catalogColumn),
-    partitionKeys: (t.PartitionKeys ?? []).map(catalogColumn),
+    columns: (t.StorageDescriptor?.Columns ?? []).map((c) => catalogColumn(c, qualifiedName(database, t.Name!))),
+    partitionKeys: (t.PartitionKeys ?? []).map((c) => catalogColumn(c, qualifiedName(database, t.Name!))),
     ...(t.Description ? { description: t.Description } : {}),
     parameters: t.Parameters ?? {},
     versionId: Number(t.VersionId ?? 1),
@@ -259,9 +259,15 @@ function storedTable(database: string, t: Table): StoredTable {
 }
 
 /** A Glue column as the catalog records it; the exact nested type and nullability come from our parameters when present and still true to the column's type. */
-function catalogColumn(c: Column): CatalogColumn {
+function catalogColumn(c: Column, table?: string): CatalogColumn {
   const hive = c.Type ?? 'string';
-  let type: DataType = parseHiveType(hive);
+  let type: DataType;
+  try {
+    type = parseHiveType(hive);
+  } catch (e) {
+    if (!(e instanceof HiveTypeError)) throw e;
+    throw new CatalogError(`column ${c.Name} of ${table ?? 'a Glue table'} has type ${hive}, which lakeform cannot read (${e.message})`, 'lakeform reads tables whose columns are Hive primitive, decimal, struct, array and map types');
+  }
   const exact = c.Parameters?.[COLUMN_PARAMETERS.type];
   if (exact) {
     try {

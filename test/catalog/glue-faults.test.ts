@@ -150,6 +150,12 @@ describe('GlueMetastore against Glue behaviour moto does not emulate', () => {
     await expect(new GlueMetastore(glue).upsertPartitions('analytics', 'events', partitions.slice(0, 5))).rejects.toThrow(/could not create 1 partition\(s\).*\(p3\): InvalidInputException bad location/);
   });
 
+  it('names a column whose Glue type it cannot read', async () => {
+    const table = glueTable([id], 1);
+    mock.on(GetTableCommand).resolves({ Table: { ...table, StorageDescriptor: { ...table.StorageDescriptor, Columns: [{ Name: 'u', Type: 'uniontype<int,string>' }] } } });
+    await expect(new GlueMetastore(glue).getTable('analytics', 'events')).rejects.toThrow(/column u of analytics.events has type uniontype<int,string>, which lakeform cannot read/);
+  });
+
   it('names the limit and what to do when Glue has too many versions', async () => {
     mock.on(GetTableCommand).resolves({ Table: glueTable([id], 1) });
     mock.on(UpdateTableCommand).rejects(new ResourceNumberLimitExceededException({ message: 'Number of table versions exceeds the limit', $metadata: {} }));
