@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-emr';
 import type { EmrStepConfig, RunJobFlowRequest } from '../../framework/compile/emr.ts';
 import type { AwsClients } from '../aws/clients.ts';
-import { awsErrorCode, fromAws } from '../aws/errors.ts';
+import { AwsError, awsErrorCode, fromAws } from '../aws/errors.ts';
 
 /** States in which a step with our name means "already submitted". */
 export const LIVE_STEP_STATES: StepState[] = ['PENDING', 'CANCEL_PENDING', 'RUNNING', 'COMPLETED'];
@@ -121,18 +121,21 @@ export async function submitTransient(clients: AwsClients, request: RunJobFlowRe
   for (let attempt = 1; ; attempt++) {
     try {
       const { JobFlowId } = await clients.emrSingleAttempt.send(new RunJobFlowCommand(request as never));
-      const added = await findStep(clients.emr, JobFlowId!, step.Name, ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'INTERRUPTED', 'CANCEL_PENDING']);
-      return { clusterId: JobFlowId!, stepId: added?.Id ?? '', name: step.Name, added: true, startedCluster: true };
+      return { clusterId: JobFlowId!, stepId: await stepOfNewCluster(clients.emr, JobFlowId!, step.Name), name: step.Name, added: true, startedCluster: true };
     } catch (e) {
       if (!outcomeUnknown(e) || attempt >= maxAttempts) throw fromAws(e, 'elasticmapreduce:RunJobFlow', `cluster ${request.Name}`);
       const started = (await findClusters(clients.emr, request.Name)).find((c) => !before.has(c.id));
-      if (started) {
-        const added = await findStep(clients.emr, started.id, step.Name);
-        return { clusterId: started.id, stepId: added?.Id ?? '', name: step.Name, added: true, startedCluster: true };
-      }
+      if (started) return { clusterId: started.id, stepId: await stepOfNewCluster(clients.emr, started.id, step.Name), name: step.Name, added: true, startedCluster: true };
       await sleep((options.backoffMs ?? 1000) * 2 ** (attempt - 1) * (0.5 + Math.random()));
     }
   }
+}
+
+/** The step a transient cluster was started with (RunJobFlow returns only the cluster id). */
+async function stepOfNewCluster(emr: EMRClient, clusterId: string, name: string): Promise<string> {
+  const step = await findStep(emr, clusterId, name, ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'INTERRUPTED', 'CANCEL_PENDING']);
+  if (!step) throw new AwsError('StepNotFound', 'elasticmapreduce:ListSteps', `cluster ${clusterId}`, `cluster ${clusterId} was started, but its step ${name} is not listed`, `look at the cluster in the EMR console, or etl status --env <env>`);
+  return step.Id!;
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
