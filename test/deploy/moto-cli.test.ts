@@ -12,7 +12,14 @@ import { ADD_NULLABLE_COLUMN, RENAME_COLUMN, applyEdits, copyOfExampleProject, e
 
 let moto: Moto;
 let dir: string;
-const etl = (...args: string[]) => etlIn(dir, args, { ...moto.env, NODE_NO_WARNINGS: '1', ETL_POLL_INTERVAL_MS: '50' });
+// Credentials shaped like real ones, so that the scan at the end would find them if any output carried them.
+const SECRETS = { AWS_ACCESS_KEY_ID: 'AKIAZ7EXAMPLEKEY4ETL', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY', AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN//////////wEaCWV1LXdlc3QtMSJHMEUCIQ' };
+const outputs: string[] = [];
+const etl = (...args: string[]) => {
+  const r = etlIn(dir, args, { ...moto.env, ...SECRETS, NODE_NO_WARNINGS: '1', ETL_POLL_INTERVAL_MS: '50' });
+  outputs.push(r.stdout, r.stderr);
+  return r;
+};
 const json = (...args: string[]) => {
   const r = etl(...args, '--json');
   if (r.status !== 0) throw new Error(`etl ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
@@ -112,7 +119,7 @@ describe('etl against AWS (moto_server)', () => {
   it('Ctrl-C while waiting leaves the step running and says how to follow or cancel it', async () => {
     const child = spawn(process.execPath, [BIN, 'submit', 'user_sessions', '--env', 'dev', '--wait'], {
       cwd: dir,
-      env: { ...process.env, ...moto.env, NO_COLOR: '1', NODE_NO_WARNINGS: '1', ETL_POLL_INTERVAL_MS: '200' },
+      env: { ...process.env, ...moto.env, ...SECRETS, NO_COLOR: '1', NODE_NO_WARNINGS: '1', ETL_POLL_INTERVAL_MS: '200' },
     });
     let stderr = '';
     child.stderr.on('data', (d) => {
@@ -121,8 +128,20 @@ describe('etl against AWS (moto_server)', () => {
       if (/\d+(\.\d)?s  RUNNING/.test(stderr) && !child.killed) child.kill('SIGINT');
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    outputs.push(stderr);
     expect(code).toBe(130);
     expect(stderr).toMatch(/stopped waiting; step s-\w+ keeps running on cluster j-\w+/);
     expect(stderr).toMatch(/cancel it: aws emr cancel-steps --cluster-id j-\w+ --step-ids s-\w+/);
   }, 60_000);
+
+  it('printed no credential, signed URL or account id in any of the above, errors with --debug included', () => {
+    const failing = etl('deploy', 'no_such_job', '--env', 'dev', '--debug');
+    expect(failing.status).not.toBe(0);
+    const all = outputs.join('\n');
+    expect(all.length).toBeGreaterThan(1000);
+    for (const secret of Object.values(SECRETS)) expect(all).not.toContain(secret);
+    expect(all).not.toMatch(/X-Amz-(Signature|Credential|Security-Token)=/);
+    expect(all).not.toMatch(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/);
+    expect(all).not.toMatch(/arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d{12}:/);
+  });
 });
