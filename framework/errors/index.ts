@@ -2,6 +2,7 @@
  * Typed errors, grouped by the phase that raises them. Each says what failed, where (job file,
  * step, column) and how to fix it; the CLI prints `message` without a stack unless --debug.
  */
+import path from 'node:path';
 import type { Step } from '../plan/nodes.ts';
 
 export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'compile' | 'input' | 'execution' | 'check' | 'commit' | 'catalog' | 'deploy';
@@ -124,4 +125,10 @@ function editDistance(a: string, b: string): number {
     }
   }
   return prev[b.length];
+}
+
+/** A path for a message: relative to the working directory when it lies below it, else absolute. */
+export function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
 import type { Batch } from '../columnar/column.ts';
 import type { InputSpec } from '../dsl/sources.ts';
-import { UsageError } from '../errors/index.ts';
+import { UsageError, displayPath } from '../errors/index.ts';
 import { listInputFiles } from '../io/files.ts';
 import { readJsonLines } from '../io/jsonl.ts';
 import { readCsv } from '../io/csv.ts';
@@ -43,7 +43,7 @@ export function resolveFileInput(
   }
   if (!existsSync(location)) {
     throw new UsageError(
-      `input '${name}' of job '${jobName}': ${path.relative(process.cwd(), location) || location} does not exist (${origin})`,
+      `input '${name}' of job '${jobName}': ${displayPath(location)} does not exist (${origin})`,
       origin === 'sample' ? 'generate the sample with `npm run sample`, or point the input elsewhere with --input' : 'check the path given to --input',
     );
   }

@@ -20,7 +20,7 @@ import { planTableChange, SchemaCompatibilityError } from '../catalog/versioning
 import { commit, newRunId, recover, runDirs, type Move } from '../io/commit.ts';
 import { TableWriter } from '../io/table-writer.ts';
 import { BadRecordError, type BadRecord } from '../io/types.ts';
-import { CheckFailedError, EtlError, UsageError, didYouMean } from '../errors/index.ts';
+import { CheckFailedError, EtlError, UsageError, didYouMean, displayPath } from '../errors/index.ts';
 import { loadAllJobs, loadJob, type LoadedJob, type Project } from './project.ts';
 import { resolveParams } from './params.ts';
 import { openInput, resolveFileInput, type InputReader, type ResolvedInput } from './inputs.ts';
@@ -342,7 +342,7 @@ export class InputFailFastError extends EtlError {
   readonly phase = 'input' as const;
   constructor(readonly record: BadRecord) {
     super(
-      `${path.relative(process.cwd(), record.file)}:${record.line}: ${record.reason} (onBadRecord: 'failfast'); nothing was written`,
+      `${displayPath(record.file)}:${record.line}: ${record.reason} (onBadRecord: 'failfast'); nothing was written`,
       "fix the record, or set onBadRecord: 'permissive' to quarantine bad records and go on",
     );
   }
