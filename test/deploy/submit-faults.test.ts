@@ -163,6 +163,25 @@ describe('artifacts', () => {
   });
 });
 
+describe('credentials', () => {
+  it('expired or missing credentials say how to sign in again, and print no secret', async () => {
+    const expiredS3 = new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'ASIAZ7EXAMPLEKEY4ETL', secretAccessKey: 'verysecret/EXAMPLE', sessionToken: 'tokenEXAMPLE' } });
+    const s3Mock = mockClient(expiredS3);
+    s3Mock.on(HeadObjectCommand).rejects(Object.assign(new Error('The provided token has expired.'), { name: 'ExpiredToken', $metadata: { httpStatusCode: 400 } }));
+    const error = await uploadArtifacts(expiredS3, [{ uri: 's3://lake/etl/artifacts/x/plan.json', body: '{}', contentType: 'application/json' }]).catch((e) => e);
+    expect(error).toBeInstanceOf(AwsError);
+    expect(error.message).toContain('ExpiredToken');
+    expect(error.hint).toContain('sign in again');
+    expect(`${error.message} ${error.hint}`).not.toMatch(/ASIAZ7|verysecret|tokenEXAMPLE/);
+
+    const none = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    s3Mock.on(HeadObjectCommand).rejects(none);
+    const missing = await uploadArtifacts(expiredS3, [{ uri: 's3://lake/etl/artifacts/x/plan.json', body: '{}', contentType: 'application/json' }]).catch((e) => e);
+    expect(missing).toBeInstanceOf(AwsError);
+    expect(missing.hint).toMatch(/AWS_PROFILE|aws sso login/);
+  });
+});
+
 describe('secrets', () => {
   it('never prints account ids, signatures or access keys from AWS messages', () => {
     const text =

@@ -4,28 +4,10 @@
  * Never a mix, never a partial Parquet file a reader would see, never a lock that blocks.
  */
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, duckdbRows, etl, etlKilledAfter, sandbox, type Sandbox } from '../run/helpers.ts';
-
-/** Content hashes per partition folder (file names carry run ids, contents do not). */
-function tableState(box: Sandbox): string {
-  const dir = path.join(box.warehouse, 'analytics', 'events');
-  if (!existsSync(dir)) return 'absent';
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of readdirSync(d).sort()) {
-      const full = path.join(d, e);
-      if (statSync(full).isDirectory()) walk(full, `${rel}${e}/`);
-      else if (e.endsWith('.parquet')) out.push(`${rel}:${createHash('sha256').update(readFileSync(full)).digest('hex')}`);
-    }
-  };
-  walk(dir, '');
-  const catalog = path.join(box.state, 'catalog', 'analytics', 'events.json');
-  const partitions = existsSync(catalog) ? (JSON.parse(readFileSync(catalog, 'utf8')) as { partitions: { values: string[] }[] }).partitions.map((p) => p.values.join('/')) : [];
-  return JSON.stringify({ files: out.sort(), partitions });
-}
+import { ROOT, duckdbRows, etl, etlKilledAfter, sandbox } from '../run/helpers.ts';
+import { tableState } from '../support/table-state.ts';
 
 describe('killed runs', () => {
   it('leave the table and catalog as before or as after, and the next run succeeds', async () => {
