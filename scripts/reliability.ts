@@ -28,7 +28,7 @@ const random = seededRandom(Number(args.seed));
 interface TrialResult {
   readonly delayMs: number;
   /** What the kill left before any other command ran. */
-  readonly leftAs: 'before' | 'commit pending' | 'after (finished)';
+  readonly leftAs: 'before' | 'commit pending' | 'after' | 'finished' | 'mixed';
   readonly ok: boolean;
   readonly problem?: string;
 }
@@ -57,10 +57,12 @@ async function killTrials(): Promise<{ results: TrialResult[]; runMs: number }> 
     const state = tableState(box);
     const journals = path.join(box.warehouse, '_etl_journal');
     const pending = existsSync(journals) && readdirSync(journals).length > 0;
-    const leftAs: TrialResult['leftAs'] = !killed.killed ? 'after (finished)' : pending ? 'commit pending' : 'before';
+    // Killed runs must leave the old table, a pending journal, or (killed after the commit
+    // completed, while cleaning up) the new table; never anything in between.
+    const leftAs: TrialResult['leftAs'] = !killed.killed ? 'finished' : pending ? 'commit pending' : state === before ? 'before' : state === after ? 'after' : 'mixed';
     const problems: string[] = [];
-    if (leftAs === 'before' && state !== before) problems.push('killed before the commit point, but the table changed');
-    if (leftAs === 'after (finished)' && state !== after) problems.push('finished, but the table is not the finished state');
+    if (leftAs === 'mixed') problems.push('the table is neither the old one nor the new one');
+    if (leftAs === 'finished' && state !== after) problems.push('finished, but the table is not the finished state');
     if (leftAs !== 'commit pending') {
       const rows = await duckdbRows(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path.join(box.warehouse, 'analytics', 'events')}/**/*.parquet')`).catch((e: Error) => [{ n: `unreadable: ${e.message}` }]);
       if (!(Number(rows[0].n) > 0)) problems.push(`DuckDB read ${String(rows[0].n)} rows`);
@@ -141,7 +143,9 @@ moment between 50 ms and 1.1 × its normal duration (${Math.round(kills.runMs)} 
 |---|---|
 | killed before the commit point: table and catalog exactly as before | ${by('before')} |
 | killed after the commit point: journal pending, rolled forward by the next command | ${by('commit pending')} |
-| finished before the kill | ${by('after (finished)')} |
+| killed after the commit completed (while cleaning up): table and catalog exactly as after | ${by('after')} |
+| finished before the kill | ${by('finished')} |
+| left a mix of old and new (must be 0) | ${by('mixed')} |
 | **survived** (state as required, DuckDB reads a whole table, no lock left, rerun succeeds) | **${survived} / ${kills.results.length}** |
 ${failures.length ? `\nFailures:\n\n${failures.map((f) => `- at ${f.delayMs} ms (${f.leftAs}): ${f.problem}`).join('\n')}\n` : ''}
 ## Faults covered by the test suites

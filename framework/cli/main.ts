@@ -10,6 +10,7 @@ import { bootstrapCommand } from './commands/bootstrap.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { submitCommand } from './commands/submit.ts';
 import { statusCommand } from './commands/status.ts';
+import { testCommand } from './commands/test.ts';
 import { reportError } from './output.ts';
 
 export async function main(argv: readonly string[] = hideBin(process.argv)): Promise<void> {
@@ -19,6 +20,7 @@ export async function main(argv: readonly string[] = hideBin(process.argv)): Pro
   .command(listCommand)
   .command(runCommand)
   .command(previewCommand)
+  .command(testCommand)
   .command(planCommand)
   .command(schemaCommand)
   .command(bootstrapCommand)

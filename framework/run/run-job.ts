@@ -132,7 +132,7 @@ async function producersOf(project: Project, table: string): Promise<string[]> {
 }
 
 /** The schema of a table read by a job: the producing job's declared output schema, else the local catalog's. */
-async function schemaOfTable(project: Project, metastore: LocalMetastore, table: string): Promise<DatasetSchema> {
+export async function schemaOfTable(project: Project, metastore: LocalMetastore, table: string): Promise<DatasetSchema> {
   const jobs = await loadAllJobs(project);
   const producer = jobs.find((j) => j.job.output.table === table);
   const declared = producer?.job.output.schema;

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import pc from 'picocolors';
+import { findProject, jobNames, loadJob, type Project } from '../../run/project.ts';
+import { schemaOfTable } from '../../run/run-job.ts';
+import { LocalMetastore } from '../../catalog/local.ts';
+import { discoverCases, runCase, FIXTURES_DIR, type CaseResult } from '../../testing/fixtures.ts';
+import { caseText, junitXml, resultsJson, summaryText } from '../../testing/report.ts';
+import type { DatasetSchema } from '../../schema/types.ts';
+import { EtlError, type Phase } from '../../errors/index.ts';
+import { printJson } from '../output.ts';
+
+interface TestArgs {
+  jobs: string[];
+  update: boolean;
+  json: boolean;
+  reporter: 'text' | 'junit';
+}
+
+export class TestsFailedError extends EtlError {
+  override readonly name: string = 'TestsFailedError';
+  readonly phase: Phase = 'check';
+  constructor(failed: number, total: number) {
+    super(`${failed} of ${total} test case(s) failed`, 'if the new output is right, etl test --update writes it as the expected rows; review the change with git diff');
+  }
+}
+
+async function tableSchemasFor(project: Project, job: Awaited<ReturnType<typeof loadJob>>['job']): Promise<Record<string, DatasetSchema>> {
+  const metastore = new LocalMetastore(path.join(project.stateDir, 'catalog'));
+  const out: Record<string, DatasetSchema> = {};
+  for (const spec of Object.values(job.inputs)) {
+    if (spec.format === 'table' && !spec.schema) out[spec.table] = await schemaOfTable(project, metastore, spec.table);
+  }
+  return out;
+}
+
+export const testCommand: CommandModule<object, TestArgs> = {
+  command: 'test [jobs..]',
+  describe: `Run each job's test cases (${FIXTURES_DIR}/<job>/<case>/) in memory and compare the output with the expected rows`,
+  builder: (y) =>
+    y
+      .positional('jobs', { type: 'string', array: true, default: [] as string[], describe: 'Jobs to test (default: all)' })
+      .option('update', { type: 'boolean', default: false, describe: "Write each case's current output as its expected rows (review with git diff)" })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the results as JSON' })
+      .option('reporter', { choices: ['text', 'junit'] as const, default: 'text' as const, describe: 'junit: JUnit XML on stdout, for CI' })
+      .example('$0 test', 'Every case of every job')
+      .example('$0 test events_clean --update', 'Accept the current output as expected')
+      .example('$0 test --reporter junit > test-results.xml', '') as never,
+  handler: async (argv) => {
+    const started = performance.now();
+    const project = findProject();
+    const names = argv.jobs.length ? argv.jobs : jobNames(project);
+    const results: CaseResult[] = [];
+    const human = !argv.json && argv.reporter === 'text';
+    let jobsWithoutCases = 0;
+    for (const name of names) {
+      const { job, file } = await loadJob(project, name);
+      const cases = discoverCases(project.root, job);
+      if (!cases.length) jobsWithoutCases++;
+      const tableSchemas = await tableSchemasFor(project, job);
+      for (const c of cases) {
+        const r = await runCase(project.root, job, c, { tableSchemas, file, update: argv.update });
+        results.push(r);
+        if (human) process.stdout.write((argv.update ? `${pc.cyan('updated')} ${path.join(c.dir, 'expected.jsonl')}${r.problems.length ? `\n    ${r.problems.join('\n    ')}` : ''}` : caseText(r)) + '\n');
+      }
+    }
+    const ms = Math.round(performance.now() - started);
+    if (argv.json) printJson(resultsJson(results));
+    else if (argv.reporter === 'junit') process.stdout.write(junitXml(results));
+    else {
+      if (!results.length) process.stdout.write(`no test cases: add folders under ${FIXTURES_DIR}/<job>/ (see README.md, "Testing your job")\n`);
+      else process.stdout.write(`\n${summaryText(results, ms)}${jobsWithoutCases ? pc.dim(`; ${jobsWithoutCases} job(s) without cases`) : ''}\n`);
+    }
+    const failed = results.filter((r) => !r.passed).length;
+    if (failed && !argv.update) {
+      if (human) throw new TestsFailedError(failed, results.length);
+      process.exitCode = 1;
+    }
+  },
+};
