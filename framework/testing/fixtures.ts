@@ -17,7 +17,7 @@ import type { JobDefinition } from '../dsl/job.ts';
 import { UsageError } from '../errors/index.ts';
 import type { DatasetSchema } from '../schema/types.ts';
 import { compareRows, isClean, type RowDiff } from './compare.ts';
-import type { Row } from './rows.ts';
+import { jsonExact, type Row } from './rows.ts';
 import { testJob, type TestJobResult } from './test-job.ts';
 
 export const FIXTURES_DIR = path.join('jobs', 'fixtures');
@@ -87,7 +87,6 @@ export interface CaseResult {
   readonly diff?: RowDiff;
   /** Other reasons the case failed: checks, bad records, a missing expected file, an error. */
   readonly problems: readonly string[];
-  readonly result?: TestJobResult;
 }
 
 /** The columns of the job's first `unique` check: they identify a row in a diff. */
@@ -99,13 +98,7 @@ export function keyColumns(job: JobDefinition, schema: DatasetSchema): string[] 
 
 /** expected.jsonl as --update writes it: JSON that JSON.parse reads exactly, so integers beyond 2^53 become strings. */
 export function expectedText(rows: readonly Row[]): string {
-  const exact = (v: unknown): unknown => {
-    if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : v.toString();
-    if (Array.isArray(v)) return v.map(exact);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Row).map(([k, x]) => [k, exact(x)]));
-    return v;
-  };
-  return rows.map((r) => JSON.stringify(exact(r))).join('\n') + (rows.length ? '\n' : '');
+  return rows.map((r) => JSON.stringify(jsonExact(r))).join('\n') + (rows.length ? '\n' : '');
 }
 
 /** Parses expected.jsonl; integers beyond 2^53 are written as strings there. */
@@ -121,23 +114,44 @@ export function readExpected(file: string): Row[] {
   });
 }
 
+/** What a run of a case produced, locally or on Spark. */
+export interface CaseOutcome {
+  readonly rows: readonly Row[];
+  readonly badRecords: readonly { readonly input: string; readonly line: number; readonly reason: string }[];
+  readonly checks: readonly { readonly name: string; readonly passed: boolean; readonly severity: 'error' | 'warn'; readonly message?: string }[];
+  readonly schema: DatasetSchema;
+  readonly ordered: boolean;
+  /** false when a failed check stopped the write (the Spark driver writes nothing then): rows are not compared. */
+  readonly rowsWritten?: boolean;
+}
+
 export async function runCase(root: string, job: JobDefinition, c: FixtureCase, options: { tableSchemas?: Record<string, DatasetSchema>; file?: string; update?: boolean }): Promise<CaseResult> {
   const started = performance.now();
-  const problems: string[] = [];
-  const done = (extra: Partial<CaseResult>): CaseResult => ({ job: c.job, name: c.name, dir: c.dir, passed: problems.length === 0 && (!extra.diff || isClean(extra.diff)), durationMs: Math.round(performance.now() - started), problems, ...extra });
   let result: TestJobResult;
   try {
     result = await testJob(job, { params: c.spec.params, inputs: c.inputs, ...(options.tableSchemas ? { tableSchemas: options.tableSchemas } : {}), ...(options.file ? { file: options.file } : {}) });
   } catch (e) {
-    problems.push(`the job failed: ${(e as Error).message}`);
+    return judge(job, c, { error: (e as Error).message }, started);
+  }
+  if (options.update) writeFileSync(c.expectedFile, expectedText(result.rows));
+  return judge(job, c, { outcome: result }, started);
+}
+
+/** Holds an outcome against the case: expected rows, checks and bad records. */
+export function judge(job: JobDefinition, c: FixtureCase, run: { outcome: CaseOutcome } | { error: string }, started: number): CaseResult {
+  const problems: string[] = [];
+  const done = (extra: Partial<CaseResult>): CaseResult => ({ job: c.job, name: c.name, dir: c.dir, passed: problems.length === 0 && (!extra.diff || isClean(extra.diff)), durationMs: Math.round(performance.now() - started), problems, ...extra });
+  if ('error' in run) {
+    problems.push(`the job failed: ${run.error}`);
     return done({});
   }
-
+  const result = run.outcome;
   for (const check of result.checks) {
     const wanted = c.spec.expect.checks[check.name];
+    const detail = check.message ? `: ${check.message}` : '';
     if (wanted === 'fail' && check.passed) problems.push(`check ${check.name} was expected to fail, but passed`);
-    if (wanted === 'pass' && !check.passed) problems.push(`check ${check.name} failed: ${check.message}`);
-    if (wanted === undefined && !check.passed && check.severity === 'error') problems.push(`check ${check.name} failed: ${check.message} (add "expect": { "checks": { "${check.name}": "fail" } } to case.json if that is the point)`);
+    if (wanted === 'pass' && !check.passed) problems.push(`check ${check.name} failed${detail}`);
+    if (wanted === undefined && !check.passed && check.severity === 'error') problems.push(`check ${check.name} failed${detail} (add "expect": { "checks": { "${check.name}": "fail" } } to case.json if that is the point)`);
   }
   for (const name of Object.keys(c.spec.expect.checks)) {
     if (!result.checks.some((r) => r.name === name)) problems.push(`case.json expects check '${name}', which the job does not have (its checks: ${result.checks.map((r) => r.name).join(', ')})`);
@@ -150,18 +164,15 @@ export async function runCase(root: string, job: JobDefinition, c: FixtureCase, 
   }
   for (const x of expectedBad) problems.push(`expected a bad record in ${x.input}, line ${x.line}${x.reason ? ` (${x.reason})` : ''}, but there was none`);
 
-  if (options.update) {
-    writeFileSync(c.expectedFile, expectedText(result.rows));
-    return done({ result });
-  }
+  if (result.rowsWritten === false) return done({});
   if (!existsSync(c.expectedFile)) {
     problems.push(`${path.join(c.dir, 'expected.jsonl')} is missing; run etl test ${c.job} --update to write the current output, then review it`);
-    return done({ result });
+    return done({});
   }
   const diff = compareRows(result.schema, readExpected(c.expectedFile), result.rows, {
     ordered: result.ordered,
     keyColumns: keyColumns(job, result.schema),
     ...(c.spec.floatTolerance ? { tolerance: c.spec.floatTolerance } : {}),
   });
-  return done({ diff, result });
+  return done({ diff });
 }

@@ -1,6 +1,6 @@
 /** How `etl test` reports: a readable diff per failing case, JSON, or JUnit XML for CI. */
 import pc from 'picocolors';
-import { toJsonText, type Row } from './rows.ts';
+import { jsonExact, toJsonText, type Row } from './rows.ts';
 import type { CaseResult } from './fixtures.ts';
 
 const MAX_ROWS_SHOWN = 10;
@@ -48,7 +48,7 @@ export function resultsJson(results: readonly CaseResult[]) {
       passed: r.passed,
       durationMs: r.durationMs,
       problems: r.problems,
-      ...(r.diff ? { diff: { matched: r.diff.matched, missing: r.diff.missing, unexpected: r.diff.unexpected, changed: r.diff.changed } } : {}),
+      ...(r.diff ? { diff: jsonExact({ matched: r.diff.matched, missing: r.diff.missing, unexpected: r.diff.unexpected, changed: r.diff.changed }) } : {}),
     })),
   };
 }

@@ -87,6 +87,14 @@ export function toJsonText(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A value JSON can carry exactly: int64 as a number while it is exact, else as a digit string. */
+export function jsonExact(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : v.toString();
+  if (Array.isArray(v)) return v.map(jsonExact);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Row).map(([k, x]) => [k, jsonExact(x)]));
+  return v;
+}
+
 export function toJsonLines(rows: readonly Row[]): string {
   return rows.map(toJsonText).join('\n') + (rows.length ? '\n' : '');
 }
