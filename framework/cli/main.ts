@@ -11,6 +11,7 @@ import { deployCommand } from './commands/deploy.ts';
 import { submitCommand } from './commands/submit.ts';
 import { statusCommand } from './commands/status.ts';
 import { testCommand } from './commands/test.ts';
+import { sampleCommand } from './commands/sample.ts';
 import { reportError } from './output.ts';
 
 export async function main(argv: readonly string[] = hideBin(process.argv)): Promise<void> {
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[] = hideBin(process.argv)): Pro
   .command(runCommand)
   .command(previewCommand)
   .command(testCommand)
+  .command(sampleCommand)
   .command(planCommand)
   .command(schemaCommand)
   .command(bootstrapCommand)

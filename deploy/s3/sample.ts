@@ -1,0 +1,74 @@
+/**
+ * `etl sample --env`: the newest objects under an input's S3 location (Firehose writes
+ * prefix/YYYY/MM/DD/HH/<stream>-<n>-<date>-<uuid>.gz), copied into the job's local sample
+ * folder with their relative paths, keeping at most a number of rows in all.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { GetObjectCommand, paginateListObjectsV2, type _Object, type S3Client } from '@aws-sdk/client-s3';
+import { UsageError } from '../../framework/errors/index.ts';
+import { fromAws } from '../aws/errors.ts';
+import { parseS3Uri } from './uri.ts';
+
+export interface SampleOptions {
+  readonly files: number;
+  readonly rows: number;
+  readonly format: 'jsonl' | 'csv' | 'parquet';
+  /** Replace what the local sample location holds. */
+  readonly force: boolean;
+}
+
+/** Firehose puts records it could not deliver under an error prefix; they are not sample data. */
+const ERROR_PREFIX = /(^|\/)(processing-failed|errors?|format-conversion-failed)\//;
+
+export async function listNewest(s3: S3Client, uri: string, count: number): Promise<_Object[]> {
+  const { bucket, key: prefix } = parseS3Uri(uri);
+  const objects: _Object[] = [];
+  try {
+    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
+      for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith('/') && (o.Size ?? 0) > 0 && !ERROR_PREFIX.test(o.Key.slice(prefix.length))) objects.push(o);
+    }
+  } catch (e) {
+    throw fromAws(e, 's3:ListBucket', uri);
+  }
+  return objects.sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (a.Key! < b.Key! ? 1 : -1)).slice(0, count);
+}
+
+export async function copyNewestObjects(s3: S3Client, uri: string, local: string, options: SampleOptions): Promise<{ rows: number; files: string[] }> {
+  if (options.format === 'parquet') throw new UsageError('etl sample --env copies JSON lines and CSV inputs', 'copy Parquet samples with aws s3 cp; a Parquet file cannot be cut to a number of rows without rewriting it');
+  const { bucket, key: prefix } = parseS3Uri(uri);
+  const single = path.extname(local) !== '' && !(existsSync(local) && statSync(local).isDirectory());
+  const newest = await listNewest(s3, uri, single ? 1 : options.files);
+  if (!newest.length) throw new UsageError(`no objects under ${uri}`, 'check the input location and the job parameters (--param), e.g. the day');
+
+  const present = single ? existsSync(local) : existsSync(local) && readdirSync(local).length > 0;
+  if (present && !options.force) throw new UsageError(`the sample location ${local} is not empty`, 'pass --force to replace its contents');
+  if (present) rmSync(local, { recursive: true, force: true });
+
+  let left = options.rows;
+  const written: string[] = [];
+  for (const o of newest) {
+    if (left <= 0) break;
+    let bytes: Uint8Array;
+    try {
+      const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }));
+      bytes = await res.Body!.transformToByteArray();
+    } catch (e) {
+      throw fromAws(e, 's3:GetObject', `s3://${bucket}/${o.Key}`);
+    }
+    const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+    const text = Buffer.from(gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
+    const lines = text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
+    const header = options.format === 'csv' ? lines.slice(0, 1) : [];
+    const body = lines.slice(header.length).filter((l) => l.trim() !== '');
+    const kept = body.slice(0, left);
+    left -= kept.length;
+    const content = [...header, ...kept].join('\n') + '\n';
+    const target = single ? local : path.join(local, o.Key!.slice(prefix.length).replace(/^\/+/, ''));
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, gzipped ? gzipSync(content) : content);
+    written.push(target);
+  }
+  return { rows: options.rows - left, files: written };
+}

@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import pc from 'picocolors';
+import { findProject, loadJob } from '../../run/project.ts';
+import { resolveParams, parseAssignments } from '../../run/params.ts';
+import { renderTemplate } from '../../run/template.ts';
+import { UsageError, didYouMean, displayPath } from '../../errors/index.ts';
+import { syntheticRows } from '../../testing/synthetic.ts';
+import { toJsonLines, toJsonText, type Row } from '../../testing/rows.ts';
+import type { FileInput } from '../../dsl/sources.ts';
+import { printJson } from '../output.ts';
+
+interface SampleArgs {
+  job: string;
+  input?: string;
+  synthetic: boolean;
+  env?: string;
+  rows: number;
+  files: number;
+  seed: number;
+  param: string[];
+  force: boolean;
+  json: boolean;
+}
+
+function csvText(rows: readonly Row[], columns: readonly string[], delimiter: string, quote: string): string {
+  const field = (v: unknown) => {
+    if (v === null || v === undefined) return '';
+    const text = typeof v === 'object' ? toJsonText(v) : String(v);
+    return text === '' || /[\r\n]/.test(text) || text.includes(delimiter) || text.includes(quote) ? `${quote}${text.split(quote).join(quote + quote)}${quote}` : text;
+  };
+  return [columns.join(delimiter), ...rows.map((r) => columns.map((c) => field(r[c])).join(delimiter))].join('\n') + '\n';
+}
+
+export const sampleCommand: CommandModule<object, SampleArgs> = {
+  command: 'sample <job>',
+  describe: "Fill a job's local sample folder: synthetic rows from the input's schema, or the newest objects from S3",
+  builder: (y) =>
+    y
+      .positional('job', { type: 'string', demandOption: true, describe: 'Job name (see etl list)' })
+      .option('input', { type: 'string', describe: 'Which input (default: every file input of the job)' })
+      .option('synthetic', { type: 'boolean', default: false, describe: "Generate rows from the input's zod schema (deterministic by --seed)" })
+      .option('env', { type: 'string', describe: "Copy the newest objects under the input's S3 location in this environment" })
+      .option('rows', { type: 'number', default: 1000, describe: 'How many rows to keep (or generate)' })
+      .option('files', { type: 'number', default: 5, describe: 'With --env: how many of the newest objects to copy' })
+      .option('seed', { type: 'number', default: 1, describe: 'With --synthetic: the random seed' })
+      .option('param', { alias: 'p', type: 'string', array: true, default: [] as string[], describe: 'Job parameter name=value (for templated locations)' })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite a sample file that exists' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
+      .example('$0 sample events_clean --synthetic --rows 500 --seed 7', '')
+      .example('$0 sample events_clean --env dev --files 3 --rows 2000', '') as never,
+  handler: async (argv) => {
+    if (argv.synthetic === !!argv.env) throw new UsageError('choose where the sample comes from: --synthetic, or --env <environment> for S3', 'etl sample <job> --synthetic, or etl sample <job> --env dev');
+    const project = findProject();
+    const { job } = await loadJob(project, argv.job);
+    const params = resolveParams(job, parseAssignments(argv.param, '--param', 'dt=2026-11-01'));
+    const fileInputs = Object.entries(job.inputs).filter((e): e is [string, FileInput] => e[1].format !== 'table');
+    if (argv.input && !fileInputs.some(([n]) => n === argv.input)) {
+      throw new UsageError(`job '${job.name}' has no file input '${argv.input}'`, didYouMean(argv.input, fileInputs.map(([n]) => n)) ?? `its file inputs: ${fileInputs.map(([n]) => n).join(', ') || '(none)'}`);
+    }
+    const chosen = fileInputs.filter(([n]) => !argv.input || n === argv.input);
+    const report: { input: string; location: string; rows: number; files: string[] }[] = [];
+    for (const [name, spec] of chosen) {
+      if (!spec.sample) throw new UsageError(`input '${name}' of job '${job.name}' has no sample location`, "add sample: 'sample/<name>/' to the input");
+      const location = path.resolve(project.root, renderTemplate(spec.sample, params, `sample location of input '${name}'`));
+      if (argv.env) {
+        const { awsClients } = await import('../../../deploy/index.ts');
+        const { loadEnvironment } = await import('../../config/config.ts');
+        const { copyNewestObjects } = await import('../../../deploy/s3/sample.ts');
+        const env = await loadEnvironment(project.root, argv.env);
+        const source = renderTemplate(spec.path, { ...env.variables, ...params }, `location of input '${name}'`);
+        const copied = await copyNewestObjects(awsClients(env).s3, source, location, { files: argv.files, rows: argv.rows, format: spec.format, force: argv.force });
+        report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files });
+        continue;
+      }
+      const rows = syntheticRows(spec.schema, argv.rows, argv.seed);
+      const isFolder = !path.extname(location) || (existsSync(location) && statSync(location).isDirectory());
+      const ext = spec.format === 'csv' ? 'csv' : 'jsonl';
+      const file = isFolder ? path.join(location, `synthetic.${ext}`) : location;
+      const present = isFolder ? existsSync(location) && readdirSync(location).length > 0 : existsSync(file);
+      // Never mix synthetic rows into a sample that holds other data.
+      if (present && !argv.force) throw new UsageError(`the sample location ${displayPath(location)} is not empty`, 'pass --force to replace its contents, or point the sample elsewhere');
+      if (present) rmSync(location, { recursive: true, force: true });
+      mkdirSync(path.dirname(file), { recursive: true });
+      const columns = Object.keys(spec.schema.shape);
+      writeFileSync(file, spec.format === 'csv' ? csvText(rows, columns, spec.delimiter, spec.quote) : toJsonLines(rows));
+      report.push({ input: name, location: displayPath(file), rows: rows.length, files: [displayPath(file)] });
+    }
+    if (argv.json) return printJson({ job: job.name, source: argv.env ? `s3 (${argv.env})` : `synthetic (seed ${argv.seed})`, inputs: report });
+    for (const r of report) process.stdout.write(`${pc.green('wrote')} ${r.rows} row(s) for input ${pc.bold(r.input)} to ${r.files.join(', ')}\n`);
+  },
+};

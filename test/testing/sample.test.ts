@@ -1,0 +1,75 @@
+/** etl sample: synthetic rows that fit their schema, deterministic by seed; the newest S3 objects copied from moto_server. */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { syntheticRows } from '../../framework/testing/synthetic.ts';
+import { RawEvent } from '../../schemas/events.ts';
+import { Users } from '../../schemas/users.ts';
+import { z } from 'zod';
+import { startMoto, type Moto } from '../support/moto.ts';
+import { copyOfExampleProject, etlIn } from '../support/project.ts';
+
+describe('synthetic samples', () => {
+  it('generate rows that validate against their zod schema, the same for the same seed', () => {
+    for (const schema of [RawEvent, Users]) {
+      const rows = syntheticRows(schema, 300, 42);
+      expect(rows).toHaveLength(300);
+      for (const r of rows) expect(schema.safeParse(r).error).toBeUndefined();
+      expect(syntheticRows(schema, 300, 42)).toEqual(rows);
+      expect(syntheticRows(schema, 300, 43)).not.toEqual(rows);
+    }
+  });
+
+  it('honour refinements the column types do not carry', () => {
+    const Strict = z.object({ n: z.int32().min(10).max(20), code: z.string().regex(/^[A-Z]{2}$/), tag: z.enum(['a', 'b']).nullable() });
+    for (const r of syntheticRows(Strict as unknown as z.ZodObject, 100, 1)) expect(Strict.safeParse(r).success).toBe(true);
+  });
+
+  it('etl sample --synthetic fills the sample folder and etl run reads it', () => {
+    const dir = copyOfExampleProject();
+    expect(etlIn(dir, ['sample', 'events_clean', '--synthetic', '--rows', '50']).status).toBe(2);
+    const r = etlIn(dir, ['sample', 'events_clean', '--synthetic', '--rows', '50', '--seed', '3', '--force']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(path.join(dir, 'sample/events'))).toEqual(['synthetic.jsonl']);
+    const run = JSON.parse(etlIn(dir, ['run', 'events_clean', '--json']).stdout);
+    expect(run.rowsRead).toBe(50);
+    expect(run.badRecords).toBe(0);
+  });
+});
+
+describe('etl sample --env (moto_server)', () => {
+  let moto: Moto;
+  beforeAll(async () => {
+    moto = await startMoto();
+  }, 30_000);
+  afterAll(() => moto?.stop());
+
+  it('copies the newest objects under the input location, skipping the error prefix, keeping at most --rows rows', async () => {
+    const s3 = new S3Client({ region: 'eu-west-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'acme-raw-dev', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    const line = (id: string) => JSON.stringify({ event_id: id, user_id: 1, event_type: 'view', ts: '2026-11-01T10:00:00Z', amount: null, currency: null, page: '/', device: null });
+    const put = async (key: string, ids: string[]) => {
+      await s3.send(new PutObjectCommand({ Bucket: 'acme-raw-dev', Key: key, Body: gzipSync(ids.map(line).join('\n') + '\n') }));
+      await new Promise((r) => setTimeout(r, 1100)); // distinct LastModified seconds
+    };
+    await put('raw/events/2026/11/01/08/events-1.gz', ['a1', 'a2']);
+    await put('raw/events/2026/11/01/09/events-2.gz', ['b1', 'b2', 'b3']);
+    await put('raw/events/2026/11/01/processing-failed/events-x.gz', ['bad']);
+    await put('raw/events/2026/11/01/10/events-3.gz', ['c1', 'c2']);
+    await put('raw/events/2026/11/02/00/events-4.gz', ['other-day']);
+
+    const dir = copyOfExampleProject();
+    const r = etlIn(dir, ['sample', 'events_clean', '--env', 'dev', '--param', 'dt=2026-11-01', '--files', '2', '--rows', '4', '--force', '--json'], moto.env);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.inputs[0].rows).toBe(4);
+    const sample = path.join(dir, 'sample/events');
+    const read = (rel: string) => gunzipSync(readFileSync(path.join(sample, rel))).toString().trim().split('\n').map((l) => JSON.parse(l).event_id);
+    expect(read('10/events-3.gz')).toEqual(['c1', 'c2']);
+    expect(read('09/events-2.gz')).toEqual(['b1', 'b2']);
+    expect(existsSync(path.join(sample, '08'))).toBe(false);
+    expect(existsSync(path.join(sample, 'processing-failed'))).toBe(false);
+  }, 60_000);
+});
