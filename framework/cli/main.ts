@@ -30,7 +30,7 @@ export async function main(argv: readonly string[] = hideBin(process.argv)): Pro
   .command(submitCommand)
   .command(statusCommand)
   .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of errors', global: true })
-  .demandCommand(1, 'Name a command: etl list, etl run <job>, etl preview <job>. See etl --help.')
+  .demandCommand(1, 'Name a command: etl list, etl run <job>, etl test, etl plan <job>. See etl --help.')
   .recommendCommands()
   .strict()
   .wrap(Math.min(110, process.stdout.columns || 100))

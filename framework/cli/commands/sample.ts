@@ -6,7 +6,6 @@ import { findProject, loadJob } from '../../run/project.ts';
 import { resolveParams, parseAssignments } from '../../run/params.ts';
 import { renderTemplate } from '../../run/template.ts';
 import { UsageError, didYouMean, displayPath } from '../../errors/index.ts';
-import { syntheticRows } from '../../testing/synthetic.ts';
 import { toJsonLines, toJsonText, type Row } from '../../testing/rows.ts';
 import type { FileInput } from '../../dsl/sources.ts';
 import { printJson } from '../output.ts';
@@ -74,6 +73,8 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
         report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files });
         continue;
       }
+      // Loaded on demand: the value generator is only for this command.
+      const { syntheticRows } = await import('../../testing/synthetic.ts');
       const rows = syntheticRows(spec.schema, argv.rows, argv.seed);
       const isFolder = !path.extname(location) || (existsSync(location) && statSync(location).isDirectory());
       const ext = spec.format === 'csv' ? 'csv' : 'jsonl';
