@@ -5,6 +5,7 @@
  */
 import { valueAt, type Batch } from '../columnar/column.ts';
 import { formatDate } from '../columnar/calendar.ts';
+import { decimalText } from '../functions/cast.ts';
 import type { DataType } from '../schema/types.ts';
 import { assertNever } from '../schema/types.ts';
 
@@ -21,13 +22,6 @@ export function isoTimestamp(micros: bigint): string {
   const two = (n: number) => String(n).padStart(2, '0');
   const frac = us === 0 ? '' : `.${String(us).padStart(6, '0')}`;
   return `${formatDate(Number(day))}T${two(Math.floor(rest / 3600))}:${two(Math.floor(rest / 60) % 60)}:${two(rest % 60)}${frac}Z`;
-}
-
-function decimalText(unscaled: bigint, scale: number): string {
-  if (scale === 0) return unscaled.toString();
-  const negative = unscaled < 0n;
-  const digits = (negative ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
-  return `${negative ? '-' : ''}${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
 }
 
 /** A stored value (the engine's representation) as a test sees it. */

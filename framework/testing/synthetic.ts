@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { formatDate } from '../columnar/calendar.ts';
+import { decimalText } from '../functions/cast.ts';
 import type { DataType, Field } from '../schema/types.ts';
 import { assertNever } from '../schema/types.ts';
 import { fromZod } from '../schema/zod.ts';
@@ -32,11 +33,7 @@ function arbitraryOf(t: DataType, enumValues?: readonly string[]): fc.Arbitrary<
       return fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((x) => Math.round(x * 100) / 100);
     case 'decimal': {
       const max = 10n ** BigInt(t.precision) - 1n;
-      return fc.bigInt({ min: -max, max }).map((u) => {
-        if (t.scale === 0) return u.toString();
-        const digits = (u < 0n ? -u : u).toString().padStart(t.scale + 1, '0');
-        return `${u < 0n ? '-' : ''}${digits.slice(0, -t.scale)}.${digits.slice(-t.scale)}`;
-      });
+      return fc.bigInt({ min: -max, max }).map((u) => decimalText(u, t.scale));
     }
     case 'date':
       return fc.integer({ min: FROM_DAY, max: TO_DAY }).map(formatDate);

@@ -18,6 +18,7 @@ import { readJsonLines } from '../../framework/io/jsonl.ts';
 import { readCsv } from '../../framework/io/csv.ts';
 import type { BadRecord } from '../../framework/io/types.ts';
 import { formatDate } from '../../framework/columnar/calendar.ts';
+import { isoTimestamp } from '../../framework/testing/rows.ts';
 import { Dataset, PlanContext } from '../../framework/dsl/dataset.ts';
 import { col, lit, type Col } from '../../framework/dsl/expr.ts';
 
@@ -76,17 +77,6 @@ const record: fc.Arbitrary<Record_> = fc.record({
   ts: fc.option(fc.bigInt({ min: BigInt(MIN_DAY) * DAY_US, max: BigInt(MAX_DAY + 1) * DAY_US - 1n }), { nil: null }),
   ok: fc.option(fc.boolean(), { nil: null }),
 });
-
-function isoTimestamp(micros: bigint): string {
-  const day = micros >= 0n ? micros / DAY_US : -((-micros + DAY_US - 1n) / DAY_US);
-  let rest = micros - day * DAY_US;
-  const us = rest % 1_000_000n;
-  rest /= 1_000_000n;
-  const hh = String(rest / 3600n).padStart(2, '0');
-  const mm = String((rest / 60n) % 60n).padStart(2, '0');
-  const ss = String(rest % 60n).padStart(2, '0');
-  return `${formatDate(Number(day))}T${hh}:${mm}:${ss}.${String(us).padStart(6, '0')}Z`;
-}
 
 /** The record as the reader returns it, for comparison. */
 const expected = (r: Record_) => [r.id, r.name, r.n, r.amount, r.d, r.ts, r.ok === null ? null : r.ok];
