@@ -17,6 +17,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, duckdbRows, etl, etlKilledAfter, sandbox } from '../test/run/helpers.ts';
 import { tableState } from '../test/support/table-state.ts';
+import { treeChecksums } from '../test/support/tree.ts';
 import { seededRandom } from '../test/support/random.ts';
 import { badInputProject, MODES, runCase, type Mode, type Outcome } from '../test/reliability/bad-input/harness.ts';
 import { CSV_CASES, JSONL_CASES, PARQUET_CASES, type BadInputCase } from '../test/reliability/bad-input/cases.ts';
@@ -53,6 +54,9 @@ async function killTrials(): Promise<{ results: TrialResult[]; runMs: number }> 
     const delayMs = Math.round(50 + random() * runMs * 1.1);
     const box = sandbox();
     etl(box, ['run', 'events_clean']);
+    // Every file of the table and the catalog, names and bytes.
+    const exactly = () => treeChecksums(box.dir, ['warehouse/analytics/events', 'state/catalog']);
+    const untouched = exactly();
     const killed = await etlKilledAfter(box, second, delayMs);
     const state = tableState(box);
     const journals = path.join(box.warehouse, '_etl_journal');
@@ -62,6 +66,7 @@ async function killTrials(): Promise<{ results: TrialResult[]; runMs: number }> 
     const leftAs: TrialResult['leftAs'] = !killed.killed ? 'finished' : pending ? 'commit pending' : state === before ? 'before' : state === after ? 'after' : 'mixed';
     const problems: string[] = [];
     if (leftAs === 'mixed') problems.push('the table is neither the old one nor the new one');
+    if (leftAs === 'before' && JSON.stringify(exactly()) !== JSON.stringify(untouched)) problems.push('killed before the commit point, but a file of the table or the catalog changed');
     if (leftAs === 'finished' && state !== after) problems.push('finished, but the table is not the finished state');
     if (leftAs !== 'commit pending') {
       const rows = await duckdbRows(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path.join(box.warehouse, 'analytics', 'events')}/**/*.parquet')`).catch((e: Error) => [{ n: `unreadable: ${e.message}` }]);
@@ -141,7 +146,7 @@ moment between 50 ms and 1.1 × its normal duration (${Math.round(kills.runMs)} 
 
 | outcome | trials |
 |---|---|
-| killed before the commit point: table and catalog exactly as before | ${by('before')} |
+| killed before the commit point: every file of the table and the catalog exactly as before (checksums) | ${by('before')} |
 | killed after the commit point: journal pending, rolled forward by the next command | ${by('commit pending')} |
 | killed after the commit completed (while cleaning up): table and catalog exactly as after | ${by('after')} |
 | finished before the kill | ${by('finished')} |
@@ -156,7 +161,7 @@ ${failures.length ? `\nFailures:\n\n${failures.map((f) => `- at ${f.delayMs} ms 
 | ten processes updating the local catalog | every update lands; the file stays whole JSON | test/catalog/local-concurrency.test.ts |
 | a lock left by a killed process | taken over with a notice, never blocks | framework/catalog/fs-atomic.test.ts, kill trials |
 | Glue \`ConcurrentModificationException\` on UpdateTable | re-read, re-checked against the new version, retried (bounded) | test/catalog/glue-faults.test.ts |
-| throttling | retried with backoff through the SDK (6 attempts), then the code and a hint | test/catalog/glue-faults.test.ts |
+| throttling (Glue, S3, EMR) | retried with backoff through the SDK (6 attempts), then the code and a hint | test/catalog/glue-faults.test.ts, test/deploy/throttling.test.ts |
 | partial failure of BatchCreatePartition | raced partitions updated, others named in the error | test/catalog/glue-faults.test.ts |
 | \`ResourceNumberLimitExceededException\` | named, with \`etl schema prune\` as the way out | test/catalog/glue-faults.test.ts |
 | lost AddJobFlowSteps response | the step is found by name; never added twice | test/deploy/submit-faults.test.ts |

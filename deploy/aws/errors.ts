@@ -34,6 +34,7 @@ const HINTS: Record<string, (resource: string, action: string) => string> = {
   UnrecognizedClientException: () => 'the credentials are not valid for this account or region: check AWS_PROFILE / the profile in etl.config.ts',
   InvalidAccessKeyId: () => 'the access key is not valid: check AWS_PROFILE / the profile in etl.config.ts',
   NetworkError: () => 'the AWS endpoint could not be reached: check the network, the region, and AWS_ENDPOINT_URL if it is set',
+  SlowDown: () => 'S3 kept asking to slow down after several retries: wait a minute and rerun',
   ThrottlingException: () => 'AWS kept throttling the calls after several retries: wait a minute and rerun, or ask for a higher quota',
   ResourceNumberLimitExceededException: () => 'an account limit was reached (Glue keeps at most 100,000 versions per table): prune old versions with `etl schema prune`, or ask AWS for a higher limit',
   CredentialsProviderError: () => 'no AWS credentials were found: set AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY',
