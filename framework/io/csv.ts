@@ -5,9 +5,10 @@
  * line where it starts.
  */
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import type { Options } from 'csv-parse';
 import { ColumnBuilder, type Batch } from '../columnar/column.ts';
-import { BadRecordError, InputFileError, type BadRecord, type ReadOptions } from './types.ts';
+import { BadRecordError, InputFileError, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
 import { Problem, fromText } from './values.ts';
 
 export interface CsvOptions {
@@ -25,7 +26,7 @@ interface Cell {
   readonly quoted: boolean;
 }
 
-export async function* readCsv(files: readonly string[], opts: ReadOptions & CsvOptions): AsyncGenerator<Batch> {
+export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions & CsvOptions): AsyncGenerator<Batch> {
   const fields = opts.schema.fields;
   const batchSize = opts.batchSize ?? 65_536;
   const builders = fields.map((f) => new ColumnBuilder(f.type, Math.min(batchSize, 4096)));
@@ -44,7 +45,8 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
   const values: unknown[] = new Array(fields.length).fill(null);
   const nullValue = opts.nullValue ?? '';
   const { parse } = await import('csv-parse');
-  for (const file of files) {
+  for (const input of files) {
+    const file = sourceName(input);
     const parserOptions: Options = {
       delimiter: opts.delimiter ?? ',',
       quote: opts.quote ?? '"',
@@ -56,7 +58,7 @@ export async function* readCsv(files: readonly string[], opts: ReadOptions & Csv
       raw: true,
       cast: (value, context) => ({ text: value, quoted: context.quoting }) as unknown as string,
     };
-    const source = createReadStream(file);
+    const source = typeof input === 'string' ? createReadStream(input) : Readable.from([Buffer.from(input.bytes)]);
     source.on('data', (c) => opts.onProgress?.((c as Buffer).length));
     const parser = source.pipe(parse(parserOptions));
     let mapping: number[] | null = opts.header === false ? fields.map((_, i) => i) : null;

@@ -26,7 +26,7 @@ import { isUtf8 } from 'node:buffer';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { allocData, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { typeToString, type DataType, type Field } from '../schema/types.ts';
-import { BadRecordError, InputFileError, type BadRecord, type ReadOptions } from './types.ts';
+import { BadRecordError, InputFileError, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
 import {
   JsonNumber, describeJson, enumReason, jsonText, parseDate, parseDecimal,
   parseInt32, parseInt64, parseTimestamp, type JsonValue,
@@ -854,7 +854,14 @@ function damaged(file: string, e: unknown, line: number | null): InputFileError 
 }
 
 /** Decompressed chunks of a file. `lineOf()` tells how far the caller got, for error messages. */
-async function* chunks(file: string, onBytes: ((n: number) => void) | undefined, lineOf: () => number): AsyncGenerator<Buffer> {
+async function* chunks(source: ReadSource, onBytes: ((n: number) => void) | undefined, lineOf: () => number): AsyncGenerator<Buffer> {
+  if (typeof source !== 'string') {
+    const raw = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
+    onBytes?.(raw.length);
+    yield* gunzipWhole(source.name, raw);
+    return;
+  }
+  const file = source;
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -864,15 +871,7 @@ async function* chunks(file: string, onBytes: ((n: number) => void) | undefined,
   if (size <= WHOLE_FILE_LIMIT) {
     const raw = await readFile(file);
     onBytes?.(raw.length);
-    if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
-      let out: Buffer;
-      try {
-        out = gunzipSync(raw);
-      } catch (e) {
-        throw damaged(file, e, null);
-      }
-      yield out;
-    } else yield raw;
+    yield* gunzipWhole(file, raw);
     return;
   }
   const gz = await isGzip(file);
@@ -891,9 +890,22 @@ async function* chunks(file: string, onBytes: ((n: number) => void) | undefined,
   }
 }
 
+/** Bytes read whole: decompressed when they start with the gzip magic bytes. */
+function* gunzipWhole(file: string, raw: Buffer): Generator<Buffer> {
+  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    let out: Buffer;
+    try {
+      out = gunzipSync(raw);
+    } catch (e) {
+      throw damaged(file, e, null);
+    }
+    yield out;
+  } else yield raw;
+}
+
 // ---------- the reader
 
-export async function* readJsonLines(files: readonly string[], opts: ReadOptions): AsyncGenerator<Batch> {
+export async function* readJsonLines(files: readonly ReadSource[], opts: ReadOptions): AsyncGenerator<Batch> {
   const fields = opts.schema.fields;
   const batchSize = Math.max(1, opts.batchSize ?? 65_536);
   const scanner = new Scanner(new FieldIndex(fields));
@@ -935,11 +947,12 @@ export async function* readJsonLines(files: readonly string[], opts: ReadOptions
     opts.onBadRecord(record);
   };
 
-  for (const file of files) {
+  for (const source of files) {
+    const file = sourceName(source);
     let line = 0;
     let carry: Buffer | null = null;
     let first = true;
-    for await (let chunk of chunks(file, opts.onProgress, () => line)) {
+    for await (let chunk of chunks(source, opts.onProgress, () => line)) {
       if (first) {
         first = false;
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);

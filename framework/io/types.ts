@@ -18,6 +18,20 @@ export interface BadRecord {
   readonly raw: string;
 }
 
+/**
+ * Data held in memory under a name that stands for its file in bad records (testJob's rows:
+ * `raw rows`), read exactly as a file with the same bytes would be.
+ */
+export interface InMemoryFile {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/** What the text readers read: a file path, or bytes in memory. */
+export type ReadSource = string | InMemoryFile;
+
+export const sourceName = (s: ReadSource): string => (typeof s === 'string' ? s : s.name);
+
 export interface ReadOptions {
   readonly schema: DatasetSchema;
   readonly mode: BadRecordMode;

@@ -21,7 +21,8 @@ export interface CheckResult {
   readonly failingRows: number;
 }
 
-interface RunningCheck {
+/** A check fed the output batch by batch; its result is known after the last batch. */
+export interface RunningCheck {
   add(batch: Batch): void;
   result(): CheckResult;
 }

@@ -8,7 +8,7 @@ import { listInputFiles } from '../io/files.ts';
 import { readJsonLines } from '../io/jsonl.ts';
 import { readCsv } from '../io/csv.ts';
 import { readParquet } from '../io/parquet.ts';
-import type { BadRecord } from '../io/types.ts';
+import type { BadRecord, InMemoryFile, ReadSource } from '../io/types.ts';
 import type { DatasetSchema } from '../schema/types.ts';
 import { renderTemplate } from './template.ts';
 
@@ -67,22 +67,37 @@ export async function openInput(input: ResolvedInput): Promise<InputReader> {
       const spec = input.spec;
       switch (spec.format) {
         case 'jsonl':
-          return readJsonLines(files, { schema, mode: spec.onBadRecord, onBadRecord, onProgress });
         case 'csv':
-          return readCsv(files, {
-            schema,
-            mode: spec.onBadRecord,
-            onBadRecord,
-            onProgress,
-            header: spec.header,
-            delimiter: spec.delimiter,
-            quote: spec.quote,
-            ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}),
-          });
+          return readText(spec, files, schema, onBadRecord, onProgress);
         case 'parquet':
         case 'table':
           return readParquet(listed.files, { schema, partitionColumns: listed.partitionColumns, onProgress });
       }
     },
   };
+}
+
+export type TextInputSpec = Extract<InputSpec, { format: 'jsonl' | 'csv' }>;
+
+/** An input whose data is in memory (testJob's rows), read by its format's reader exactly as a file with those bytes. */
+export function inMemoryInput(spec: TextInputSpec, source: InMemoryFile): InputReader {
+  return {
+    files: [source.name],
+    totalBytes: source.bytes.length,
+    open: (schema, onBadRecord, onProgress) => readText(spec, [source], schema, onBadRecord, onProgress),
+  };
+}
+
+function readText(spec: TextInputSpec, sources: readonly ReadSource[], schema: DatasetSchema, onBadRecord: (r: BadRecord) => void, onProgress: (bytes: number) => void): AsyncIterable<Batch> {
+  if (spec.format === 'jsonl') return readJsonLines(sources, { schema, mode: spec.onBadRecord, onBadRecord, onProgress });
+  return readCsv(sources, {
+    schema,
+    mode: spec.onBadRecord,
+    onBadRecord,
+    onProgress,
+    header: spec.header,
+    delimiter: spec.delimiter,
+    quote: spec.quote,
+    ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}),
+  });
 }

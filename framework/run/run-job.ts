@@ -7,24 +7,24 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { fromZod } from '../schema/zod.ts';
 import type { DatasetSchema } from '../schema/types.ts';
-import { buildPlan } from '../dsl/job.ts';
+import { buildPlan, type JobDefinition } from '../dsl/job.ts';
 import { analyze } from '../analyze/analyze.ts';
 import { bindOutput, type BoundOutput } from '../analyze/output.ts';
 import type { BoundPlan } from '../analyze/bound.ts';
-import { execute } from '../engine/execute.ts';
-import type { Batch } from '../columnar/column.ts';
 import { LocalMetastore } from '../catalog/local.ts';
 import { withLock, LockBusyError, writeFileAtomic } from '../catalog/fs-atomic.ts';
 import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
 import { planTableChange, SchemaCompatibilityError } from '../catalog/versioning.ts';
 import { commit, newRunId, recover, runDirs, type Move } from '../io/commit.ts';
 import { TableWriter } from '../io/table-writer.ts';
-import { BadRecordError, type BadRecord } from '../io/types.ts';
-import { CheckFailedError, EtlError, UsageError, didYouMean, displayPath } from '../errors/index.ts';
+import { CheckFailedError, UsageError, didYouMean } from '../errors/index.ts';
 import { loadAllJobs, loadJob, type LoadedJob, type Project } from './project.ts';
 import { resolveParams } from './params.ts';
 import { openInput, resolveFileInput, type InputReader, type ResolvedInput } from './inputs.ts';
 import { prepareChecks, type CheckResult } from './checks.ts';
+import { executeJob } from './execute-job.ts';
+
+export { InputFailFastError } from './errors.ts';
 
 export interface RunOptions {
   readonly params?: Record<string, string>;
@@ -92,17 +92,16 @@ export async function prepareJob(project: Project, jobName: string, options: Run
     if (!(name in job.inputs)) throw new UsageError(`job '${job.name}' has no input '${name}' (--input ${name}=...)`, didYouMean(name, Object.keys(job.inputs)) ?? `its inputs: ${Object.keys(job.inputs).join(', ')}`);
   }
 
-  const tableSchemas = new Map<string, DatasetSchema>();
+  const tableSchemas = await tableSchemasOf(project, job, metastore);
   const inputs: ResolvedInput[] = [];
   const locate = options.resolveInputs ?? true;
   for (const [name, spec] of Object.entries(job.inputs)) {
+    if (!locate) break;
     const override = options.inputs?.[name];
     if (spec.format !== 'table') {
-      if (locate) inputs.push(resolveFileInput(project.root, job.name, name, spec, params, override));
+      inputs.push(resolveFileInput(project.root, job.name, name, spec, params, override));
       continue;
     }
-    if (!spec.schema && !tableSchemas.has(spec.table)) tableSchemas.set(spec.table, await schemaOfTable(project, metastore, spec.table));
-    if (!locate) continue;
     if (override !== undefined) {
       inputs.push({ name, spec, location: path.resolve(override), origin: '--input', format: 'parquet' });
       continue;
@@ -120,10 +119,25 @@ export async function prepareJob(project: Project, jobName: string, options: Run
     }
     inputs.push({ name, spec, location: stored.location, origin: `table ${spec.table}`, format: 'parquet' });
   }
-  const plan = buildPlan(job, params, (t) => tableSchemas.get(t)!);
-  const bound = analyze(plan.root, { job: job.name, file });
-  const output = bindOutput(bound, job.output, { job: job.name, file });
-  return { loaded, params, plan: output.plan, output, inputs };
+  const { plan, output } = analyzeJob(job, params, (t) => tableSchemas[t], file);
+  return { loaded, params, plan, output, inputs };
+}
+
+/** Plan and analysis of a job for validated params: the bound plan in table column order, and the output it binds to. */
+export function analyzeJob(job: JobDefinition, params: Record<string, unknown>, schemaOfTable: (table: string) => DatasetSchema, file?: string): { plan: BoundPlan; output: BoundOutput } {
+  const ctx = { job: job.name, ...(file ? { file } : {}) };
+  const built = buildPlan(job, params, schemaOfTable);
+  const output = bindOutput(analyze(built.root, ctx), job.output, ctx);
+  return { plan: output.plan, output };
+}
+
+/** The schemas of the catalog tables a job reads without declaring one (see schemaOfTable). */
+export async function tableSchemasOf(project: Project, job: JobDefinition, metastore = new LocalMetastore(path.join(project.stateDir, 'catalog'))): Promise<Record<string, DatasetSchema>> {
+  const out: Record<string, DatasetSchema> = {};
+  for (const spec of Object.values(job.inputs)) {
+    if (spec.format === 'table' && !spec.schema && !(spec.table in out)) out[spec.table] = await schemaOfTable(project, metastore, spec.table);
+  }
+  return out;
 }
 
 async function producersOf(project: Project, table: string): Promise<string[]> {
@@ -200,11 +214,6 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
 
   const readers = new Map<string, InputReader>();
   for (const input of prepared.inputs) readers.set(input.name, await openInput(input));
-  const totalBytes = [...readers.values()].reduce((s, r) => s + r.totalBytes, 0);
-  let doneBytes = 0;
-  const counts = new Map<string, { rows: number; bad: number }>(prepared.inputs.map((i) => [i.name, { rows: 0, bad: 0 }]));
-  const badRecords: (BadRecord & { input: string })[] = [];
-  let rowsFiltered = 0;
 
   const newChecks = prepareChecks(job.checks ?? [], output.requiredColumns, output.schema, { job: job.name, file });
   const checks = newChecks();
@@ -217,38 +226,8 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
   });
 
   try {
-    const batches = execute(plan, {
-      scan(inputName: string, schema: DatasetSchema): AsyncIterable<Batch> {
-        const reader = readers.get(inputName)!;
-        const c = counts.get(inputName)!;
-        const source = reader.open(
-          schema,
-          (r) => {
-            c.bad++;
-            badRecords.push({ ...r, input: inputName });
-          },
-          (bytes) => {
-            doneBytes += bytes;
-            options.onProgress?.(doneBytes, totalBytes);
-          },
-        );
-        return (async function* () {
-          for await (const b of source) {
-            c.rows += b.length;
-            yield b;
-          }
-        })();
-      },
-      onRowsFiltered(n: number) {
-        rowsFiltered += n;
-      },
-    });
-    for await (const batch of batches) {
-      for (const ch of checks) ch.add(batch);
-      await writer.write(batch);
-    }
+    const { counts, badRecords, rowsFiltered, checks: checkResults } = await executeJob(plan, readers, { checks, sink: (batch) => writer.write(batch), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     const partitions = await writer.close();
-    const checkResults = checks.map((c) => c.result());
     const failed = checkResults.filter((c) => !c.passed && c.severity === 'error');
     if (failed.length) throw new CheckFailedError(failed.map((f) => ({ name: f.name, message: f.message })), `${output.database}.${output.table}`);
 
@@ -315,9 +294,6 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
     };
   } catch (e) {
     await fs.rm(dirs.staging, { recursive: true, force: true });
-    if (e instanceof BadRecordError) {
-      throw new InputFailFastError(e.record);
-    }
     throw e;
   }
 }
@@ -337,16 +313,6 @@ export function localTableDefinition({ loaded: { job }, output }: PreparedJob, l
   };
 }
 
-export class InputFailFastError extends EtlError {
-  override readonly name: string = 'InputFailFastError';
-  readonly phase = 'input' as const;
-  constructor(readonly record: BadRecord) {
-    super(
-      `${displayPath(record.file)}:${record.line}: ${record.reason} (onBadRecord: 'failfast'); nothing was written`,
-      "fix the record, or set onBadRecord: 'permissive' to quarantine bad records and go on",
-    );
-  }
-}
 
 function toCatalogColumn(f: { name: string; type: CatalogColumn['type']; nullable: boolean; comment?: string }): CatalogColumn {
   return f.comment ? { name: f.name, type: f.type, nullable: f.nullable, comment: f.comment } : { name: f.name, type: f.type, nullable: f.nullable };

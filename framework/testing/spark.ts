@@ -18,6 +18,7 @@ import { readParquet, writeParquet } from '../io/parquet.ts';
 import type { Project } from '../run/project.ts';
 import { prepareJob } from '../run/run-job.ts';
 import type { DatasetSchema } from '../schema/types.ts';
+import { fromZod } from '../schema/zod.ts';
 import type { CaseOutcome, FixtureCase } from './fixtures.ts';
 import { batchRows } from './rows.ts';
 
@@ -71,7 +72,7 @@ export async function runCasesOnSpark(project: Project, cases: readonly SparkCas
     const argv = [planFile, ...Object.entries(compiled.params).map(([k, v]) => `${k}=${v}`)];
     for (const [name, spec] of Object.entries(prepared.loaded.job.inputs)) {
       const given = path.resolve(project.root, fixture.inputs[name]);
-      if (spec.format === 'table') argv.push('--table', `${spec.table}=${await tableAsParquet(given, tableSchemas[spec.table] ?? prepared.output.schema, path.join(dir, 'tables', name))}`);
+      if (spec.format === 'table') argv.push('--table', `${spec.table}=${await tableAsParquet(given, spec.schema ? fromZod(spec.schema) : tableSchemas[spec.table], path.join(dir, 'tables', name))}`);
       else argv.push('--input', `${name}=${given}`);
     }
     const layout = { out: path.join(dir, 'out'), quarantine: path.join(dir, 'quarantine'), result: path.join(dir, 'result.json'), schema: prepared.output.schema, partitionBy: compiled.artifact.output.partitionBy };

@@ -8,23 +8,20 @@
  * Input rows go through the input's own reader (as JSON lines), so a row that does not fit the
  * schema becomes a bad record with its reason, exactly as a bad line would in production.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Batch } from '../columnar/column.ts';
 import type { BoundPlan } from '../analyze/bound.ts';
-import { analyze } from '../analyze/analyze.ts';
-import { bindOutput } from '../analyze/output.ts';
-import { buildPlan, type JobDefinition } from '../dsl/job.ts';
+import type { JobDefinition } from '../dsl/job.ts';
 import { jsonLines, type InputSpec } from '../dsl/sources.ts';
-import { execute } from '../engine/execute.ts';
-import { BadRecordError, type BadRecord } from '../io/types.ts';
 import { prepareChecks, type CheckResult } from '../run/checks.ts';
-import { openInput, type InputReader } from '../run/inputs.ts';
+import { executeJob } from '../run/execute-job.ts';
+import { inMemoryInput, openInput, type InputReader } from '../run/inputs.ts';
 import { resolveParams } from '../run/params.ts';
-import { InputFailFastError } from '../run/run-job.ts';
-import { UsageError, didYouMean } from '../errors/index.ts';
+import { findProject, type Project } from '../run/project.ts';
+import { analyzeJob, tableSchemasOf } from '../run/run-job.ts';
+import { EtlError, UsageError, didYouMean } from '../errors/index.ts';
 import type { DatasetSchema } from '../schema/types.ts';
 import { batchRows, toJsonLines, type Row } from './rows.ts';
 
@@ -32,8 +29,13 @@ export interface TestJobOptions {
   readonly params?: Readonly<Record<string, string | number | boolean>>;
   /** Per input: rows (objects shaped like its schema), or a path to a file or folder in the input's format (Parquet for tables). */
   readonly inputs: Readonly<Record<string, readonly Row[] | string>>;
-  /** Schemas of catalog tables the job reads without declaring one (etl test passes the producing jobs' schemas). */
+  /**
+   * Schemas of catalog tables the job reads without declaring one. By default each is the
+   * producing job's output schema, found in the project (as etl run finds it).
+   */
   readonly tableSchemas?: Readonly<Record<string, DatasetSchema>>;
+  /** The project whose jobs produce those tables, and against whose root relative paths resolve (default: found from the working directory). */
+  readonly project?: Project;
   /** For messages: the job's file. */
   readonly file?: string;
 }
@@ -53,6 +55,8 @@ export interface TestJobResult<R = Row> {
   /** The checks with severity 'error' that failed (the run would have written nothing). */
   readonly failedChecks: readonly CheckResult[];
   readonly rowsRead: number;
+  /** Rows the transform's filters removed. */
+  readonly rowsFiltered: number;
   readonly schema: DatasetSchema;
   /** Whether the output has a defined order (the plan ends in a sort), so tests compare in order. */
   readonly ordered: boolean;
@@ -69,80 +73,62 @@ export async function testJob<J extends JobDefinition>(job: J, options: TestJobO
     if (!(name in options.inputs)) throw new UsageError(`testJob(${job.name}): no rows or path for input '${name}'`, `pass inputs: { ${name}: [...] } (an empty array for no rows)`);
   }
   const params = resolveParams(job, Object.fromEntries(Object.entries(options.params ?? {}).map(([k, v]) => [k, String(v)])));
-  const ctx = { job: job.name, ...(options.file ? { file: options.file } : {}) };
-  const schemaOfTable = (table: string): DatasetSchema => {
-    const s = options.tableSchemas?.[table];
-    if (!s) throw new UsageError(`the schema of table ${table} is unknown to testJob`, `declare it on the input: catalogTable('${table}', { schema: MySchema })`);
-    return s;
-  };
-  const built = buildPlan(job, params, schemaOfTable);
-  const output = bindOutput(analyze(built.root, ctx), job.output, ctx);
+  let project = options.project;
+  const projectRoot = () => (project ??= findProject()).root;
+  const readsUndeclaredTable = Object.values(job.inputs).some((spec) => spec.format === 'table' && !spec.schema && !options.tableSchemas?.[spec.table]);
+  const tableSchemas = readsUndeclaredTable ? { ...(await tableSchemasOf((project ??= findProject()), job)), ...options.tableSchemas } : (options.tableSchemas ?? {});
+  const { plan, output } = analyzeJob(job, params, (table) => tableSchemas[table], options.file);
 
-  const scratch = mkdtempSync(path.join(tmpdir(), 'etl-test-'));
-  try {
-    const readers = new Map<string, { reader: InputReader; fromRows: boolean }>();
-    for (const [name, given] of Object.entries(options.inputs)) {
-      const spec = job.inputs[name];
-      readers.set(name, await readerFor(name, spec, given, scratch));
-    }
-    const bad: TestBadRecord[] = [];
-    const counts = { rows: 0 };
-    const checks = prepareChecks(job.checks ?? [], output.requiredColumns, output.schema, ctx)();
-    const batches: Batch[] = [];
-    try {
-      for await (const batch of execute(output.plan, {
-        scan(name: string, schema: DatasetSchema) {
-          const { reader, fromRows } = readers.get(name)!;
-          const source = reader.open(
-            schema,
-            (r: BadRecord) => bad.push({ input: name, line: r.line, reason: r.reason, file: fromRows ? `${name} rows` : r.file }),
-            () => {},
-          );
-          return (async function* () {
-            for await (const b of source) {
-              counts.rows += b.length;
-              yield b;
-            }
-          })();
-        },
-      })) {
-        for (const c of checks) c.add(batch);
-        batches.push(batch);
-      }
-    } catch (e) {
-      if (e instanceof BadRecordError) throw new InputFailFastError(e.record);
-      throw e;
-    }
-    const results = checks.map((c) => c.result());
-    return {
-      rows: batches.flatMap(batchRows) as OutputRow<J>[],
-      badRecords: bad,
-      checks: results,
-      failedChecks: results.filter((c) => !c.passed && c.severity === 'error'),
-      rowsRead: counts.rows + bad.length,
-      schema: output.schema,
-      ordered: endsInSort(output.plan),
-    };
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
+  const readers = new Map<string, InputReader>();
+  for (const [name, given] of Object.entries(options.inputs)) readers.set(name, await readerFor(name, job.inputs[name], given, projectRoot));
+  const checks = prepareChecks(job.checks ?? [], output.requiredColumns, output.schema, { job: job.name, ...(options.file ? { file: options.file } : {}) })();
+  const batches: Batch[] = [];
+  const run = await executeJob(plan, readers, { checks, sink: (b) => void batches.push(b) });
+
+  // Rows given for a table are the test's own data, not records from the wild: one that does not fit is a mistake in the test.
+  const misfit = run.badRecords.find((b) => job.inputs[b.input].format === 'table');
+  if (misfit) throw new TestInputError(job.name, misfit.input, misfit.line, misfit.reason);
+  const rowsRead = [...run.counts.values()].reduce((s, c) => s + c.rows + c.bad, 0);
+  return {
+    rows: batches.flatMap(batchRows) as OutputRow<J>[],
+    badRecords: run.badRecords.map((b) => ({ input: b.input, line: b.line, reason: b.reason, file: b.file })),
+    checks: run.checks,
+    failedChecks: run.checks.filter((c) => !c.passed && c.severity === 'error'),
+    rowsRead,
+    rowsFiltered: run.rowsFiltered,
+    schema: output.schema,
+    ordered: endsInSort(plan),
+  };
+}
+
+/** A row given for a catalog-table input that does not fit the table's schema. */
+export class TestInputError extends EtlError {
+  override readonly name: string = 'TestInputError';
+  readonly phase = 'input' as const;
+  constructor(job: string, input: string, line: number, reason: string) {
+    super(`testJob(${job}): row ${line} of input '${input}' does not fit the table's schema: ${reason}`, "rows for a table input must have the table's columns and types (timestamps as ISO-8601 text, dates as yyyy-MM-dd)");
   }
 }
 
-async function readerFor(name: string, spec: InputSpec, given: readonly Row[] | string, scratch: string): Promise<{ reader: InputReader; fromRows: boolean }> {
-  if (typeof given === 'string' && !(spec.format === 'table' && given.endsWith('.jsonl'))) {
+/**
+ * Rows stay in memory and go through the JSON-lines reader (the input's bad-record mode, so a
+ * row that does not fit becomes a bad record with its reason, as a bad line would). A path is
+ * read by the input's own reader; for a table input, a .jsonl file is read as rows.
+ */
+async function readerFor(name: string, spec: InputSpec, given: readonly Row[] | string, projectRoot: () => string): Promise<InputReader> {
+  const file = typeof given === 'string' ? path.resolve(path.isAbsolute(given) ? '' : projectRoot(), given) : undefined;
+  if (file !== undefined && !(spec.format === 'table' && file.endsWith('.jsonl'))) {
     const format = spec.format === 'table' ? 'parquet' : spec.format;
-    return { reader: await openInput({ name, spec, location: path.resolve(given), origin: 'test', format }), fromRows: false };
+    return openInput({ name, spec, location: file, origin: 'test', format });
   }
-  // Rows travel as JSON lines through the JSON reader, with the input's bad-record mode.
-  const dir = path.join(scratch, name);
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, 'rows.jsonl'), typeof given === 'string' ? readFileSync(given) : toJsonLines(given));
+  const bytes = file !== undefined ? readFileSync(file) : Buffer.from(toJsonLines(given as readonly Row[]));
   const asJson = jsonLines({
-    path: dir,
-    schema: (spec.format === 'table' ? undefined : spec.schema) as z.ZodObject,
+    path: `${name} rows`,
+    // The reader reads by the scan's schema (a table's may come from its producing job); the zod schema only types the spec.
+    schema: spec.schema as z.ZodObject,
     onBadRecord: spec.format === 'jsonl' || spec.format === 'csv' ? spec.onBadRecord : 'permissive',
   });
-  return { reader: await openInput({ name, spec: asJson, location: dir, origin: 'test', format: 'jsonl' }), fromRows: true };
+  return inMemoryInput(asJson, { name: file ?? `${name} rows`, bytes });
 }
 
 /** Whether the output order is defined: the plan's last row-changing step is a sort. */

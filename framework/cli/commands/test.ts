@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import pc from 'picocolors';
-import { findProject, jobNames, loadJob, type Project } from '../../run/project.ts';
-import { schemaOfTable } from '../../run/run-job.ts';
-import { LocalMetastore } from '../../catalog/local.ts';
+import { findProject, jobNames, loadJob } from '../../run/project.ts';
+import { tableSchemasOf } from '../../run/run-job.ts';
 import { discoverCases, judge, runCase, FIXTURES_DIR, type CaseResult, type FixtureCase } from '../../testing/fixtures.ts';
 import { runCasesOnSpark } from '../../testing/spark.ts';
 import type { JobDefinition } from '../../dsl/job.ts';
@@ -26,15 +25,6 @@ export class TestsFailedError extends EtlError {
   constructor(failed: number, total: number) {
     super(`${failed} of ${total} test case(s) failed`, 'if the new output is right, etl test --update writes it as the expected rows; review the change with git diff');
   }
-}
-
-async function tableSchemasFor(project: Project, job: Awaited<ReturnType<typeof loadJob>>['job']): Promise<Record<string, DatasetSchema>> {
-  const metastore = new LocalMetastore(path.join(project.stateDir, 'catalog'));
-  const out: Record<string, DatasetSchema> = {};
-  for (const spec of Object.values(job.inputs)) {
-    if (spec.format === 'table' && !spec.schema) out[spec.table] = await schemaOfTable(project, metastore, spec.table);
-  }
-  return out;
 }
 
 export const testCommand: CommandModule<object, TestArgs> = {
@@ -64,7 +54,7 @@ export const testCommand: CommandModule<object, TestArgs> = {
       const { job, file } = await loadJob(project, name);
       const cases = discoverCases(project.root, job);
       if (!cases.length) jobsWithoutCases++;
-      const tableSchemas = await tableSchemasFor(project, job);
+      const tableSchemas = await tableSchemasOf(project, job);
       for (const c of cases) {
         if (argv.spark) {
           forSpark.push({ job, fixture: c, tableSchemas });

@@ -1,0 +1,51 @@
+/** testJob beyond the example in jobs/: table inputs without declared schemas, CSV inputs given rows, misfit table rows, paths. */
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import userSessions from '../../jobs/user_sessions.ts';
+import dailyKpis from '../../jobs/daily_kpis.ts';
+import { UserSession } from '../../schemas/sessions.ts';
+import { testJob, TestInputError } from './test-job.ts';
+
+const event = (id: string, user: number, ts: string, type = 'view', amount: number | null = null) => ({
+  event_id: id, user_id: user, event_type: type, ts, amount, currency: amount === null ? null : 'USD', page: '/p', device: null, properties: null, dt: ts.slice(0, 10),
+});
+
+/** The first user of the committed sample users file: id and country. */
+const [FIRST_USER, , FIRST_COUNTRY] = readFileSync('sample/users/users.csv', 'utf8').split('\n')[1].split(',');
+
+describe('testJob', () => {
+  it("reads a catalog-table input by the producing job's schema, found in the project, and leaves no files behind", async () => {
+    const scratchBefore = readdirSync(tmpdir()).filter((f) => f.startsWith('etl-test-')).length;
+    const r = await testJob(userSessions, {
+      inputs: { events: [event('a', 1, '2026-11-01T10:00:00Z'), event('b', 1, '2026-11-01T10:45:00Z'), event('c', 2, '2026-11-01T11:00:00Z', 'purchase', 12.5)] },
+    });
+    expect(r.rows.map((s) => [s.session_id, s.events, s.revenue])).toEqual([['1-1', 1, 0], ['1-2', 1, 0], ['2-1', 1, 12.5]].map(([id, n, rev]) => [id, BigInt(n as number), rev]));
+    // The rows have the types zod gives the output schema.
+    expect(UserSession.array().safeParse(r.rows).error).toBeUndefined();
+    expect(r.rowsRead).toBe(3);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('etl-test-')).length).toBe(scratchBefore);
+  });
+
+  it('takes rows for a CSV input, and reports one that does not fit as a bad record of that input', async () => {
+    const r = await testJob(dailyKpis, {
+      inputs: {
+        events: [event('a', 1, '2026-11-01T10:00:00Z', 'purchase', 3), event('b', 9, '2026-11-01T11:00:00Z')],
+        users: [{ user_id: 1, name: 'Ada', country: 'SE', signup_date: '2025-01-01', plan: 'pro' }, { user_id: 2, name: null, country: 'DE', signup_date: '2025-02-30', plan: 'pro' }],
+      },
+    });
+    expect(r.rows.map((k) => [k.country, k.events, k.revenue]).sort()).toEqual([['SE', 1n, 3], ['unknown', 1n, 0]]);
+    expect(r.badRecords).toEqual([{ input: 'users', line: 2, reason: expect.stringMatching(/^signup_date: .*2025-02-30/), file: 'users rows' }]);
+  });
+
+  it('refuses a table row that does not fit the table, naming input and row', async () => {
+    const promise = testJob(userSessions, { inputs: { events: [event('a', 1, '2026-11-01T10:00:00Z'), { ...event('b', 1, '2026-11-01T10:00:00Z'), ts: 'yesterday' }] } });
+    await expect(promise).rejects.toThrow(TestInputError);
+    await expect(promise).rejects.toThrow(/row 2 of input 'events' does not fit the table's schema: ts: /);
+  });
+
+  it('reads a path relative to the project root with the input reader', async () => {
+    const r = await testJob(dailyKpis, { inputs: { events: [event('a', Number(FIRST_USER), '2026-11-01T10:00:00Z')], users: 'sample/users/users.csv' } });
+    expect(r.rows.map((k) => [k.country, k.active_users])).toEqual([[FIRST_COUNTRY, 1n]]);
+  });
+});
