@@ -17,10 +17,31 @@ export interface SampleOptions {
   readonly format: 'jsonl' | 'csv' | 'parquet';
   /** Replace what the local sample location holds. */
   readonly force: boolean;
+  /**
+   * The key prefix below which object paths are kept locally: the input location's fixed part,
+   * so a Firehose object `raw/events/2026/11/01/10/x.gz` lands in `<sample>/2026/11/01/10/x.gz`
+   * (default: the listed location itself).
+   */
+  readonly keepPathsBelow?: string;
+  /** Masks the columns the input's schema declares masked (framework/io/mask-records.ts), before anything is written. */
+  readonly mask?: (text: string) => { text: string; dropped: number };
 }
 
 /** Firehose puts records it could not deliver under an error prefix; they are not sample data. */
 const ERROR_PREFIX = /(^|\/)(processing-failed|errors?|format-conversion-failed)\//;
+
+/**
+ * The fixed part of an input location's key, up to the first templated segment:
+ * `s3://{bucket}/raw/events/{dt|yyyy/MM/dd}/` -> `raw/events/`. Sample files keep their paths
+ * below it, so the Firehose layout (YYYY/MM/DD/HH/) survives in the local sample.
+ */
+export function fixedKeyPrefix(pathTemplate: string): string {
+  const afterScheme = pathTemplate.replace(/^s3a?:\/\//, '');
+  const key = afterScheme.slice(afterScheme.indexOf('/') + 1);
+  const brace = key.indexOf('{');
+  if (brace < 0) return key;
+  return key.slice(0, key.lastIndexOf('/', brace) + 1);
+}
 
 export async function listNewest(s3: S3Client, uri: string, count: number): Promise<_Object[]> {
   const { bucket, key: prefix } = parseS3Uri(uri);
@@ -35,7 +56,7 @@ export async function listNewest(s3: S3Client, uri: string, count: number): Prom
   return objects.sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (a.Key! < b.Key! ? 1 : -1)).slice(0, count);
 }
 
-export async function copyNewestObjects(s3: S3Client, uri: string, local: string, options: SampleOptions): Promise<{ rows: number; files: string[] }> {
+export async function copyNewestObjects(s3: S3Client, uri: string, local: string, options: SampleOptions): Promise<{ rows: number; files: string[]; dropped: number }> {
   if (options.format === 'parquet') throw new UsageError('etl sample --env copies JSON lines and CSV inputs', 'copy Parquet samples with aws s3 cp; a Parquet file cannot be cut to a number of rows without rewriting it');
   const { bucket, key: prefix } = parseS3Uri(uri);
   const single = path.extname(local) !== '' && !(existsSync(local) && statSync(local).isDirectory());
@@ -46,7 +67,10 @@ export async function copyNewestObjects(s3: S3Client, uri: string, local: string
   if (present && !options.force) throw new UsageError(`the sample location ${local} is not empty`, 'pass --force to replace its contents');
   if (present) rmSync(local, { recursive: true, force: true });
 
+  const base = options.keepPathsBelow ?? prefix;
+  if (!prefix.startsWith(base)) throw new Error(`keepPathsBelow '${base}' is not a prefix of '${prefix}'`);
   let left = options.rows;
+  let dropped = 0;
   const written: string[] = [];
   for (const o of newest) {
     if (left <= 0) break;
@@ -64,11 +88,14 @@ export async function copyNewestObjects(s3: S3Client, uri: string, local: string
     const body = lines.slice(header.length).filter((l) => l.trim() !== '');
     const kept = body.slice(0, left);
     left -= kept.length;
-    const content = [...header, ...kept].join('\n') + '\n';
-    const target = single ? local : path.join(local, o.Key!.slice(prefix.length).replace(/^\/+/, ''));
+    const cut = [...header, ...kept].join('\n') + '\n';
+    const masked = options.mask ? options.mask(cut) : { text: cut, dropped: 0 };
+    dropped += masked.dropped;
+    const content = masked.text;
+    const target = single ? local : path.join(local, o.Key!.slice(base.length).replace(/^\/+/, ''));
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, gzipped ? gzipSync(content) : content);
     written.push(target);
   }
-  return { rows: options.rows - left, files: written };
+  return { rows: options.rows - left - dropped, files: written, dropped };
 }

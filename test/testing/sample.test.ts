@@ -67,9 +67,22 @@ describe('etl sample --env (moto_server)', () => {
     expect(report.inputs[0].rows).toBe(4);
     const sample = path.join(dir, 'sample/events');
     const read = (rel: string) => gunzipSync(readFileSync(path.join(sample, rel))).toString().trim().split('\n').map((l) => JSON.parse(l).event_id);
-    expect(read('10/events-3.gz')).toEqual(['c1', 'c2']);
-    expect(read('09/events-2.gz')).toEqual(['b1', 'b2']);
-    expect(existsSync(path.join(sample, '08'))).toBe(false);
-    expect(existsSync(path.join(sample, 'processing-failed'))).toBe(false);
+    // The Firehose layout below the input's fixed prefix (raw/events/) is kept, as in the committed sample.
+    expect(read('2026/11/01/10/events-3.gz')).toEqual(['c1', 'c2']);
+    expect(read('2026/11/01/09/events-2.gz')).toEqual(['b1', 'b2']);
+    expect(existsSync(path.join(sample, '2026/11/01/08'))).toBe(false);
+    expect(existsSync(path.join(sample, '2026/11/01/processing-failed'))).toBe(false);
+  }, 60_000);
+
+  it("masks the columns the input's schema declares masked (users.name: redact) on the way", async () => {
+    const s3 = new S3Client({ region: 'eu-west-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'acme-raw-dev', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })).catch(() => {});
+    const csv = 'user_id,name,country,signup_date,plan\n1,Ada Lovelace,GB,2025-01-02,pro\n2,,DE,2024-07-18,free\n3,"O\'Brien, Siobhán",IE,2024-07-18,free\n';
+    await s3.send(new PutObjectCommand({ Bucket: 'acme-raw-dev', Key: 'dim/users/users-2026-11-01.csv', Body: csv }));
+    const dir = copyOfExampleProject();
+    const r = etlIn(dir, ['sample', 'daily_kpis', '--env', 'dev', '--input', 'users', '--rows', '2', '--force', '--json'], moto.env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).inputs[0]).toMatchObject({ rows: 2, masked: ['name'], dropped: 0 });
+    expect(readFileSync(path.join(dir, 'sample/users/users.csv'), 'utf8')).toBe('user_id,name,country,signup_date,plan\n1,[redacted],GB,2025-01-02,pro\n2,,DE,2024-07-18,free\n');
   }, 60_000);
 });

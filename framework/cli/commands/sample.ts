@@ -9,6 +9,8 @@ import { UsageError, didYouMean, displayPath } from '../../errors/index.ts';
 import { toJsonLines, toJsonText, type Row } from '../../testing/rows.ts';
 import type { FileInput } from '../../dsl/sources.ts';
 import { printJson } from '../output.ts';
+import { maskRules } from '../../schema/mask.ts';
+import { maskCsv, maskJsonLines } from '../../io/mask-records.ts';
 
 interface SampleArgs {
   job: string;
@@ -59,18 +61,20 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       throw new UsageError(`job '${job.name}' has no file input '${argv.input}'`, didYouMean(argv.input, fileInputs.map(([n]) => n)) ?? `its file inputs: ${fileInputs.map(([n]) => n).join(', ') || '(none)'}`);
     }
     const chosen = fileInputs.filter(([n]) => !argv.input || n === argv.input);
-    const report: { input: string; location: string; rows: number; files: string[] }[] = [];
+    const report: { input: string; location: string; rows: number; files: string[]; masked?: string[]; dropped?: number }[] = [];
     for (const [name, spec] of chosen) {
       if (!spec.sample) throw new UsageError(`input '${name}' of job '${job.name}' has no sample location`, "add sample: 'sample/<name>/' to the input");
       const location = path.resolve(project.root, renderTemplate(spec.sample, params, `sample location of input '${name}'`));
       if (argv.env) {
         const { awsClients } = await import('../../../deploy/index.ts');
         const { loadEnvironment } = await import('../../config/config.ts');
-        const { copyNewestObjects } = await import('../../../deploy/s3/sample.ts');
+        const { copyNewestObjects, fixedKeyPrefix } = await import('../../../deploy/s3/sample.ts');
         const env = await loadEnvironment(project.root, argv.env);
         const source = renderTemplate(spec.path, { ...env.variables, ...params }, `location of input '${name}'`);
-        const copied = await copyNewestObjects(awsClients(env).s3, source, location, { files: argv.files, rows: argv.rows, format: spec.format, force: argv.force });
-        report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files });
+        const rules = maskRules(spec.schema);
+        const mask = rules.size ? (text: string) => (spec.format === 'csv' ? maskCsv(text, rules, { delimiter: spec.delimiter, quote: spec.quote, ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}) }) : maskJsonLines(text, rules)) : undefined;
+        const copied = await copyNewestObjects(awsClients(env).s3, source, location, { files: argv.files, rows: argv.rows, format: spec.format, force: argv.force, keepPathsBelow: fixedKeyPrefix(spec.path), ...(mask ? { mask } : {}) });
+        report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files.map(displayPath), masked: [...rules.keys()], dropped: copied.dropped });
         continue;
       }
       // Loaded on demand: the value generator is only for this command.
@@ -89,6 +93,10 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       report.push({ input: name, location: displayPath(file), rows: rows.length, files: [displayPath(file)] });
     }
     if (argv.json) return printJson({ job: job.name, source: argv.env ? `s3 (${argv.env})` : `synthetic (seed ${argv.seed})`, inputs: report });
-    for (const r of report) process.stdout.write(`${pc.green('wrote')} ${r.rows} row(s) for input ${pc.bold(r.input)} to ${r.files.join(', ')}\n`);
+    for (const r of report) {
+      const masked = r.masked?.length ? pc.dim(` (masked: ${r.masked.join(', ')})`) : '';
+      const dropped = r.dropped ? pc.yellow(`; dropped ${r.dropped} unparseable record(s), whose masked columns could not be found`) : '';
+      process.stdout.write(`${pc.green('wrote')} ${r.rows} row(s) for input ${pc.bold(r.input)} to ${r.files.join(', ')}${masked}${dropped}\n`);
+    }
   },
 };
