@@ -3,7 +3,7 @@
  * declarative cases in jobs/fixtures/events_clean/ cover the same job through `etl test`.
  */
 import { describe, expect, it } from 'vitest';
-import { testJob } from 'lakeform/testing';
+import { expectRows, testJob } from 'lakeform/testing';
 import eventsClean from './events_clean.ts';
 
 const event = (over: Record<string, unknown>) => ({
@@ -34,6 +34,13 @@ describe('events_clean', () => {
     expect(r.rows.map((x) => x.event_id)).toEqual(['e1']);
     expect(r.badRecords).toEqual([{ input: 'raw', line: 2, reason: expect.stringContaining('"teleport" is not one of'), file: 'raw rows' }]);
     expect(r.rowsRead).toBe(2);
+  });
+
+  it('upper-cases and trims the currency, and turns a blank page into null (an inline case: expected rows, diffed as etl test does)', async () => {
+    const r = await testJob(eventsClean, { inputs: { raw: [event({ event_type: 'purchase', amount: 5, currency: ' usd ', page: '   ' })] } });
+    expectRows(r, [
+      { event_id: 'e1', user_id: 42, event_type: 'purchase', ts: '2026-11-01T10:00:00Z', amount: 5, currency: 'USD', page: null, device: { os: 'ios', app_version: '5.4.0' }, properties: null, dt: '2026-11-01' },
+    ]);
   });
 
   it('fails its rowCount check on no input', async () => {

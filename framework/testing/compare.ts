@@ -3,6 +3,7 @@
  * changed (paired by key) in which columns. Order matters only when the job orders its output.
  * Doubles are equal within a relative tolerance (summation order differs between engines).
  */
+import type { Check } from '../dsl/checks.ts';
 import type { DatasetSchema, DataType } from '../schema/types.ts';
 import type { Row } from './rows.ts';
 
@@ -117,4 +118,11 @@ export function compareRows(schema: DatasetSchema, expected: readonly Row[], act
     else missing.push(e);
   }
   return { matched, missing, unexpected: [...byKey.values()].flat(), changed };
+}
+
+/** The columns that identify a row in a diff: the job's first `unique` check's, else the first column. */
+export function pairingKey(checks: readonly Check[] | undefined, schema: DatasetSchema): string[] {
+  const unique = (checks ?? []).find((c) => c.kind === 'unique');
+  if (unique && unique.kind === 'unique') return [...unique.columns];
+  return schema.fields.length ? [schema.fields[0].name] : [];
 }

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { JobDefinition } from '../dsl/job.ts';
 import { UsageError } from '../errors/index.ts';
 import type { DatasetSchema } from '../schema/types.ts';
-import { compareRows, isClean, type RowDiff } from './compare.ts';
+import { compareRows, isClean, pairingKey, type RowDiff } from './compare.ts';
 import { jsonExact, type Row } from './rows.ts';
 import { testJob, type TestJobResult } from './test-job.ts';
 
@@ -91,9 +91,7 @@ export interface CaseResult {
 
 /** The columns of the job's first `unique` check: they identify a row in a diff. */
 export function keyColumns(job: JobDefinition, schema: DatasetSchema): string[] {
-  const unique = (job.checks ?? []).find((c) => c.kind === 'unique');
-  if (unique && unique.kind === 'unique') return [...unique.columns];
-  return schema.fields.length ? [schema.fields[0].name] : [];
+  return pairingKey(job.checks, schema);
 }
 
 /** expected.jsonl as --update writes it: JSON that JSON.parse reads exactly, so integers beyond 2^53 become strings. */

@@ -2,3 +2,5 @@
 export { testJob, type TestJobOptions, type TestJobResult, type TestBadRecord, type OutputRow } from './test-job.ts';
 export { compareRows, DEFAULT_FLOAT_TOLERANCE, type RowDiff } from './compare.ts';
 export type { Row } from './rows.ts';
+export { expectRows, RowsDifferError, type ExpectRowsOptions } from './expect-rows.ts';
+export { TestInputError } from './test-job.ts';

@@ -2,8 +2,11 @@
 import pc from 'picocolors';
 import { jsonExact, toJsonText, type Row } from './rows.ts';
 import type { CaseResult } from './fixtures.ts';
+import type { RowDiff } from './compare.ts';
 
 const MAX_ROWS_SHOWN = 10;
+
+type Colors = Pick<typeof pc, 'yellow' | 'red' | 'green' | 'bold' | 'dim'>;
 
 const keyText = (key: Row) =>
   Object.entries(key)
@@ -15,19 +18,23 @@ export function caseText(r: CaseResult): string {
   if (r.passed) return `${pc.green('✓')} ${title} ${pc.dim(`(${r.durationMs} ms)`)}`;
   const lines = [`${pc.red('✗')} ${pc.bold(title)} ${pc.dim(r.dir)}`];
   for (const p of r.problems) lines.push(`    ${pc.red(p)}`);
-  const d = r.diff;
-  if (d && (d.missing.length || d.unexpected.length || d.changed.length)) {
-    lines.push(`    ${d.matched} row(s) as expected, ${d.changed.length} changed, ${d.missing.length} missing, ${d.unexpected.length} unexpected`);
-    for (const c of d.changed.slice(0, MAX_ROWS_SHOWN)) {
-      lines.push(`    ${pc.yellow('~ changed')}    ${keyText(c.key)}`);
-      for (const col of c.columns) lines.push(`        ${pc.yellow(col)}: expected ${toJsonText(c.expected[col])}, got ${pc.bold(toJsonText(c.actual[col]))}`);
-    }
-    for (const m of d.missing.slice(0, MAX_ROWS_SHOWN)) lines.push(`    ${pc.red('- missing')}    ${toJsonText(m)}`);
-    for (const u of d.unexpected.slice(0, MAX_ROWS_SHOWN)) lines.push(`    ${pc.green('+ unexpected')} ${toJsonText(u)}`);
-    const hidden = Math.max(0, d.changed.length - MAX_ROWS_SHOWN) + Math.max(0, d.missing.length - MAX_ROWS_SHOWN) + Math.max(0, d.unexpected.length - MAX_ROWS_SHOWN);
-    if (hidden) lines.push(pc.dim(`    … and ${hidden} more (etl test --json shows all)`));
-  }
+  if (r.diff) lines.push(...diffLines(r.diff, '    '));
   return lines.join('\n');
+}
+
+/** A row diff as text: counts, then changed rows with their changed columns, missing rows, unexpected rows. */
+export function diffLines(d: RowDiff, indent = '', c: Colors = pc): string[] {
+  if (!d.missing.length && !d.unexpected.length && !d.changed.length) return [];
+  const lines = [`${indent}${d.matched} row(s) as expected, ${d.changed.length} changed, ${d.missing.length} missing, ${d.unexpected.length} unexpected`];
+  for (const ch of d.changed.slice(0, MAX_ROWS_SHOWN)) {
+    lines.push(`${indent}${c.yellow('~ changed')}    ${keyText(ch.key)}`);
+    for (const col of ch.columns) lines.push(`${indent}    ${c.yellow(col)}: expected ${toJsonText(ch.expected[col])}, got ${c.bold(toJsonText(ch.actual[col]))}`);
+  }
+  for (const m of d.missing.slice(0, MAX_ROWS_SHOWN)) lines.push(`${indent}${c.red('- missing')}    ${toJsonText(m)}`);
+  for (const u of d.unexpected.slice(0, MAX_ROWS_SHOWN)) lines.push(`${indent}${c.green('+ unexpected')} ${toJsonText(u)}`);
+  const hidden = Math.max(0, d.changed.length - MAX_ROWS_SHOWN) + Math.max(0, d.missing.length - MAX_ROWS_SHOWN) + Math.max(0, d.unexpected.length - MAX_ROWS_SHOWN);
+  if (hidden) lines.push(c.dim(`${indent}… and ${hidden} more (etl test --json shows all)`));
+  return lines;
 }
 
 export function summaryText(results: readonly CaseResult[], ms: number): string {

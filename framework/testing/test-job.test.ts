@@ -6,6 +6,7 @@ import userSessions from '../../jobs/user_sessions.ts';
 import dailyKpis from '../../jobs/daily_kpis.ts';
 import { UserSession } from '../../schemas/sessions.ts';
 import { testJob, TestInputError } from './test-job.ts';
+import { expectRows, RowsDifferError } from './expect-rows.ts';
 
 const event = (id: string, user: number, ts: string, type = 'view', amount: number | null = null) => ({
   event_id: id, user_id: user, event_type: type, ts, amount, currency: amount === null ? null : 'USD', page: '/p', device: null, properties: null, dt: ts.slice(0, 10),
@@ -47,5 +48,32 @@ describe('testJob', () => {
   it('reads a path relative to the project root with the input reader', async () => {
     const r = await testJob(dailyKpis, { inputs: { events: [event('a', Number(FIRST_USER), '2026-11-01T10:00:00Z')], users: 'sample/users/users.csv' } });
     expect(r.rows.map((k) => [k.country, k.active_users])).toEqual([[FIRST_COUNTRY, 1n]]);
+  });
+
+  it('expectRows: passes on the same rows in any order (doubles within tolerance), and fails with the diff of etl test', async () => {
+    const r = await testJob(userSessions, { inputs: { events: [event('a', 1, '2026-11-01T10:00:00Z'), event('c', 2, '2026-11-01T11:00:00Z', 'purchase', 0.1 + 0.2)] } });
+    const at = (user: number) => `2026-11-01T${user === 1 ? '10' : '11'}:00:00Z`;
+    const session = (user: number, revenue: number, type: 'view' | 'purchase') => ({
+      user_id: user, session_id: `${user}-1`, session_start: at(user), session_end: at(user), duration_seconds: 0,
+      events: 1, page_views: type === 'view' ? 1 : 0, purchases: type === 'purchase' ? 1 : 0, revenue, dt: '2026-11-01',
+    });
+    expectRows(r, [session(2, 0.3, 'purchase'), session(1, 0, 'view')]);
+    let thrown: unknown;
+    try {
+      expectRows(r, [session(2, 0.5, 'purchase'), { ...session(1, 0, 'view'), session_id: '1-9' }]);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(RowsDifferError);
+    expect((thrown as Error).message).toBe(
+      [
+        'the output rows differ from the expected rows:',
+        '  0 row(s) as expected, 1 changed, 1 missing, 1 unexpected',
+        '  ~ changed    session_id="2-1"',
+        '      revenue: expected 0.5, got 0.30000000000000004',
+        '  - missing    {"user_id":1,"session_id":"1-9","session_start":"2026-11-01T10:00:00Z","session_end":"2026-11-01T10:00:00Z","duration_seconds":0,"events":1,"page_views":1,"purchases":0,"revenue":0,"dt":"2026-11-01"}',
+        '  + unexpected {"user_id":1,"session_id":"1-1","session_start":"2026-11-01T10:00:00Z","session_end":"2026-11-01T10:00:00Z","duration_seconds":0,"events":1,"page_views":1,"purchases":0,"revenue":0,"dt":"2026-11-01"}',
+      ].join('\n'),
+    );
   });
 });

@@ -24,6 +24,7 @@ import { analyzeJob, tableSchemasOf } from '../run/run-job.ts';
 import { EtlError, UsageError, didYouMean } from '../errors/index.ts';
 import type { DatasetSchema } from '../schema/types.ts';
 import { batchRows, toJsonLines, type Row } from './rows.ts';
+import { pairingKey } from './compare.ts';
 
 export interface TestJobOptions {
   readonly params?: Readonly<Record<string, string | number | boolean>>;
@@ -60,6 +61,8 @@ export interface TestJobResult<R = Row> {
   readonly schema: DatasetSchema;
   /** Whether the output has a defined order (the plan ends in a sort), so tests compare in order. */
   readonly ordered: boolean;
+  /** The columns that identify a row when a diff pairs expected and actual rows (the job's first unique check). */
+  readonly keyColumns: readonly string[];
 }
 
 /** The output row type of a job, from its declared output schema. */
@@ -98,6 +101,7 @@ export async function testJob<J extends JobDefinition>(job: J, options: TestJobO
     rowsFiltered: run.rowsFiltered,
     schema: output.schema,
     ordered: endsInSort(plan),
+    keyColumns: pairingKey(job.checks, output.schema),
   };
 }
 
