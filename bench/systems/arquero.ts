@@ -193,7 +193,7 @@ function writePartitioned(t: AqTable, columns: readonly string[], types: Record<
   const days = (t.rollup({ days: (d) => op.array_agg_distinct(d.dt) }).get('days', 0) as number[]).sort((a, b) => a - b);
   let rows = 0;
   for (const day of days) {
-    const part = t.params({ day }).filter((d, $) => d.dt === $.day);
+    const part = t.params({ day }).filter((d: { dt: number }, $: { day: number }) => d.dt === $.day);
     const dir = path.join(task.out, `dt=${new Date(day * 86_400_000).toISOString().slice(0, 10)}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'part-0.parquet'), toParquet(part, columns, types));

@@ -22,7 +22,7 @@ export async function previewJob(project: Project, jobName: string, limit: numbe
   const readers = new Map(await Promise.all(prepared.inputs.map(async (i) => [i.name, await openInput(i)] as const)));
   const rows: Batch[] = [];
   for await (const b of execute(plan, {
-    scan: (name, schema) => readers.get(name)!.open(schema, () => bad++, () => {}),
+    scan: (name, schema, used) => readers.get(name)!.open(schema, () => bad++, () => {}, used),
   })) {
     rows.push(b);
   }

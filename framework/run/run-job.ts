@@ -213,7 +213,7 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
 
   try {
     const batches = execute(plan, {
-      scan(inputName: string, schema: DatasetSchema): AsyncIterable<Batch> {
+      scan(inputName: string, schema: DatasetSchema, used: readonly boolean[]): AsyncIterable<Batch> {
         const reader = readers.get(inputName)!;
         const c = counts.get(inputName)!;
         const source = reader.open(
@@ -226,6 +226,7 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
             doneBytes += bytes;
             options.onProgress?.(doneBytes, totalBytes);
           },
+          used,
         );
         return (async function* () {
           for await (const b of source) {
