@@ -9,10 +9,14 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JobLoadError } from '../errors/index.ts';
 
-export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot: () => string) {
+/** Part of the compiled jobs' file names: a change to how jobs are compiled invalidates them. */
+const COMPILE_VERSION = 2;
+
+/** `zodUrl`: the module job files get for 'zod', the CLI's own copy (otherwise node_modules' zod). */
+export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot: () => string, zodUrl?: string) {
   return async (file: string): Promise<Record<string, unknown>> => {
     const rel = path.relative(projectRoot(), file);
-    const outfile = path.join(cacheDir, 'jobs', `${rel.replace(/[^A-Za-z0-9_.-]/g, '_')}.mjs`);
+    const outfile = path.join(cacheDir, 'jobs', `${rel.replace(/[^A-Za-z0-9_.-]/g, '_')}.v${COMPILE_VERSION}.mjs`);
     mkdirSync(path.dirname(outfile), { recursive: true });
     const inputsFile = `${outfile}.inputs.json`;
     if (isFresh(outfile, inputsFile)) return (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;
@@ -34,6 +38,7 @@ export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot:
             name: 'lakeform-self',
             setup(b) {
               b.onResolve({ filter: /^lakeform$/ }, () => ({ path: selfUrl, external: true }));
+              if (zodUrl) b.onResolve({ filter: /^zod$/ }, () => ({ path: zodUrl, external: true }));
             },
           },
         ],

@@ -9,7 +9,13 @@ import {
   Bool, DateDay, Decimal, Field as ArrowField, Float64, Int32, Int64, List, Map_, Schema as ArrowSchema, Struct, Table, TimeUnit, Timestamp, Utf8,
   RecordBatch, makeData, tableFromIPC, tableToIPC, Type, type DataType as ArrowType, type Data, type Vector,
 } from 'apache-arrow';
-import * as pq from 'parquet-wasm/node';
+import type * as ParquetWasm from 'parquet-wasm/node';
+
+type pq = typeof ParquetWasm;
+// parquet-wasm compiles its WebAssembly when imported (tens of ms): loaded on first use, so
+// commands that never touch Parquet (etl plan, etl list) do not pay for it.
+let parquetWasm: Promise<pq> | undefined;
+const loadParquetWasm = (): Promise<pq> => (parquetWasm ??= import('parquet-wasm/node'));
 import { ColumnBuilder, allocData, emptyBatch, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { assertNever, typeToString, type DataType, type DatasetSchema } from '../schema/types.ts';
 import { castColumn, canCast } from '../functions/cast.ts';
@@ -184,11 +190,11 @@ export interface WriteOptions {
   readonly rowGroupSize?: number;
 }
 
-const COMPRESSION: Record<Compression, pq.Compression> = {
-  snappy: pq.Compression.SNAPPY,
-  zstd: pq.Compression.ZSTD,
-  gzip: pq.Compression.GZIP,
-  none: pq.Compression.UNCOMPRESSED,
+const COMPRESSION: Record<Compression, keyof typeof ParquetWasm.Compression> = {
+  snappy: 'SNAPPY',
+  zstd: 'ZSTD',
+  gzip: 'GZIP',
+  none: 'UNCOMPRESSED',
 };
 
 /**
@@ -205,8 +211,9 @@ export async function writeParquet(file: string, batches: Batch | readonly Batch
     (b) => new RecordBatch(arrowSchema, makeData({ type: structType, length: b.length, nullCount: 0, children: b.columns.map(toArrowData) })),
   );
   const ipc = tableToIPC(new Table(records), 'stream');
+  const pq = await loadParquetWasm();
   const props = new pq.WriterPropertiesBuilder()
-    .setCompression(COMPRESSION[options.compression])
+    .setCompression(pq.Compression[COMPRESSION[options.compression]])
     .setMaxRowGroupSize(options.rowGroupSize ?? 1_000_000)
     .setCreatedBy('lakeform')
     .build();
@@ -246,7 +253,8 @@ const notParquet = (file: string, e: unknown) =>
   new InputFileError(file, `is not a readable Parquet file (${String((e as Error).message ?? e).split('\n')[0]})`, 'the file may be truncated or not Parquet at all; rewrite it or remove it from the input');
 
 async function* readOne(file: InputFile, opts: ParquetReadOptions, partitionColumns: ReadonlySet<string>): AsyncGenerator<Batch> {
-  let pf: pq.ParquetFile;
+  const pq = await loadParquetWasm();
+  let pf: ParquetWasm.ParquetFile;
   let inFile: Set<string>;
   try {
     const blob = await openAsBlob(file.path);
@@ -279,15 +287,15 @@ async function* readOne(file: InputFile, opts: ParquetReadOptions, partitionColu
       if (n > 0) yield convert(n, () => null);
       return;
     }
-    let stream: AsyncIterable<pq.RecordBatch>;
+    let stream: AsyncIterable<ParquetWasm.RecordBatch>;
     try {
-      stream = (await pf.stream({ batchSize: opts.batchSize ?? 65_536, columns: wanted })) as unknown as AsyncIterable<pq.RecordBatch>;
+      stream = (await pf.stream({ batchSize: opts.batchSize ?? 65_536, columns: wanted })) as unknown as AsyncIterable<ParquetWasm.RecordBatch>;
     } catch (e) {
       throw notParquet(file.path, e);
     }
     const it = stream[Symbol.asyncIterator]();
     for (;;) {
-      let next: IteratorResult<pq.RecordBatch>;
+      let next: IteratorResult<ParquetWasm.RecordBatch>;
       let table: Table;
       try {
         next = await it.next();
