@@ -23,9 +23,9 @@ import type { DataType } from '../schema/types.ts';
 
 // ---------------------------------------------------------------- hashing
 
-type WordKind = 'int' | 'long' | 'double' | 'dict';
+export type WordKind = 'int' | 'long' | 'double' | 'dict';
 
-function wordKind(t: DataType): WordKind {
+export function wordKind(t: DataType): WordKind {
   switch (t.kind) {
     case 'int32':
     case 'date':
