@@ -40,7 +40,13 @@ if (!existsSync(bundle) || !existsSync(zodBundle) || statSync(bundle).mtimeMs < 
     // (it loads its .wasm next to itself), esbuild (a native binary) and zod (above).
     external: ['parquet-wasm', 'parquet-wasm/*', 'esbuild'],
     plugins: [{ name: 'shared-zod', setup: (b) => b.onResolve({ filter: /^zod$/ }, () => ({ path: './zod.mjs', external: true })) }],
-    outfile: bundle,
+    // Modules imported dynamically (yargs, which `etl run` and `etl plan` usually skip) go into
+    // chunks of their own, parsed only when imported.
+    splitting: true,
+    outdir: path.dirname(bundle),
+    entryNames: 'cli',
+    chunkNames: 'cli-chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
   });
 }
 
