@@ -15,6 +15,13 @@ import { buildSync } from 'esbuild';
 import type { JobName, SystemReport, SystemTask } from './protocol.ts';
 
 export const SYSTEMS = ['etl', 'duckdb', 'arquero'] as const;
+
+/**
+ * The JavaScript heap limit of every child, the same for all systems. Node's default (about
+ * 4 GB here) is too small for Arquero, and for etl's events_clean, at 4M events: each holds
+ * the whole input in memory (see the README's bench section).
+ */
+export const HEAP_MB = 12_288;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export interface Measured {
@@ -92,7 +99,7 @@ export class Launcher {
     rmSync(rssFile, { force: true });
     return new Promise((resolve, reject) => {
       const started = performance.now();
-      const child = spawn(command, ['--import', peakRss, ...args], {
+      const child = spawn(command, [`--max-old-space-size=${HEAP_MB}`, '--import', peakRss, ...args], {
         cwd: this.root,
         env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1', FORCE_COLOR: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
