@@ -36,7 +36,7 @@ export function renderChart(runs: readonly BenchResults[]): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">events_clean + user_sessions + daily_kpis, by input size</text>`,
-    machine ? `<text x="${W / 2}" y="40" text-anchor="middle" fill="#555">${escapeXml(`${machine.cpus} cores (${machine.cpu}), Node ${machine.node}; median of ${machine.repeat} run(s) per point`)}</text>` : '',
+    machine ? `<text x="${W / 2}" y="40" text-anchor="middle" fill="#555">${escapeXml(`${machine.cpus} cores (${machine.cpu}), Node ${machine.node}; each point the median of ${sorted.map((r) => `${formatRows(r.rows)}: ${r.machine.repeat}`).join(', ')} run(s)`)}</text>` : '',
     panel(time, 'wall time, three jobs (s)', MARGIN.left, MARGIN.top),
     panel(memory, 'peak RSS, largest of the three jobs (MB)', MARGIN.left + PANEL_W + 60, MARGIN.top),
     legend(systems, MARGIN.left, H - 22),
@@ -84,14 +84,14 @@ function legend(systems: readonly string[], x: number, y: number): string {
     .join('\n');
 }
 
-/** 1, 2, 2.5 or 5 times a power of ten, at least v. */
+/** At least v, and a round number whose quarters (the grid lines) are round too. */
 function niceCeil(v: number): number {
   if (v <= 0) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 1.2, 1.6, 2, 2.4, 3.2, 4, 4.8, 6, 8, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
 
 const formatRows = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
-const formatNumber = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const formatNumber = (v: number) => (v === 0 ? '0' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
