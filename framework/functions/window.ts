@@ -1,5 +1,6 @@
 /** Ranking and offset window functions: row_number, rank, dense_rank, lag, lead. */
-import { T, typeToString } from '../schema/types.ts';
+import { T, typeToString, type DataType } from '../schema/types.ts';
+import type { Column } from '../columnar/column.ts';
 import { canCast, castColumn } from './cast.ts';
 import type { ArgInfo, TypeProblem, WindowFunction, WindowPartition } from './registry.ts';
 
@@ -30,6 +31,20 @@ function offsetRule(args: readonly ArgInfo[]): ReturnType<WindowFunction['resolv
   return x.type;
 }
 
+/**
+ * evaluate() runs once per partition, but its arguments are whole-window columns: casting the
+ * default there cast (and allocated) the full column once per partition, O(rows x partitions)
+ * (1M events of 40k users: 49 s of user_sessions' 104 s). The cast is cached per column, and a
+ * NULL default (lag(x), the common case) is no default at all.
+ */
+const castDefaults = new WeakMap<Column, Column>();
+function castDefault(d: Column, to: DataType): Column | null {
+  if (d.type.kind === 'null') return null;
+  let c = castDefaults.get(d);
+  if (!c) castDefaults.set(d, (c = castColumn(d, to)));
+  return c;
+}
+
 const offsetFn = (name: 'lag' | 'lead'): WindowFunction => ({
   name,
   description: `${name}(x, offset = 1, default = null): x from the row ${name === 'lag' ? 'before' : 'after'} in window order`,
@@ -41,7 +56,7 @@ const offsetFn = (name: 'lag' | 'lead'): WindowFunction => ({
     const resultType = p.argInfo[0].type;
     const x = p.args[0];
     const offset = p.args[1] ? (p.args[1].data as Int32Array)[0] : 1;
-    const dflt = p.args[2] ? castColumn(p.args[2], resultType) : null;
+    const dflt = p.args[2] ? castDefault(p.args[2], resultType) : null;
     const step = name === 'lag' ? -offset : offset;
     const xd = x.data as ArrayLike<unknown>;
     const out = p.out.data as { [i: number]: unknown };

@@ -47,7 +47,7 @@ export async function executeJob(plan: BoundPlan, readers: ReadonlyMap<string, I
   let rowsFiltered = 0;
   try {
     const batches = execute(plan, {
-      scan(inputName: string, schema: DatasetSchema): AsyncIterable<Batch> {
+      scan(inputName: string, schema: DatasetSchema, used: readonly boolean[]): AsyncIterable<Batch> {
         const reader = readers.get(inputName)!;
         const c = counts.get(inputName)!;
         const source = reader.open(
@@ -60,6 +60,7 @@ export async function executeJob(plan: BoundPlan, readers: ReadonlyMap<string, I
             doneBytes += bytes;
             options.onProgress?.(doneBytes, totalBytes);
           },
+          used,
         );
         return (async function* () {
           for await (const b of source) {

@@ -1,7 +1,7 @@
 /** Resolves a job's inputs to local files and opens the right reader for each. */
 import path from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import type { Batch } from '../columnar/column.ts';
+import { nullColumn, type Batch } from '../columnar/column.ts';
 import type { InputSpec } from '../dsl/sources.ts';
 import { UsageError, displayPath } from '../errors/index.ts';
 import { listInputFiles } from '../io/files.ts';
@@ -9,7 +9,7 @@ import { readJsonLines } from '../io/jsonl.ts';
 import { readCsv } from '../io/csv.ts';
 import { readParquet } from '../io/parquet.ts';
 import type { BadRecord, InMemoryFile, ReadSource } from '../io/types.ts';
-import type { DatasetSchema } from '../schema/types.ts';
+import { schemaOf, type DatasetSchema } from '../schema/types.ts';
 import { renderTemplate } from './template.ts';
 
 export interface ResolvedInput {
@@ -53,7 +53,12 @@ export function resolveFileInput(
 export interface InputReader {
   readonly files: string[];
   readonly totalBytes: number;
-  open(schema: DatasetSchema, onBadRecord: (r: BadRecord) => void, onProgress: (bytes: number) => void): AsyncIterable<Batch>;
+  /**
+   * `used` (per schema column) lets a Parquet input skip decoding columns nobody reads; they
+   * arrive as nulls. JSON lines and CSV read every column: a value in an unread column can
+   * still make the record bad.
+   */
+  open(schema: DatasetSchema, onBadRecord: (r: BadRecord) => void, onProgress: (bytes: number) => void, used?: readonly boolean[]): AsyncIterable<Batch>;
 }
 
 export async function openInput(input: ResolvedInput): Promise<InputReader> {
@@ -63,7 +68,7 @@ export async function openInput(input: ResolvedInput): Promise<InputReader> {
   return {
     files,
     totalBytes,
-    open(schema, onBadRecord, onProgress) {
+    open(schema, onBadRecord, onProgress, used) {
       const spec = input.spec;
       switch (spec.format) {
         case 'jsonl':
@@ -71,6 +76,7 @@ export async function openInput(input: ResolvedInput): Promise<InputReader> {
           return readText(spec, files, schema, onBadRecord, onProgress);
         case 'parquet':
         case 'table':
+          if (used && used.includes(false)) return readUsedColumns(listed, schema, used, onProgress);
           return readParquet(listed.files, { schema, partitionColumns: listed.partitionColumns, onProgress });
       }
     },
@@ -100,4 +106,14 @@ function readText(spec: TextInputSpec, sources: readonly ReadSource[], schema: D
     quote: spec.quote,
     ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}),
   });
+}
+
+/** Reads only the used columns of a Parquet input and passes the others on as null columns. */
+async function* readUsedColumns(listed: Awaited<ReturnType<typeof listInputFiles>>, schema: DatasetSchema, used: readonly boolean[], onProgress: (bytes: number) => void): AsyncGenerator<Batch> {
+  const read = schemaOf(schema.fields.filter((_, i) => used[i]));
+  const partitionColumns = listed.partitionColumns.filter((p) => read.fields.some((f) => f.name === p));
+  for await (const b of readParquet(listed.files, { schema: read, partitionColumns, onProgress })) {
+    let k = 0;
+    yield { schema, length: b.length, columns: schema.fields.map((f, i) => (used[i] ? b.columns[k++] : nullColumn(f.type, b.length))) };
+  }
 }

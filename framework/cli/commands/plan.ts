@@ -8,15 +8,18 @@ import { compileJob, planJsonView, stableJson } from '../../compile/compile-job.
 import { loadEnvironment } from '../../config/config.ts';
 import { driverSource } from '../../compile/driver.ts';
 import { printJson, table } from '../output.ts';
-import { jobOptions, runOptionsFrom, type JobArgs } from './common.ts';
+import { jobOptions, runOptionsFrom, withOptions, type JobArgs, type OptionSpec } from './common.ts';
+
+export const PLAN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  env: { type: 'string', describe: 'Environment from etl.config.ts (bucket, database names, EMR target)' },
+  out: { type: 'string', describe: 'Write the artifacts (plan.json, job.sql, driver.py) into this folder' },
+};
 
 export const planCommand: CommandModule<object, JobArgs & { env?: string; out?: string }> = {
   command: 'plan <job>',
   describe: 'Compile a job for the cluster: Glue table, Spark SQL, driver plan artifact and EMR step (nothing is sent)',
   builder: (y) =>
-    jobOptions(y)
-      .option('env', { type: 'string', describe: 'Environment from etl.config.ts (bucket, database names, EMR target)' })
-      .option('out', { type: 'string', describe: 'Write the artifacts (plan.json, job.sql, driver.py) into this folder' })
+    withOptions(jobOptions(y), PLAN_OPTIONS)
       .example('$0 plan events_clean --json', 'The compiled plan as one JSON object')
       .example('$0 plan events_clean --env dev --out build/', 'Write the artifacts that `etl deploy` uploads') as never,
   handler: async (argv) => {

@@ -5,14 +5,17 @@ import { findProject } from '../../run/project.ts';
 import { runJob, type RunResult } from '../../run/run-job.ts';
 import { dependencyOrder } from '../../run/dependencies.ts';
 import { printJson, progressBar } from '../output.ts';
-import { jobOptions, runOptionsFrom, type JobArgs } from './common.ts';
+import { jobOptions, runOptionsFrom, withOptions, type JobArgs, type OptionSpec } from './common.ts';
+
+export const RUN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  'with-deps': { type: 'boolean', default: false, describe: 'First run the jobs that produce the tables this job reads (like dbt +model)' },
+};
 
 export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean }> = {
   command: 'run <job>',
   describe: 'Run a job offline on its sample data: local engine, Parquet in the local warehouse, table in the local catalog',
   builder: (y) =>
-    jobOptions(y)
-      .option('with-deps', { type: 'boolean', default: false, describe: 'First run the jobs that produce the tables this job reads (like dbt +model)' })
+    withOptions(jobOptions(y), RUN_OPTIONS)
       .example('$0 run events_clean', 'Run on the sample data')
       .example('$0 run events_clean --param dt=2026-11-01 --json', 'With a parameter, JSON summary')
       .example('$0 run daily_kpis --with-deps', 'Run events_clean first, then daily_kpis') as never,

@@ -3,7 +3,8 @@ import type { BoundExpr, BoundSortKey, BoundWindowColumn, BoundPlan } from '../.
 import { castColumn } from '../../functions/cast.ts';
 import { T } from '../../schema/types.ts';
 import { evaluate } from '../evaluate.ts';
-import { KeyIndex, orderCodes, sameCodes, sortByCodes, type OrderCodes } from '../keys.ts';
+import { KeyIndex, orderCodes } from '../keys.ts';
+import { sortRows } from '../sort-rows.ts';
 import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
 
 /**
@@ -65,8 +66,8 @@ function sortLayout(w: BoundWindowColumn, batch: Batch): Layout {
   const index = new KeyIndex();
   const partitionOf = index.assign(w.partitionBy.map((p) => evaluate(p, batch)), length);
   const partitions = w.partitionBy.length ? index.size : 1;
-  const keys: OrderCodes[] = w.orderBy.map((k) => orderCodes({ column: evaluate(k.expr, batch), ascending: k.ascending, nullsFirst: k.nullsFirst }));
-  const order = sortByCodes([{ codes: partitionOf, buckets: partitions }, ...keys], length);
+  const keys = w.orderBy.map((k) => ({ column: evaluate(k.expr, batch), ascending: k.ascending, nullsFirst: k.nullsFirst }));
+  const { order, tiesPrevious } = sortRows({ codes: partitionOf, buckets: partitions }, keys, length);
   const bounds = new Int32Array(partitions + 1);
   const peerStart = new Int32Array(length);
   const peerEnd = new Int32Array(length);
@@ -75,7 +76,8 @@ function sortLayout(w: BoundWindowColumn, batch: Batch): Layout {
     const row = order[k];
     const newPartition = k === 0 || partitionOf[order[k - 1]] !== partitionOf[row];
     if (newPartition) bounds[p++] = k;
-    peerStart[k] = newPartition || (keys.length > 0 && !sameCodes(keys, order[k - 1], row)) ? k : peerStart[k - 1];
+    // without ORDER BY, a whole partition is one peer group
+    peerStart[k] = newPartition || (keys.length > 0 && tiesPrevious[k] === 0) ? k : peerStart[k - 1];
   }
   bounds[p] = length;
   for (let k = length - 1; k >= 0; k--) peerEnd[k] = k + 1 < length && peerStart[k + 1] === peerStart[k] ? peerEnd[k + 1] : k + 1;
