@@ -16,6 +16,7 @@
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { formatTs, hourFolder, pad, type TsStyle } from '../scripts/firehose-text.ts';
 import { gzipSync } from 'node:zlib';
 import { seededRandom } from '../test/support/random.ts';
 
@@ -25,7 +26,6 @@ const SEED = 20261101;
 
 const US = 1_000_000;
 const MINUTE = 60 * US;
-const HOUR = 60 * MINUTE;
 const WINDOW_START = Date.UTC(2026, 9, 31, 22) * 1000;
 const WINDOW_END = Date.UTC(2026, 10, 3, 2) * 1000;
 const BUFFER = 15 * MINUTE;
@@ -51,7 +51,6 @@ const CAMPAIGNS = ['black-friday', 'été-2026', '新規ユーザー', '🎃 hal
 const SCREENS = ['HomeScreen', 'SearchScreen', 'ProductScreen', 'CartScreen'];
 const BEYOND_2_53 = [9007199254740993n, 9007199254740995n, 9223372036854775807n];
 
-type TsStyle = 'millis' | 'micros' | 'seconds' | 'offset+02';
 const OS = ['ios', 'android', 'web'] as const;
 
 interface User {
@@ -264,29 +263,7 @@ function render(index: number, u: User, t: number, ty: number, seed: number, nul
   return line;
 }
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
-function formatTs(t: number, style: TsStyle): string {
-  const shifted = style === 'offset+02' ? t + 2 * HOUR : t;
-  const d = new Date(Math.floor(shifted / 1000));
-  const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  const micros = shifted % US;
-  switch (style) {
-    case 'millis':
-      return `${base}.${pad(Math.floor(micros / 1000), 3)}Z`;
-    case 'micros':
-      return `${base}.${pad(micros, 6)}Z`;
-    case 'seconds':
-      return `${base}Z`;
-    case 'offset+02':
-      return `${base}.${pad(Math.floor(micros / 1000), 3)}+02:00`;
-  }
-}
-
-function hourFolder(t: number): string {
-  const d = new Date(Math.floor(t / 1000));
-  return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${pad(d.getUTCHours())}`;
-}
 
 function csvField(v: string | null): string {
   if (v === null) return '';

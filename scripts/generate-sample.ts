@@ -16,6 +16,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { formatTs, hourFolder, pad, type TsStyle } from './firehose-text.ts';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
@@ -61,32 +62,9 @@ const WINDOW_START = us('2026-10-31T22:00:00Z');
 const WINDOW_END = us('2026-11-02T02:00:00Z');
 const MIDNIGHTS = [us('2026-11-01T00:00:00Z'), us('2026-11-02T00:00:00Z')];
 
-const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** How a client writes timestamps. */
-type TsStyle = 'millis' | 'micros' | 'seconds' | 'offset+02';
 
-function formatTs(t: number, style: TsStyle): string {
-  const shifted = style === 'offset+02' ? t + 2 * HOUR : t;
-  const d = new Date(Math.floor(shifted / 1000));
-  const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-  const micros = ((shifted % US) + US) % US;
-  switch (style) {
-    case 'millis':
-      return `${base}.${pad(Math.floor(micros / 1000), 3)}Z`;
-    case 'micros':
-      return `${base}.${pad(micros, 6)}Z`;
-    case 'seconds':
-      return `${base}Z`;
-    case 'offset+02':
-      return `${base}.${pad(Math.floor(micros / 1000), 3)}+02:00`;
-  }
-}
-
-function hourFolder(t: number): string {
-  const d = new Date(Math.floor(t / 1000));
-  return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${pad(d.getUTCHours())}`;
-}
 
 // --- users ---------------------------------------------------------------------------------
 
