@@ -1,12 +1,22 @@
 /**
  * Where the example jobs run: one entry per environment (`etl plan --env prod`). Each names
  * the S3 bucket for tables and artifacts, how logical database names map, and the EMR target.
+ * `local` rehearses production on this machine: the jobs read their real S3 paths, served from
+ * folders (`s3://<bucket>/<key>` is `.lake/local/<bucket>/<key>`, the raw data is the sample).
  */
 import { defineConfig } from 'lakeform';
 
 export default defineConfig({
   defaultEnvironment: 'dev',
   environments: {
+    local: {
+      kind: 'local',
+      variables: { bucket: 'acme-raw-local' },
+      mounts: {
+        's3://acme-raw-local/raw/events/': 'sample/events/',
+        's3://acme-raw-local/dim/users/': 'sample/users/',
+      },
+    },
     dev: {
       region: 'eu-west-1',
       bucket: 'acme-lake-dev',

@@ -12,3 +12,4 @@ export { deployJob, type JobDeployReport } from './deploy-job.ts';
 export { submitToCluster, submitTransient, findStep, findClusters, type SubmittedStep } from './emr/steps.ts';
 export { waitForStep, describeFailure, readDriverSummary, stepLogLocation, type StepOutcome, type StepFailure, type DriverSummary } from './emr/wait.ts';
 export { recentSteps, type StepReport } from './emr/status.ts';
+export { backfillOnEmr, type EmrBackfillContext } from './emr/backfill.ts';

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   defineJob, catalogTable, csv, table, col, lit, when, coalesce, count, countDistinct, sum, types,
   unique, notNull, rowCount, expect,
@@ -10,8 +11,10 @@ const isPurchase = col('event_type').eq('purchase');
 export default defineJob({
   name: 'daily_kpis',
   description: 'Events + users -> active users, events, purchases and revenue per day and country',
+  params: z.object({ dt: z.iso.date().optional().describe('the UTC day to (re)compute; leave it out for every day') }),
+  slice: 'dt',
   inputs: {
-    events: catalogTable('analytics.events'),
+    events: catalogTable('analytics.events', { slice: 'dt' }),
     users: csv({ path: 's3://{bucket}/dim/users/', sample: 'sample/users/users.csv', schema: Users }),
   },
   transform: ({ events, users }) =>

@@ -8,11 +8,16 @@ import { RawEvent, EventClean, EVENT_TYPES } from '../schemas/events.ts';
 export default defineJob({
   name: 'events_clean',
   description: 'Raw Firehose events -> validated, deduplicated events partitioned by UTC day',
-  params: z.object({ dt: z.iso.date().default('2026-11-01') }),
+  // A run for one UTC day owns partition dt of that day; without dt, a run reads and owns everything.
+  params: z.object({ dt: z.iso.date().optional().describe('the UTC day to (re)build; leave it out for every day') }),
+  slice: 'dt',
   inputs: {
     raw: jsonLines({
-      path: 's3://{bucket}/raw/events/{dt|yyyy/MM/dd}/', // Firehose: YYYY/MM/DD/HH/*.gz
-      sample: 'sample/events/',
+      // Firehose writes one folder per arrival hour: a day's events arrive in its 24 folders and,
+      // from phones that were offline, in the next day's first hours.
+      path: 's3://{bucket}/raw/events/{dt|yyyy/MM/dd/HH}/',
+      lateness: '6h',
+      sample: 'sample/events/{dt|yyyy/MM/dd/HH}/',
       schema: RawEvent,
       onBadRecord: 'permissive', // bad lines are quarantined and reported, the rest goes on
     }),

@@ -1,6 +1,7 @@
+import { z } from 'zod';
 import {
   defineJob, catalogTable, table, col, lit, when, concatWs, lag, sum, min, max, count, coalesce,
-  unixTimestamp, toDate, types, Window, unique, notNull, rowCount,
+  unixTimestamp, toDate, dateFormat, types, Window, unique, notNull, rowCount,
 } from 'lakeform';
 import { UserSession } from '../schemas/sessions.ts';
 
@@ -12,7 +13,13 @@ const byUser = Window.partitionBy('user_id').orderBy('ts', 'event_id');
 export default defineJob({
   name: 'user_sessions',
   description: 'Events -> user sessions (30-minute inactivity gap), partitioned by start day',
-  inputs: { events: catalogTable('analytics.events') },
+  params: z.object({ dt: z.iso.date().optional().describe('the UTC day whose sessions to (re)build; leave it out for every day') }),
+  slice: 'dt',
+  inputs: {
+    // The sessions that start on day D need the day before (is D's first event the continuation
+    // of a session that started yesterday?) and the day after (a session that runs past midnight).
+    events: catalogTable('analytics.events', { slice: { column: 'dt', lookback: '1d', lookahead: '1d' } }),
+  },
   transform: ({ events }) =>
     events
       .withColumn('prev_ts', lag('ts').over(byUser))
@@ -22,8 +29,7 @@ export default defineJob({
       )
       // Running count of session starts = the session's number for this user (1, 2, ...).
       .withColumn('session_number', sum('new_session').over(byUser.rowsBetween(Window.unboundedPreceding, Window.currentRow)))
-      .withColumn('session_id', concatWs('-', col('user_id').cast(types.string), col('session_number').cast(types.string)))
-      .groupBy('user_id', 'session_id')
+      .groupBy('user_id', 'session_number')
       .agg({
         session_start: min('ts'),
         session_end: max('ts'),
@@ -33,7 +39,10 @@ export default defineJob({
         purchases: sum(when(col('event_type').eq('purchase'), 1).otherwise(0)),
         revenue: coalesce(sum(when(col('event_type').eq('purchase'), col('amount'))), lit(0).cast(types.float64)),
       })
-      .withColumn('dt', toDate(col('session_start'))),
+      // Named by its start, not its number: the same id whichever days a run reads.
+      .withColumn('session_id', concatWs('-', col('user_id').cast(types.string), dateFormat(col('session_start'), 'yyyyMMddHHmmssSSSSSS')))
+      .withColumn('dt', toDate(col('session_start')))
+      .drop('session_number'),
   output: table('analytics.user_sessions', UserSession, {
     partitionBy: ['dt'],
     mode: 'overwrite-partitions',

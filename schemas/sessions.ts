@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export const UserSession = z.object({
   user_id: z.int64().describe('account id'),
-  session_id: z.string().describe("'<user_id>-<n>': the user's n-th session in the data read"),
+  session_id: z.string().describe("'<user_id>-<start as yyyyMMddHHmmssSSSSSS>': stable whichever days a run reads"),
   session_start: z.iso.datetime().describe('time of the first event'),
   session_end: z.iso.datetime().describe('time of the last event'),
   duration_seconds: z.int64().describe('session_end - session_start, in whole seconds'),

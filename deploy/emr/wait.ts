@@ -120,7 +120,11 @@ export interface DriverSummary {
     readonly mode: string;
     readonly rowsWritten: number;
     readonly partitions: readonly Record<string, unknown>[];
+    /** Partitions of a sliced run's slice that it produced no rows for, removed (Hive paths). */
+    readonly partitionsRemoved?: readonly string[];
   };
+  /** The slice a sliced run owned (`dt=2026-11-01`). */
+  readonly slice?: string;
   readonly [key: string]: unknown;
 }
 

@@ -177,16 +177,21 @@ export class GlueMetastore implements Metastore {
     }
   }
 
+  async dropPartitions(database: string, table: string, values: readonly (readonly (string | null)[])[]): Promise<void> {
+    const resource = `table ${qualifiedName(database, table)}`;
+    for (const chunk of chunks(values, DELETE_BATCH)) {
+      const { Errors } = await this.call('glue:BatchDeletePartition', resource, () =>
+        this.glue.send(new BatchDeletePartitionCommand({ ...this.catalog, DatabaseName: database, TableName: table, PartitionsToDelete: chunk.map((v) => ({ Values: v.map(hiveValue) })) })),
+      );
+      // A partition someone else removed meanwhile is gone all the same.
+      failOn((Errors ?? []).filter((e) => e.ErrorDetail?.ErrorCode !== 'EntityNotFoundException'), 'delete', resource);
+    }
+  }
+
   async replacePartitions(database: string, table: string, partitions: readonly PartitionDefinition[]): Promise<void> {
     const keep = new Set(partitions.map((p) => key(p.values)));
     const gone = (await this.getPartitions(database, table)).filter((p) => !keep.has(key(p.values)));
-    const resource = `table ${qualifiedName(database, table)}`;
-    for (const chunk of chunks(gone, DELETE_BATCH)) {
-      const { Errors } = await this.call('glue:BatchDeletePartition', resource, () =>
-        this.glue.send(new BatchDeletePartitionCommand({ ...this.catalog, DatabaseName: database, TableName: table, PartitionsToDelete: chunk.map((p) => ({ Values: p.values.map(hiveValue) })) })),
-      );
-      failOn((Errors ?? []).filter((e) => e.ErrorDetail?.ErrorCode !== 'EntityNotFoundException'), 'delete', resource);
-    }
+    await this.dropPartitions(database, table, gone.map((p) => p.values));
     await this.upsertPartitions(database, table, partitions);
   }
 

@@ -4,7 +4,7 @@
  */
 import type { CompiledJob } from '../../framework/compile/compile-job.ts';
 import type { Metastore, PartitionDefinition } from '../../framework/catalog/metastore.ts';
-import { partitionPath } from '../../framework/io/hive.ts';
+import { parsePartitionPath, partitionPath } from '../../framework/io/hive.ts';
 import type { DriverSummary } from '../emr/wait.ts';
 
 export async function registerPartitions(metastore: Metastore, compiled: CompiledJob, summary: DriverSummary): Promise<PartitionDefinition[]> {
@@ -16,7 +16,13 @@ export async function registerPartitions(metastore: Metastore, compiled: Compile
     const keys = def.partitionKeys.map((k) => ({ name: k.name, value: p[k.name] === null || p[k.name] === undefined ? null : String(p[k.name]) }));
     return { values: keys.map((k) => k.value), location: `${base}${partitionPath(keys)}/`, columns: def.columns };
   });
-  if (output.mode === 'overwrite') await metastore.replacePartitions(def.database, def.name, partitions);
+  // A sliced run replaced its slice only: it drops the slice's partitions it removed, never the others.
+  if (output.mode === 'overwrite' && !summary.slice) await metastore.replacePartitions(def.database, def.name, partitions);
   else await metastore.upsertPartitions(def.database, def.name, partitions);
+  const removed = (output.partitionsRemoved ?? []).map((rel) => {
+    const values = new Map(parsePartitionPath(rel).map((p) => [p.name, p.value]));
+    return def.partitionKeys.map((k) => values.get(k.name) ?? null);
+  });
+  await metastore.dropPartitions(def.database, def.name, removed);
   return partitions;
 }

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION = 2
 RESULT_MARKER = "ETL_RESULT "
 BAD_RECORD_MARKER = "ETL_BAD_RECORD:"
 RAW_LIMIT = 4096
@@ -59,6 +59,13 @@ class CheckFailed(DriverError):
     phase = "checks"
 
 
+class OutsideSlice(DriverError):
+    """Output rows of a partition the run does not own, with the slice's `outside: 'fail'`."""
+
+    exit_code = 1
+    phase = "execution"
+
+
 # ---------------------------------------------------------------- arguments
 
 
@@ -71,7 +78,10 @@ class Options:
     tables: Dict[str, str] = field(default_factory=dict)
     output_location: Optional[str] = None
     quarantine_location: Optional[str] = None
+    state_location: Optional[str] = None
     result_uri: Optional[str] = None
+    # Process only the input objects the table's ledger does not list, merging their rows in.
+    incremental: bool = False
 
 
 USAGE = """usage: driver.py PLAN_URI [param=value ...] [options]
@@ -83,7 +93,10 @@ options:
   --table DB.TABLE=PATH         read catalog table DB.TABLE as Parquet files under PATH (no metastore needed)
   --output-location PATH        write the table under PATH instead of its planned location
   --quarantine-location PATH    write bad records under PATH instead of the planned quarantine
+  --state-location PATH         keep the table's slice records and ledger under PATH instead of the planned one
   --result-uri URI              also write the ETL_RESULT summary as JSON to URI
+  --incremental                 read only the objects the ledger does not list yet; merge their rows into
+                                the partitions they belong to (jobs whose plan has an `incremental` section)
 """
 
 
@@ -95,9 +108,13 @@ def parse_args(argv: List[str]) -> Options:
     i = 1
     while i < len(argv):
         arg = argv[i]
+        if arg == "--incremental":
+            opts.incremental = True
+            i += 1
+            continue
         if arg.startswith("--"):
             name, eq, inline = arg[2:].partition("=")
-            if name not in ("input", "table", "output-location", "quarantine-location", "result-uri"):
+            if name not in ("input", "table", "output-location", "quarantine-location", "state-location", "result-uri"):
                 raise DriverError("unknown option --%s" % name, USAGE)
             if eq:
                 value = inline
@@ -115,6 +132,8 @@ def parse_args(argv: List[str]) -> Options:
                 opts.output_location = value
             elif name == "quarantine-location":
                 opts.quarantine_location = value
+            elif name == "state-location":
+                opts.state_location = value
             else:
                 opts.result_uri = value
         else:
@@ -128,7 +147,7 @@ def parse_args(argv: List[str]) -> Options:
 
 # ---------------------------------------------------------------- plan
 
-REQUIRED_PLAN_KEYS = ("formatVersion", "job", "params", "sessionConf", "inputs", "sql", "output", "checks", "quarantine")
+REQUIRED_PLAN_KEYS = ("formatVersion", "job", "params", "sessionConf", "inputs", "sql", "output", "checks", "quarantine", "state")
 
 
 def load_plan(text: str, source: str) -> Dict[str, Any]:
@@ -900,18 +919,33 @@ class Hadoop:
         finally:
             stream.close()
 
-    def list_files(self, uri: str) -> Tuple[str, List[str]]:
-        """(the qualified location, every file under it); a single file lists itself."""
+    def qualify(self, uri: str) -> str:
+        fs, path = self._fs(uri)
+        return fs.makeQualified(path).toString()
+
+    def exists(self, uri: str) -> bool:
+        fs, path = self._fs(uri)
+        return bool(fs.exists(path))
+
+    def delete(self, uri: str) -> None:
+        fs, path = self._fs(uri)
+        fs.delete(path, True)
+
+    def list_files(self, uri: str) -> Tuple[str, List[Tuple[str, int, int]]]:
+        """(the qualified location, (path, size, modification time in ms) of every file under it);
+        a single file lists itself."""
         fs, path = self._fs(uri)
         if not fs.exists(path):
             raise InputError("%s does not exist" % uri, "check the input location (or --input)")
         qualified = fs.makeQualified(path)
-        if fs.getFileStatus(qualified).isFile():
-            return qualified.toString(), [qualified.toString()]
+        status = fs.getFileStatus(qualified)
+        if status.isFile():
+            return qualified.toString(), [(qualified.toString(), int(status.getLen()), int(status.getModificationTime()))]
         found = []
         files = fs.listFiles(qualified, True)
         while files.hasNext():
-            found.append(files.next().getPath().toString())
+            f = files.next()
+            found.append((f.getPath().toString(), int(f.getLen()), int(f.getModificationTime())))
         return qualified.toString(), found
 
 
@@ -924,8 +958,46 @@ def read_plan_text(uri: str) -> str:
         return f.read()
 
 
+def relative_key(base: str, path: str) -> str:
+    """A file's key below an input's root, as the ledger and the input fingerprint name it."""
+    prefix = base.rstrip("/") + "/"
+    return path[len(prefix):] if path.startswith(prefix) else path.rsplit("/", 1)[-1]
+
+
+def partition_values(rel: str) -> Dict[str, Optional[str]]:
+    """`dt=2026-11-01/country=FR/part-0.parquet` -> {dt: 2026-11-01, country: FR} (Hive unescaping)."""
+    out: Dict[str, Optional[str]] = {}
+    for part in rel.split("/")[:-1]:
+        name, eq, value = part.partition("=")
+        if eq:
+            raw = re.sub(r"%([0-9A-Fa-f]{2})", lambda m: chr(int(m.group(1), 16)), value)
+            out[name] = None if raw == HIVE_DEFAULT_PARTITION else raw
+    return out
+
+
+def input_fingerprint(lines: List[str]) -> str:
+    """What `etl run` and `etl backfill` compare to tell whether a slice's inputs changed
+    (framework/slices/state.ts): sha256 of the sorted `input\tkey\tsize\tmtime` lines."""
+    return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
+
+
+HIVE_DEFAULT_PARTITION = "__HIVE_DEFAULT_PARTITION__"
+HIVE_ESCAPED = set('"#%\'*/:=?\\\x7f{[]^')
+
+
+def escape_partition_value(value: Optional[str]) -> str:
+    """A partition value as Hive writes it into a path (framework/io/hive.ts)."""
+    if value is None or value == "":
+        return HIVE_DEFAULT_PARTITION
+    return "".join("%%%02X" % ord(ch) if ord(ch) < 0x20 or ch in HIVE_ESCAPED else ch for ch in value)
+
+
+def slice_file_name(key: str) -> str:
+    return key.replace("/", ",") + ".json"
+
+
 class Run:
-    """One execution of a plan: inputs as views, SQL, checks, write, summary."""
+    """One execution of a plan: inputs as views, SQL, slice, checks, write, state, summary."""
 
     def __init__(self, spark: Any, plan: Dict[str, Any], opts: Options, digest: str) -> None:
         self.spark = spark
@@ -935,6 +1007,13 @@ class Run:
         self.summary: Dict[str, Any] = {"job": plan["job"], "planHash": digest, "params": plan["params"], "status": "running", "inputs": []}
         self.bad_records: List[Any] = []
         self.cached: List[Any] = []
+        self.fingerprint: List[str] = []
+        self.state = (opts.state_location or plan["state"]).rstrip("/") + "/"
+        self.run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + spark.sparkContext.applicationId
+        # Incremental runs: the objects this run reads, for its ledger segment.
+        self.new_objects: List[Dict[str, Any]] = []
+
+    # ------------------------------------------------------------ inputs
 
     def load_inputs(self) -> None:
         for spec in self.plan["inputs"]:
@@ -942,32 +1021,76 @@ class Run:
             df.createOrReplaceTempView(spec["view"])
             self.summary["inputs"].append(stats)
 
+    def file_listing(self, spec: Dict[str, Any], locations: List[str]) -> List[Tuple[str, str, int, int]]:
+        """(base, path, size, mtime) of the files an input reads: every location listed, a
+        window's missing folders skipped, in path order."""
+        chosen: List[Tuple[str, str, int, int]] = []
+        for location in locations:
+            if spec.get("windowed") and not self.hadoop.exists(location):
+                continue
+            base, listed = self.hadoop.list_files(location)
+            info = {p: (size, mtime) for p, size, mtime in listed}
+            if spec["format"] in FILE_PATTERNS:
+                paths = select_input_files(base, [p for p, _, _ in listed], spec["format"])
+            else:
+                paths = sorted(p for p in info if p.endswith(".parquet") and not any(part.startswith((".", "_")) for part in relative_key(base, p).split("/")))
+            chosen.extend((base, p, info[p][0], info[p][1]) for p in paths)
+        return chosen
+
+    def location_of(self, spec: Dict[str, Any]) -> List[str]:
+        override = self.opts.inputs.get(spec["name"])
+        return [override] if override is not None else list(spec.get("locations") or [])
+
     def load_input(self, spec: Dict[str, Any]) -> Tuple[Any, Dict[str, Any]]:
         fields = artifact_fields(spec["schema"])
         columns = [quote_identifier(f["name"]) for f in fields]
-        if spec["format"] == "table":
-            override = self.opts.tables.get(spec["table"])
-            if override is None:
+        prange = spec.get("partitionRange")
+        if spec["format"] in ("table", "parquet"):
+            override = self.opts.tables.get(spec.get("table", "")) if spec["format"] == "table" else None
+            locations = [override] if override is not None else self.location_of(spec) if spec["format"] == "parquet" else []
+            if locations:
+                df = self.spark.read.schema(spark_schema(fields)).option("basePath", locations[0]).parquet(*locations)
+                location = ", ".join(locations)
+            else:
                 df = self.spark.table(spec["table"])
                 location = spec["table"]
+            if locations or spec.get("location"):
+                self.fingerprint_parquet(spec["name"], locations or [spec["location"]], spec.get("root") or (locations or [spec["location"]])[0], prange)
+            if prange:
+                # A table read by slice: Spark prunes the partitions outside the range.
+                c = quote_identifier(prange["column"])
+                df = df.where("%s >= DATE '%s' AND %s < DATE '%s'" % (c, prange["from"], c, prange["to"]))
+            if spec["format"] == "table":
+                df = self.columns_of(df, fields, location)
             else:
-                df = self.spark.read.schema(spark_schema(fields)).parquet(override)
-                location = override
-            return self.columns_of(df, fields, location), {"name": spec["name"], "location": location}
-        location = self.opts.inputs.get(spec["name"], spec.get("location"))
-        if spec["format"] == "parquet":
-            df = self.spark.read.schema(spark_schema(fields)).parquet(location)
-            return df.selectExpr(*columns), {"name": spec["name"], "location": location}
-        base, listed = self.hadoop.list_files(location)
-        files = select_input_files(base, listed, spec["format"])
+                df = df.selectExpr(*columns)
+            return df, {"name": spec["name"], "location": location}
+        locations = self.location_of(spec)
+        if self.opts.incremental and spec["name"] == self.plan["incremental"]["input"]:
+            files = self.new_files(spec)
+        else:
+            files = self.file_listing(spec, locations)
+        root = self.hadoop.qualify(self.opts.inputs.get(spec["name"], spec.get("root") or locations[0]))
+        for _, path, size, mtime in files:
+            self.fingerprint.append("%s\t%s\t%d\t%d" % (spec["name"], relative_key(root, path), size, mtime))
+        kind = "JSON lines" if spec["format"] == "jsonl" else "CSV"
+        if not files and not self.opts.incremental:
+            if spec.get("windowed"):
+                raise InputError(
+                    "%s … %s (%d folders) has no %s files for this slice" % (locations[0], locations[-1], len(locations), kind),
+                    "the slice has no data yet (nothing to replace it with); check the day, or the input's path and lateness",
+                )
+            raise InputError("%s contains no %s files" % (", ".join(locations), kind), "point the input at a folder with data files, or at a file")
+        location = locations[0] if len(locations) == 1 else "%s … %s (%d folders)" % (locations[0], locations[-1], len(locations))
         if not files:
-            kind = "JSON lines" if spec["format"] == "jsonl" else "CSV"
-            raise InputError("%s contains no %s files" % (location, kind), "point the input at a folder with data files, or at a file")
+            df = self.spark.createDataFrame([], spark_schema(fields))
+            return df, {"name": spec["name"], "location": location, "files": 0, "rowsRead": 0, "badRecords": 0}
         from pyspark import StorageLevel
 
+        paths = [p for _, p, _, _ in files]
         reader_spec = {"name": spec["name"], "format": spec["format"], "fields": fields, "badRecordMode": spec.get("badRecordMode"), "csv": spec.get("csv")}
         parsed = (
-            self.spark.sparkContext.binaryFiles(hadoop_path_list(files), minPartitions=max(1, min(len(files), self.spark.sparkContext.defaultParallelism * 4)))
+            self.spark.sparkContext.binaryFiles(hadoop_path_list(paths), minPartitions=max(1, min(len(paths), self.spark.sparkContext.defaultParallelism * 4)))
             .flatMap(lambda item: read_file(reader_spec, item[0], item[1]))
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
@@ -980,7 +1103,20 @@ class Run:
             self.bad_records.append(bad_rdd)
         df = self.spark.createDataFrame(good, spark_schema(fields), verifySchema=False)
         # Rows read counts every record, good or bad, as `etl run` reports it.
-        return df, {"name": spec["name"], "location": location, "files": len(files), "rowsRead": rows + bad_count, "badRecords": bad_count}
+        return df, {"name": spec["name"], "location": location, "files": len(paths), "rowsRead": rows + bad_count, "badRecords": bad_count}
+
+    def fingerprint_parquet(self, name: str, locations: List[str], root: str, prange: Optional[Dict[str, str]]) -> None:
+        qualified_root = self.hadoop.qualify(root)
+        for location in locations:
+            if not self.hadoop.exists(location):
+                continue
+            for _, path, size, mtime in self.file_listing({"format": "parquet"}, [location]):
+                key = relative_key(qualified_root, path)
+                if prange:
+                    value = partition_values(key).get(prange["column"])
+                    if value is None or not (prange["from"] <= value < prange["to"]):
+                        continue
+                self.fingerprint.append("%s\t%s\t%d\t%d" % (name, key, size, mtime))
 
     def columns_of(self, df: Any, fields: List[Dict[str, Any]], location: str) -> Any:
         have = {c.lower() for c in df.columns}
@@ -988,6 +1124,74 @@ class Run:
         if missing:
             raise InputError("%s has no column%s %s (it has %s)" % (location, "s" if len(missing) > 1 else "", ", ".join(missing), ", ".join(df.columns)), "run the job that writes it, or update the job to the table's current schema")
         return df.selectExpr(*[quote_identifier(f["name"]) for f in fields])
+
+    # ------------------------------------------------------------ incremental runs
+
+    def ledger(self) -> List[Dict[str, Any]]:
+        folder = self.state + "ledger/"
+        if not self.hadoop.exists(folder):
+            return []
+        _, listed = self.hadoop.list_files(folder)
+        return [json.loads(self.hadoop.read_text(p)) for p, _, _ in sorted(listed) if p.endswith(".json")]
+
+    def new_files(self, spec: Dict[str, Any]) -> List[Tuple[str, str, int, int]]:
+        """The objects under the incremental input's root that the ledger does not list."""
+        root = self.opts.inputs.get(spec["name"], self.plan["incremental"]["root"])
+        known: Dict[str, int] = {}
+        for segment in self.ledger():
+            if segment.get("input") == spec["name"]:
+                for o in segment["objects"]:
+                    known[o["key"]] = o["size"]
+        fresh = []
+        self.known_files = 0
+        for base, path, size, mtime in self.file_listing(spec, [root]):
+            key = relative_key(base, path)
+            if key not in known:
+                fresh.append((base, path, size, mtime))
+                self.new_objects.append({"key": key, "size": size, "mtimeMs": mtime})
+            elif known[key] != size:
+                raise InputError(
+                    "%s changed since an incremental run processed it (%d bytes then, %d now)" % (path, known[key], size),
+                    "incremental runs assume objects are never rewritten (as Firehose writes them); rebuild the affected days with etl backfill",
+                )
+            else:
+                self.known_files += 1
+        return fresh
+
+    def merged(self, result: Any) -> Any:
+        """The partitions the new rows fall into, as they are plus the new rows, deduplicated by
+        the job's dropDuplicates (the plan's incremental keys and order)."""
+        inc = self.plan["incremental"]
+        out = self.plan["output"]
+        location = self.opts.output_location or out["location"]
+        parts = out["partitionBy"]
+        affected = result.selectExpr(*["CAST(%s AS STRING) AS %s" % (quote_identifier(c), quote_identifier(c)) for c in parts]).distinct().collect()
+        self.summary["incremental"] = {"newFiles": len(self.new_objects), "knownFiles": self.known_files, "existingRows": 0}
+        if not affected or not self.hadoop.exists(location):
+            return result
+        fields = artifact_fields(out["columns"])
+        existing = self.spark.read.schema(spark_schema(fields)).option("basePath", location).parquet(location)
+
+        def same(c: str, v: Optional[str]) -> str:
+            if v is None:
+                return "%s IS NULL" % quote_identifier(c)
+            return "CAST(%s AS STRING) = '%s'" % (quote_identifier(c), v.replace("\\", "\\\\").replace("'", "\\'"))
+
+        keep = " OR ".join("(%s)" % " AND ".join(same(c, row[i]) for i, c in enumerate(parts)) for row in affected)
+        existing = existing.where(keep).selectExpr(*[quote_identifier(f["name"]) for f in fields])
+        self.summary["incremental"]["existingRows"] = existing.count()
+        order = ", ".join("%s %s NULLS %s" % (quote_identifier(o["column"]), "ASC" if o["ascending"] else "DESC", "FIRST" if o["nullsFirst"] else "LAST") for o in inc["orderBy"])
+        keys = ", ".join(quote_identifier(k) for k in inc["keys"])
+        union = existing.unionByName(result)
+        union.createOrReplaceTempView("__merge")
+        columns = ", ".join(quote_identifier(f["name"]) for f in fields)
+        merged = self.spark.sql(
+            "SELECT %s FROM (SELECT *, row_number() OVER (PARTITION BY %s ORDER BY %s) AS __rank FROM __merge) WHERE __rank = 1" % (columns, keys, order or "1")
+        )
+        # The merge reads the partitions it replaces: cut the lineage so writing them reads nothing.
+        return merged.localCheckpoint(eager=True)
+
+    # ------------------------------------------------------------ transform, slice, checks
 
     def transform(self) -> Any:
         from pyspark import StorageLevel
@@ -1006,10 +1210,39 @@ class Run:
             declared = spark_type(f["type"])
             # The table may declare a wider type than the SQL computes (int -> bigint): widen as the local engine does.
             select.append(expr if actual[f["name"].lower()] == declared else "CAST(%s AS %s) AS %s" % (expr, declared.simpleString(), expr))
-        result = result.selectExpr(*select).persist(StorageLevel.MEMORY_AND_DISK)
+        result = result.selectExpr(*select)
+        result = self.keep_slice(result)
+        if self.opts.incremental:
+            result = self.merged(result)
+        result = result.persist(StorageLevel.MEMORY_AND_DISK)
         self.cached.append(result)
         result.createOrReplaceTempView("__output")
         return result
+
+    def keep_slice(self, result: Any) -> Any:
+        """A sliced run writes its slice's rows only; the others are counted by partition."""
+        piece = self.plan["output"].get("slice")
+        if not piece:
+            return result
+        parts = self.plan["output"]["partitionBy"]
+        predicate = piece["predicate"]
+        outside = (
+            result.where("NOT coalesce(%s, false)" % predicate)
+            .selectExpr(*["CAST(%s AS STRING) AS %s" % (quote_identifier(c), quote_identifier(c)) for c in parts])
+            .groupBy(*parts)
+            .count()
+            .collect()
+        )
+        counted = sorted(({"partition": "/".join("%s=%s" % (c, escape_partition_value(row[c])) for c in parts), "rows": int(row["count"])} for row in outside), key=lambda o: o["partition"])
+        self.summary["slice"] = piece["key"]
+        self.summary["outsideSlice"] = counted
+        self.summary["rowsOutsideSlice"] = sum(o["rows"] for o in counted)
+        if counted and piece["outside"] == "fail":
+            raise OutsideSlice(
+                "job '%s' owns slice %s, but its output has rows for partition %s; nothing was written" % (self.plan["job"], piece["key"], counted[0]["partition"]),
+                "a run replaces only its own slice: run the slice that owns %s, or set slice: { by: ..., outside: 'drop' }" % counted[0]["partition"],
+            )
+        return result.where(predicate)
 
     def run_checks(self) -> None:
         results = []
@@ -1024,6 +1257,8 @@ class Run:
                 "fix the data or the transform, or lower the check's severity to 'warn'",
             )
 
+    # ------------------------------------------------------------ write and state
+
     def write(self, result: Any) -> None:
         out = self.plan["output"]
         location = self.opts.output_location or out["location"]
@@ -1034,29 +1269,87 @@ class Run:
             values = result.selectExpr(*["CAST(%s AS STRING) AS %s" % (quote_identifier(c), quote_identifier(c)) for c in partition_by]).distinct().collect()
             partitions = sorted(({c: v[i] for i, c in enumerate(partition_by)} for v in values), key=lambda p: [str(p[c]) for c in partition_by])
         mode = out["mode"]
-        # overwrite-partitions replaces only the partitions written; overwrite replaces the table.
-        self.spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic" if mode == "overwrite-partitions" else "static")
-        writer = result.write.format("parquet").option("compression", out["compression"]).mode("append" if mode == "append" else "overwrite")
-        if partition_by:
-            writer = writer.partitionBy(*partition_by)
-        writer.save(location)
-        self.summary["output"] = {"table": out["table"], "location": location, "mode": mode, "rowsWritten": rows, "partitions": partitions}
+        piece = out.get("slice")
+        # A sliced or incremental run replaces partitions, never the table; overwrite-partitions
+        # replaces only the partitions written; overwrite (a run over everything) the table.
+        dynamic = mode == "overwrite-partitions" or (piece is not None and mode != "append") or self.opts.incremental
+        self.spark.conf.set("spark.sql.sources.partitionOverwriteMode", "dynamic" if dynamic else "static")
+        removed: List[str] = []
+        if rows or not piece:
+            writer = result.write.format("parquet").option("compression", out["compression"]).mode("append" if mode == "append" else "overwrite")
+            if partition_by:
+                writer = writer.partitionBy(*partition_by)
+            writer.save(location)
+        if piece and mode != "append":
+            removed = self.remove_empty_slice_partitions(location, partition_by, piece, partitions)
+        self.summary["output"] = {"table": out["table"], "location": location, "mode": mode, "rowsWritten": rows, "partitions": partitions, "partitionsRemoved": removed}
+
+    def remove_empty_slice_partitions(self, location: str, parts: List[str], piece: Dict[str, Any], written: List[Dict[str, Any]]) -> List[str]:
+        """The slice is the run's output: its partitions the run produced no rows for go."""
+        if not self.hadoop.exists(location):
+            return []
+        produced = {"/".join("%s=%s" % (c, escape_partition_value(p[c])) for c in parts) for p in written}
+        base, listed = self.hadoop.list_files(location)
+        folders = set()
+        for path, _, _ in listed:
+            rel = relative_key(base, path)
+            if any(part.startswith((".", "_")) for part in rel.split("/")) or not rel.endswith(".parquet"):
+                continue
+            segments = rel.split("/")[: len(parts)]
+            values = partition_values("/".join(segments) + "/x")
+            if all(values.get(c) == v for c, v in piece["values"].items()):
+                folders.add("/".join(segments))
+        removed = sorted(folders - produced)
+        for folder in removed:
+            self.hadoop.delete(base.rstrip("/") + "/" + folder)
+        return removed
+
+    def record_state(self) -> None:
+        """After the output is committed: the slice's record, or the incremental run's ledger
+        segment. A run killed before this leaves no record: the next backfill reruns the slice
+        (a replace, so the same result), the next incremental run re-reads the objects (their
+        rows merge into themselves: the job's dropDuplicates keeps one)."""
+        committed = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        output = self.summary["output"]
+        written = ["/".join("%s=%s" % (c, escape_partition_value(p[c])) for c in self.plan["output"]["partitionBy"]) for p in output["partitions"]]
+        fingerprint = input_fingerprint(self.fingerprint)
+        self.summary["inputFingerprint"] = fingerprint
+        piece = self.plan["output"].get("slice")
+        if piece:
+            record = {"job": self.plan["job"], "slice": piece["values"], "planHash": self.summary["planHash"], "inputFingerprint": fingerprint, "runId": self.run_id, "committedAt": committed, "rowsWritten": output["rowsWritten"], "partitions": written}
+            self.hadoop.write_text(self.state + "slices/" + slice_file_name(piece["key"]), json.dumps(record, indent=2, sort_keys=True) + "\n")
+        if self.opts.incremental:
+            segment = {"job": self.plan["job"], "runId": self.run_id, "committedAt": committed, "input": self.plan["incremental"]["input"], "root": self.plan["incremental"]["root"], "objects": self.new_objects, "partitions": written}
+            self.hadoop.write_text(self.state + "ledger/" + self.run_id + ".json", json.dumps(segment, indent=2, sort_keys=True) + "\n")
 
     def quarantine(self) -> None:
         if not self.bad_records:
             return
         rdd = self.bad_records[0] if len(self.bad_records) == 1 else self.spark.sparkContext.union(self.bad_records)
-        run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + self.spark.sparkContext.applicationId
-        target = (self.opts.quarantine_location or self.plan["quarantine"]).rstrip("/") + "/" + run_id
+        target = (self.opts.quarantine_location or self.plan["quarantine"]).rstrip("/") + "/" + self.run_id
         rdd.map(lambda r: json.dumps(r, ensure_ascii=False)).coalesce(1).saveAsTextFile(target)
         self.summary["quarantine"] = target
 
     def execute(self) -> None:
+        if self.opts.incremental and not self.plan.get("incremental"):
+            raise DriverError(
+                "job %s cannot run incrementally: its plan has no incremental section" % self.plan["job"],
+                "incremental runs need one file input, a partitioned output written with overwrite-partitions, and a dropDuplicates to merge by",
+            )
+        if self.opts.incremental and self.plan["output"].get("slice"):
+            raise DriverError("--incremental takes no slice: the plan was compiled for %s" % self.plan["output"]["slice"]["key"], "compile the plan without the slice's parameters")
         self.load_inputs()
+        if self.opts.incremental and not self.new_objects:
+            self.summary["incremental"] = {"newFiles": 0, "knownFiles": self.known_files, "existingRows": 0}
+            self.summary["rowsRead"] = 0
+            self.summary["badRecords"] = 0
+            self.summary["status"] = "succeeded"
+            return
         result = self.transform()
         self.run_checks()
         self.write(result)
         self.quarantine()
+        self.record_state()
         self.summary["rowsRead"] = sum(i.get("rowsRead", 0) for i in self.summary["inputs"])
         self.summary["badRecords"] = sum(i.get("badRecords", 0) for i in self.summary["inputs"])
         self.summary["status"] = "succeeded"

@@ -132,6 +132,12 @@ export class LocalMetastore implements Metastore {
     });
   }
 
+  async dropPartitions(database: string, table: string, values: readonly (readonly (string | null)[])[]): Promise<void> {
+    if (!values.length) return;
+    const doomed = new Set(values.map((v) => JSON.stringify(v)));
+    await this.updatePartitions(database, table, (existing) => existing.filter((p) => !doomed.has(JSON.stringify(p.values))));
+  }
+
   async replacePartitions(database: string, table: string, partitions: readonly PartitionDefinition[]): Promise<void> {
     await this.updatePartitions(database, table, () => [...partitions]);
   }

@@ -58,6 +58,8 @@ export interface Metastore {
   getPartitions(database: string, table: string): Promise<PartitionDefinition[]>;
   /** Adds partitions, replacing any with the same values. */
   upsertPartitions(database: string, table: string, partitions: readonly PartitionDefinition[]): Promise<void>;
+  /** Removes the partitions with these values (in partitionKeys order); absent ones are ignored. */
+  dropPartitions(database: string, table: string, values: readonly (readonly (string | null)[])[]): Promise<void>;
   /** Replaces the whole partition list (an overwrite of a partitioned table). */
   replacePartitions(database: string, table: string, partitions: readonly PartitionDefinition[]): Promise<void>;
   /** Every schema the table has had, oldest first; the last is the current one. */

@@ -7,6 +7,7 @@ import { schemaCommand } from './commands/schema.ts';
 import { bootstrapCommand } from './commands/bootstrap.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { submitCommand } from './commands/submit.ts';
+import { backfillCommand } from './commands/backfill.ts';
 import { statusCommand } from './commands/status.ts';
 import { testCommand } from './commands/test.ts';
 import { sampleCommand } from './commands/sample.ts';
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   .command(schemaCommand)
   .command(bootstrapCommand)
   .command(deployCommand)
+  .command(backfillCommand)
   .command(submitCommand)
   .command(statusCommand)
   .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of errors', global: true })

@@ -61,6 +61,26 @@ export function progressBar(enabled: boolean, label: string) {
   };
 }
 
+/**
+ * Progress over a sequence of steps (a backfill's slices) on stderr when it is a terminal: one
+ * bar, with lines logged above it; without a terminal, the lines alone.
+ */
+export function stepProgress(enabled: boolean, total: number, unit: string) {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  if (!enabled || !process.stderr.isTTY) return { start: (_i: number, _label: string) => {}, log, stop: () => {} };
+  const cliProgress = require('cli-progress') as typeof CliProgress;
+  const multi = new cliProgress.MultiBar({ format: `${pc.cyan('{bar}')} {value}/{total} ${unit} | {label}`, hideCursor: true, clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
+  const bar = multi.create(total, 0, { label: '' });
+  return {
+    start: (i: number, label: string) => bar.update(i, { label }),
+    log: (line: string) => multi.log(`${line}\n`),
+    stop: () => {
+      bar.update(total);
+      multi.stop();
+    },
+  };
+}
+
 export function formatValue(v: unknown, kind: string): string {
   if (v === null || v === undefined) return pc.dim('null');
   if (kind === 'timestamp') return formatTimestamp(v as bigint);

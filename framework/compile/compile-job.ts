@@ -6,10 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { PreparedJob } from '../run/run-job.ts';
+import { mergeRuleOf } from '../analyze/merge.ts';
+import { partitionDays, windowSpan } from '../slices/slice.ts';
+import { STATE_DIR } from '../slices/state.ts';
 import type { DataType, Field } from '../schema/types.ts';
 import { typeToString } from '../schema/types.ts';
-import { artifactsUri, databaseName, runsUri, tableLocation, type Environment } from '../config/config.ts';
-import { renderTemplate } from '../run/template.ts';
+import { artifactsUri, databaseName, localPathOf, runsUri, tableLocation, type Environment } from '../config/config.ts';
+import { fixedPrefix, renderWindow, templateNames } from '../dsl/template.ts';
 import { glueTableInput, tableParameters, type GlueTableInput } from './glue.ts';
 import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
 import { emrStep, runJobFlowRequest, stepName, type EmrStepConfig, type RunJobFlowRequest } from './emr.ts';
@@ -28,23 +31,16 @@ export interface ArtifactColumn {
   readonly enumValues?: readonly string[];
 }
 
+export const PLAN_FORMAT_VERSION = 2;
+
 /** What the Spark driver reads (deploy/spark/driver.py); see deploy/spark/PLAN_FORMAT.md. */
 export interface PlanArtifact {
-  readonly formatVersion: 1;
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
   readonly job: string;
   /** The parameter values the plan was compiled for; the step passes the same ones. */
   readonly params: Readonly<Record<string, string>>;
   readonly sessionConf: Readonly<Record<string, string>>;
-  readonly inputs: readonly {
-    readonly name: string;
-    readonly view: string;
-    readonly format: 'jsonl' | 'csv' | 'parquet' | 'table';
-    readonly location?: string;
-    readonly table?: string;
-    readonly schema: readonly ArtifactColumn[];
-    readonly badRecordMode?: 'permissive' | 'dropmalformed' | 'failfast';
-    readonly csv?: { readonly header: boolean; readonly delimiter: string; readonly quote: string; readonly nullValue?: string };
-  }[];
+  readonly inputs: readonly ArtifactInput[];
   readonly sql: string;
   readonly output: {
     readonly table: string;
@@ -53,9 +49,45 @@ export interface PlanArtifact {
     readonly mode: string;
     readonly compression: string;
     readonly columns: readonly ArtifactColumn[];
+    /** The slice the run owns: only rows where `predicate` holds are written (see framework/slices/slice.ts). */
+    readonly slice?: {
+      readonly key: string;
+      readonly values: Readonly<Record<string, string>>;
+      readonly outside: 'drop' | 'fail';
+      readonly predicate: string;
+    };
   };
   readonly checks: readonly CompiledCheck[];
   readonly quarantine: string;
+  /** The table's run state (slice records, incremental ledger): <warehouse>/_etl_state/<db>.<table>/ */
+  readonly state: string;
+  /** How the driver runs the job incrementally (`--incremental`), when the job allows it. */
+  readonly incremental?: {
+    readonly input: string;
+    /** Ledger keys are object paths relative to this location. */
+    readonly root: string;
+    readonly keys: readonly string[];
+    readonly orderBy: readonly { readonly column: string; readonly ascending: boolean; readonly nullsFirst: boolean }[];
+  };
+}
+
+export interface ArtifactInput {
+  readonly name: string;
+  readonly view: string;
+  readonly format: 'jsonl' | 'csv' | 'parquet' | 'table';
+  /** Files or folders; a windowed input's missing folders are skipped, but not all of them. */
+  readonly locations?: readonly string[];
+  /** Where the input's objects are named from: keys in the input fingerprint are relative to it. */
+  readonly root?: string;
+  readonly windowed?: boolean;
+  readonly table?: string;
+  /** A table's location, for the input fingerprint (the driver reads the table through the metastore). */
+  readonly location?: string;
+  /** Only partitions with `column` in [from, to) (a table read by slice). */
+  readonly partitionRange?: { readonly column: string; readonly from: string; readonly to: string };
+  readonly schema: readonly ArtifactColumn[];
+  readonly badRecordMode?: 'permissive' | 'dropmalformed' | 'failfast';
+  readonly csv?: { readonly header: boolean; readonly delimiter: string; readonly quote: string; readonly nullValue?: string };
 }
 
 export interface CompiledJob {
@@ -109,36 +141,70 @@ export function artifactColumn(f: Field): ArtifactColumn {
   };
 }
 
-export function compileJob(prepared: PreparedJob, env: Environment): CompiledJob {
-  const { loaded, output } = prepared;
+/** What compiling needs of a prepared job (not its local input files). */
+export type CompilableJob = Pick<PreparedJob, 'loaded' | 'params' | 'plan' | 'output' | 'slicing' | 'slice'>;
+
+export function compileJob(prepared: CompilableJob, env: Environment): CompiledJob {
+  const { loaded, output, slice, slicing } = prepared;
   const job = loaded.job;
-  const params = Object.fromEntries(Object.entries(prepared.params).map(([k, v]) => [k, String(v)]));
+  const params = Object.fromEntries(Object.entries(prepared.params).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
   const templateValues = { ...env.variables, bucket: env.variables.bucket ?? env.bucket, ...params };
+  const paramNames = Object.keys((job.params as { shape?: object } | undefined)?.shape ?? {});
+  const absent = new Set(paramNames.filter((k) => params[k] === undefined));
+  const sliceParams = new Set(slicing.slice?.columns.map((c) => c.name) ?? []);
+  // A local environment's artifact names local folders, so the driver runs it on local Spark as is.
+  const where = env.kind === 'local' ? (uri: string) => localPathOf(env, uri) : (uri: string) => uri;
   const database = databaseName(env, output.database);
   const location = tableLocation(env, database, output.table);
   const { sql } = renderQuery(prepared.plan, sparkDialect);
 
-  const inputs = Object.entries(job.inputs).map(([name, spec]) => {
-    const schema = prepared.plan && findScanSchema(prepared, name);
+  const inputs = Object.entries(job.inputs).map(([name, spec]): ArtifactInput => {
+    const schema = findScanSchema(prepared, name);
     const base = { name, view: `input_${name}`, schema: schema.map(artifactColumn) };
+    const window = slicing.windows[name];
+    const span = slice?.period ? windowSpan(slice, window ?? { beforeMs: 0, afterMs: 0 }) : undefined;
     if (spec.format === 'table') {
       const [db, tbl] = spec.table.split('.');
-      return { ...base, format: 'table' as const, table: `${databaseName(env, db)}.${tbl}` };
+      const range = span && window?.column ? { partitionRange: { column: window.column, ...partitionDays(span) } } : {};
+      if (env.kind === 'local') {
+        const local = where(tableLocation(env, db, tbl));
+        return { ...base, format: 'parquet', locations: [local], root: local, ...range };
+      }
+      return { ...base, format: 'table', table: `${databaseName(env, db)}.${tbl}`, location: tableLocation(env, databaseName(env, db), tbl), ...range };
     }
-    const loc = renderTemplate(spec.path, templateValues, `location of input '${name}'`);
-    if (spec.format === 'parquet') return { ...base, format: 'parquet' as const, location: loc };
-    if (spec.format === 'jsonl') return { ...base, format: 'jsonl' as const, location: loc, badRecordMode: spec.onBadRecord };
+    const what = `location of input '${name}'`;
+    const windowed = span !== undefined && slice?.period !== undefined && templateNames(spec.path).includes(slice.period.param);
+    const locations = (windowed ? renderWindow(spec.path, templateValues, { param: slice!.period!.param, ...span! }, what) : [fixedPrefix(spec.path, templateValues, absent, what)]).map(where);
+    const root = where(fixedPrefix(spec.path, templateValues, new Set([...absent, ...sliceParams]), what));
+    const files = { locations, root, ...(windowed ? { windowed: true } : {}) };
+    if (spec.format === 'parquet') return { ...base, format: 'parquet', ...files };
+    if (spec.format === 'jsonl') return { ...base, format: 'jsonl', ...files, badRecordMode: spec.onBadRecord };
     return {
       ...base,
-      format: 'csv' as const,
-      location: loc,
+      format: 'csv',
+      ...files,
       badRecordMode: spec.onBadRecord,
       csv: { header: spec.header, delimiter: spec.delimiter, quote: spec.quote, ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}) },
     };
   });
+  const partitionBy = output.partitionColumns.map((f) => f.name);
+  const q = sparkDialect.quoteIdentifier;
+  const sliceSpec = slice
+    ? {
+        slice: {
+          key: slice.key,
+          values: slice.values,
+          outside: slicing.slice!.outside,
+          // Compared as the partition path writes them (Spark's CAST(... AS STRING)), as the local engine does.
+          predicate: Object.entries(slice.values).map(([c, v]) => `CAST(${q(c)} AS STRING) = ${sparkDialect.stringLiteral(v)}`).join(' AND '),
+        },
+      }
+    : {};
+  const warehouse = `s3://${env.bucket}/${trimSlashes(env.warehousePrefix)}/`;
+  const incremental = incrementalSpec(prepared, env, templateValues, sliceParams, where);
 
   const artifact: PlanArtifact = {
-    formatVersion: 1,
+    formatVersion: PLAN_FORMAT_VERSION,
     job: job.name,
     params,
     sessionConf: SESSION_CONF,
@@ -146,14 +212,17 @@ export function compileJob(prepared: PreparedJob, env: Environment): CompiledJob
     sql,
     output: {
       table: `${database}.${output.table}`,
-      location,
-      partitionBy: output.partitionColumns.map((f) => f.name),
+      location: where(location),
+      partitionBy,
       mode: job.output.mode,
       compression: job.output.compression,
       columns: output.schema.fields.map(artifactColumn),
+      ...sliceSpec,
     },
     checks: compileChecks(job.checks ?? [], output, sparkDialect),
-    quarantine: `s3://${env.bucket}/${env.warehousePrefix.replace(/^\/+|\/+$/g, '')}/_quarantine/${database}.${output.table}/`,
+    quarantine: where(`${warehouse}_quarantine/${database}.${output.table}/`),
+    state: where(`${warehouse}${STATE_DIR}/${database}.${output.table}/`),
+    ...(incremental ? { incremental } : {}),
   };
   const planHash = createHash('sha256').update(stableJson(artifact)).digest('hex');
   const base = artifactsUri(env, planHash);
@@ -226,7 +295,28 @@ function emrTarget(env: Environment, job: string, planHash: string, step: EmrSte
   return { runJobFlow };
 }
 
-function findScanSchema(prepared: PreparedJob, input: string): readonly Field[] {
+/** The artifact's incremental section, for jobs an incremental run can merge (framework/run/incremental.ts checks the same). */
+function incrementalSpec(prepared: CompilableJob, env: Environment, values: Readonly<Record<string, unknown>>, sliceParams: ReadonlySet<string>, where: (uri: string) => string): PlanArtifact['incremental'] {
+  const { job } = prepared.loaded;
+  const inputs = Object.entries(job.inputs);
+  if (inputs.length !== 1 || inputs[0][1].format === 'table' || job.output.mode !== 'overwrite-partitions' || !prepared.output.partitionColumns.length) return undefined;
+  const merge = mergeRuleOf(prepared.plan);
+  if (!merge.ok) return undefined;
+  const [name, spec] = inputs[0];
+  const fields = prepared.output.schema.fields;
+  return {
+    input: name,
+    root: where(fixedPrefix(spec.path, values, sliceParams, `location of input '${name}'`)),
+    keys: merge.rule.keys.map((i) => fields[i].name),
+    orderBy: merge.rule.orderBy.map((o) => ({ column: fields[o.index].name, ascending: o.ascending, nullsFirst: o.nullsFirst })),
+  };
+}
+
+function trimSlashes(s: string): string {
+  return s.replace(/^\/+|\/+$/g, '');
+}
+
+function findScanSchema(prepared: CompilableJob, input: string): readonly Field[] {
   const stack = [prepared.plan];
   while (stack.length) {
     const n = stack.pop()!;

@@ -21,10 +21,17 @@ const TransientCluster = z.object({
   subnetId: z.string().optional(),
 });
 
-export const EnvironmentSchema = z.object({
+const EnvironmentFields = z.object({
+  /**
+   * 'aws' (the default): S3, the Glue Data Catalog and EMR. 'local': a rehearsal of production on
+   * this machine: `s3://<bucket>/<key>` is the folder `<root>/<bucket>/<key>` (or a mount), the
+   * catalog is local, and `etl run`/`etl backfill --env <name>` read the inputs' real `path`
+   * templates instead of their samples.
+   */
+  kind: z.enum(['aws', 'local']).default('aws'),
   region: z.string().default('us-east-1'),
   profile: z.string().optional(),
-  bucket: z.string().regex(S3_BUCKET, 'an S3 bucket name (lowercase letters, digits, dots and hyphens)'),
+  bucket: z.string().regex(S3_BUCKET, 'an S3 bucket name (lowercase letters, digits, dots and hyphens)').optional(),
   /** Where plans, SQL and the driver are uploaded: s3://<bucket>/<artifactsPrefix>/artifacts/<planHash>/ */
   artifactsPrefix: z.string().default('etl'),
   /** Where tables live: s3://<bucket>/<warehousePrefix>/<database>/<table>/ */
@@ -39,7 +46,26 @@ export const EnvironmentSchema = z.object({
   executionRoleArn: z.string().optional(),
   actionOnFailure: z.enum(['CONTINUE', 'CANCEL_AND_WAIT', 'TERMINATE_CLUSTER']).default('CONTINUE'),
   sparkConf: z.record(z.string(), z.string()).default({}),
+  /** Local environments: the folder that stands for S3 (default `.lake/<environment>`), relative to the project (absolute once loaded). */
+  root: z.string().optional(),
+  /**
+   * Local environments: S3 prefixes served from other local folders, e.g.
+   * `{ 's3://acme-raw/raw/events/': 'sample/events/' }` (longest prefix wins).
+   */
+  mounts: z.record(z.string().regex(/^s3:\/\/[^/]+/, 'an s3://bucket/prefix URI'), z.string()).default({}),
 });
+
+export const EnvironmentSchema = EnvironmentFields.superRefine((e, ctx) => {
+  if (e.kind === 'aws' && e.bucket === undefined) ctx.addIssue({ code: 'custom', path: ['bucket'], message: 'an AWS environment needs the S3 bucket for its tables and artifacts' });
+  if (e.kind === 'aws') {
+    for (const key of ['root', 'mounts'] as const) {
+      if (key === 'root' ? e.root !== undefined : Object.keys(e.mounts).length) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is for local environments (kind: 'local')` });
+    }
+  } else if (Object.keys(e.databases).length) {
+    // A local environment's catalog is its own: its tables keep the names the job files give them.
+    ctx.addIssue({ code: 'custom', path: ['databases'], message: 'a local environment has a catalog of its own; database names are not mapped there' });
+  }
+}).transform((e) => ({ ...e, bucket: e.bucket ?? 'local-lake' }));
 
 export const ConfigSchema = z.object({
   defaultEnvironment: z.string().optional(),
@@ -64,6 +90,38 @@ export class ConfigError extends EtlError {
 /** The environment used when a project has no etl.config.ts: names only, for `etl plan` output. */
 export const LOCAL_PLACEHOLDER_ENV: Environment = { name: 'default', ...EnvironmentSchema.parse({ bucket: 'my-data-lake' }) };
 
+/**
+ * The local path of a location in a local environment: a mount's folder for the longest mounted
+ * prefix, else <root>/<bucket>/<key>. Anything that is not s3:// is already local.
+ */
+export function localPathOf(env: Environment, uri: string): string {
+  if (!uri.startsWith('s3://')) return uri;
+  const mount = Object.keys(env.mounts)
+    .filter((prefix) => uri === prefix || uri.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`))
+    .sort((a, b) => b.length - a.length)[0];
+  const local = mount !== undefined ? path.join(env.mounts[mount], uri.slice(mount.length)) : path.join(env.root!, uri.slice('s3://'.length));
+  // Keep a folder a folder: templates end folders with '/'.
+  return uri.endsWith('/') && !local.endsWith(path.sep) ? local + path.sep : local;
+}
+
+/** Refuses an AWS environment where a command runs locally. */
+export function requireLocalEnvironment(env: Environment, command: string): Environment {
+  if (env.kind === 'local') return env;
+  throw new UsageError(
+    `environment '${env.name}' is an AWS environment; ${command} runs on this machine`,
+    `run it on AWS with etl submit --env ${env.name}, or add a local environment (kind: 'local') to etl.config.ts`,
+  );
+}
+
+/** Refuses a local environment where a command talks to AWS. */
+export function requireAwsEnvironment(env: Environment, command: string): Environment {
+  if (env.kind === 'aws') return env;
+  throw new UsageError(
+    `environment '${env.name}' is a local environment; ${command} talks to AWS`,
+    `use an AWS environment (--env dev), or run locally: etl run <job> --env ${env.name}, etl backfill <job> --env ${env.name}`,
+  );
+}
+
 export async function loadEnvironment(root: string, name: string | undefined): Promise<Environment> {
   const file = ['etl.config.ts', 'etl.config.mts', 'etl.config.js'].map((f) => path.join(root, f)).find(existsSync);
   if (!file) {
@@ -81,7 +139,14 @@ export async function loadEnvironment(root: string, name: string | undefined): P
   if (!chosen) throw new UsageError(`${path.basename(file)} has several environments; choose one with --env`, `environments: ${Object.keys(envs).join(', ')}`);
   const env = envs[chosen];
   if (!env) throw new UsageError(`no environment '${chosen}' in ${path.basename(file)}`, didYouMean(chosen, Object.keys(envs)) ?? `environments: ${Object.keys(envs).join(', ')}`);
-  return { name: chosen, ...env };
+  if (env.kind === 'aws') return { name: chosen, ...env };
+  // A local environment's folders, absolute from here on (relative to the project in the file).
+  return {
+    name: chosen,
+    ...env,
+    root: path.resolve(root, env.root ?? path.join('.lake', chosen)),
+    mounts: Object.fromEntries(Object.entries(env.mounts).map(([prefix, local]) => [prefix, path.resolve(root, local)])),
+  };
 }
 
 export function databaseName(env: Environment, logical: string): string {

@@ -13,12 +13,24 @@ type RowOf<I extends InputSpec> = I extends { schema: infer S extends z.ZodObjec
 
 export type InputDatasets<I extends Record<string, InputSpec>> = { [K in keyof I]: Dataset<RowOf<I[K]> & object> };
 
+/**
+ * The output partitions a run owns, named by the job parameters of the same name. With
+ * `slice: 'dt'`, a run given `--param dt=2026-11-01` replaces partition dt=2026-11-01, whatever
+ * rows it produces for it (none: the partition is removed), and writes nothing else: rows that
+ * belong to other partitions are counted as outside the slice and dropped (`outside: 'drop'`,
+ * the default) or fail the run before anything is written (`outside: 'fail'`). A run without
+ * the slice's parameters owns every partition: a run over all the data.
+ */
+export type SliceSpec<K extends string = string> = K | { readonly by: K | readonly K[]; readonly outside?: 'drop' | 'fail' };
+
 export interface JobSpec<P extends z.ZodObject, I extends Record<string, InputSpec>> {
   /** Lowercase identifier, unique in the project; also the file name under jobs/. */
   readonly name: string;
   readonly description?: string;
   /** Run parameters, given as `--param k=v`. Give them `.default()` values that fit the sample data. */
   readonly params?: P;
+  /** Which output partitions a run owns, by parameter (see SliceSpec). */
+  readonly slice?: SliceSpec<keyof z.output<P> & string>;
   readonly inputs: I;
   // Method syntax (bivariant parameters), so a specific JobDefinition<P, I> is assignable to JobDefinition.
   transform(inputs: InputDatasets<I>, params: z.output<P>): Dataset<object>;

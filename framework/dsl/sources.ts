@@ -12,6 +12,13 @@ interface FileInputBase<S extends z.ZodObject> {
   readonly sample?: string;
   readonly schema: S;
   readonly description?: string;
+  /**
+   * How long after the end of a slice its rows may still arrive, e.g. '6h': the run for day D
+   * also reads the folders the path names for D+1 up to 06:00 (the path must use the slice's
+   * parameter, e.g. `{dt|yyyy/MM/dd/HH}`). Rows that arrive later are counted as outside the
+   * slice by the run that reads them; incremental runs pick them up whatever their lateness.
+   */
+  readonly lateness?: string;
 }
 
 export interface JsonLinesInput<S extends z.ZodObject = z.ZodObject> extends FileInputBase<S> {
@@ -42,6 +49,21 @@ export interface CatalogTableInput<S extends z.ZodObject = z.ZodObject> {
   /** Optional: by default the schema is the producing job's output schema. */
   readonly schema?: S;
   readonly description?: string;
+  /** Which partitions a sliced run reads (default: all of them). */
+  readonly slice?: TableSliceWindow;
+}
+
+/**
+ * The partitions of a catalog-table input that a run of slice D reads: those whose `column` (a
+ * date partition column) lies in [D - lookback, D + 1 day + lookahead). A run without a slice
+ * reads every partition.
+ */
+export interface TableSliceWindow {
+  readonly column: string;
+  /** e.g. '1d': also the day before (a session that started yesterday and goes on today). */
+  readonly lookback?: string;
+  /** e.g. '1d': also the day after (a session that starts today and ends tomorrow). */
+  readonly lookahead?: string;
 }
 
 export type FileInput = JsonLinesInput | CsvInput | ParquetInput;
@@ -64,6 +86,19 @@ export function parquet<S extends z.ZodObject>(spec: Omit<ParquetInput<S>, 'form
   return Object.freeze({ format: 'parquet', ...spec });
 }
 
-export function catalogTable<S extends z.ZodObject = z.ZodObject>(table: string, options: { schema?: S; description?: string } = {}): CatalogTableInput<S> {
-  return Object.freeze({ format: 'table', table, ...options });
+export interface CatalogTableOptions<S extends z.ZodObject> {
+  readonly schema?: S;
+  readonly description?: string;
+  /** `'dt'`: read the partitions of the run's slice; `{ column: 'dt', lookback: '1d' }` reads more. */
+  readonly slice?: string | TableSliceWindow;
+}
+
+export function catalogTable<S extends z.ZodObject = z.ZodObject>(table: string, options: CatalogTableOptions<S> = {}): CatalogTableInput<S> {
+  const { slice, ...rest } = options;
+  return Object.freeze({
+    format: 'table',
+    table,
+    ...rest,
+    ...(slice === undefined ? {} : { slice: Object.freeze(typeof slice === 'string' ? { column: slice } : { ...slice }) }),
+  });
 }

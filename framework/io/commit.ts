@@ -29,6 +29,8 @@ export interface CatalogUpdate {
   readonly partitions: readonly PartitionDefinition[];
   /** true: the partitions replace the table's list (overwrite); false: they are upserted. */
   readonly replacePartitions: boolean;
+  /** Partitions the run removed (a slice's partitions it produced no rows for), by values. */
+  readonly droppedPartitions?: readonly (readonly (string | null)[])[];
 }
 
 export interface Journal {
@@ -80,12 +82,13 @@ export async function applyJournal(warehouse: string, journal: Journal, metastor
     await fs.rename(move.from, move.to);
   }
   if (journal.successMarker) await writeFileAtomic(journal.successMarker, '');
-  const { table, partitions, replacePartitions } = journal.catalog;
+  const { table, partitions, replacePartitions, droppedPartitions } = journal.catalog;
   await metastore.ensureDatabase(table.database);
   await metastore.putTable(table);
   if (table.partitionKeys.length) {
     if (replacePartitions) await metastore.replacePartitions(table.database, table.name, partitions);
     else await metastore.upsertPartitions(table.database, table.name, partitions);
+    await metastore.dropPartitions(table.database, table.name, droppedPartitions ?? []);
     await alignPartitions(metastore, table);
   }
   // The journal goes first: a 'retire' is known done only while its trash exists, so the trash

@@ -11,6 +11,8 @@ import { InputFileError } from './types.ts';
 export interface InputFile {
   readonly path: string;
   readonly size: number;
+  /** Last modification time: with the size, what tells a processed file from a rewritten one. */
+  readonly mtimeMs: number;
   /** Partition values from `k=v` folders between the location and the file. */
   readonly partition: Readonly<Record<string, string | null>>;
 }
@@ -21,11 +23,18 @@ export interface InputListing {
   readonly partitionColumns: readonly string[];
 }
 
-const EXTENSIONS: Record<'jsonl' | 'csv' | 'parquet', RegExp> = {
+/** The file names each format reads (the Spark driver has the same list, FILE_PATTERNS). */
+export const EXTENSIONS: Record<'jsonl' | 'csv' | 'parquet', RegExp> = {
   jsonl: /\.(jsonl?|ndjson|json\.gz|jsonl\.gz|ndjson\.gz|gz|txt)$|^[^.]+$/i,
   csv: /\.(csv|tsv|txt|csv\.gz)$/i,
   parquet: /\.parquet$/i,
 };
+
+/** Whether a path below an input's location is a data file of the format: no hidden `.`/`_` part, a data file name. */
+export function isDataFile(relPath: string, format: 'jsonl' | 'csv' | 'parquet'): boolean {
+  const parts = relPath.split('/');
+  return !parts.some((p) => p.startsWith('.') || p.startsWith('_')) && EXTENSIONS[format].test(parts[parts.length - 1]);
+}
 
 export async function listInputFiles(location: string, format: 'jsonl' | 'csv' | 'parquet'): Promise<InputListing> {
   let stat;
@@ -34,7 +43,7 @@ export async function listInputFiles(location: string, format: 'jsonl' | 'csv' |
   } catch {
     throw new InputFileError(location, 'does not exist', 'check the input path (sample location or --input)');
   }
-  if (stat.isFile()) return { files: [{ path: location, size: stat.size, partition: {} }], partitionColumns: [] };
+  if (stat.isFile()) return { files: [{ path: location, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs), partition: {} }], partitionColumns: [] };
   const files: InputFile[] = [];
   const walk = async (dir: string, rel: string): Promise<void> => {
     const entries = (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -46,7 +55,8 @@ export async function listInputFiles(location: string, format: 'jsonl' | 'csv' |
       else if (e.isFile() && EXTENSIONS[format].test(e.name)) {
         const partition: Record<string, string | null> = {};
         for (const p of parsePartitionPath(rel)) partition[p.name] = p.value;
-        files.push({ path: full, size: (await fs.stat(full)).size, partition });
+        const st = await fs.stat(full);
+        files.push({ path: full, size: st.size, mtimeMs: Math.floor(st.mtimeMs), partition });
       }
     }
   };

@@ -244,7 +244,7 @@ export async function* readParquet(files: readonly (InputFile | string)[], opts:
   for (const values of opts.partitionValues ?? []) for (const k of Object.keys(values)) partitionColumns.add(k);
   for (let fi = 0; fi < files.length; fi++) {
     const entry = files[fi];
-    const file: InputFile = typeof entry === 'string' ? { path: entry, size: 0, partition: opts.partitionValues?.[fi] ?? {} } : entry;
+    const file: InputFile = typeof entry === 'string' ? { path: entry, size: 0, mtimeMs: 0, partition: opts.partitionValues?.[fi] ?? {} } : entry;
     yield* readOne(file, opts, partitionColumns);
   }
 }

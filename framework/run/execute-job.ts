@@ -32,6 +32,8 @@ export interface ExecutedJob {
 
 export interface ExecuteJobOptions {
   readonly checks?: readonly RunningCheck[];
+  /** Selects the output rows that are checked and written (a sliced run keeps its slice's rows). */
+  readonly keep?: (batch: Batch) => Batch;
   readonly sink: (batch: Batch) => Promise<void> | void;
   /** Called as input bytes are consumed (for a progress bar). */
   readonly onProgress?: (done: number, total: number) => void;
@@ -73,7 +75,9 @@ export async function executeJob(plan: BoundPlan, readers: ReadonlyMap<string, I
         rowsFiltered += n;
       },
     });
-    for await (const batch of batches) {
+    for await (const produced of batches) {
+      const batch = options.keep ? options.keep(produced) : produced;
+      if (batch.length === 0) continue;
       for (const ch of checks) ch.add(batch);
       await options.sink(batch);
     }

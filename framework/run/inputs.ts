@@ -1,53 +1,98 @@
 /** Resolves a job's inputs to local files and opens the right reader for each. */
 import path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { nullColumn, type Batch } from '../columnar/column.ts';
 import type { InputSpec } from '../dsl/sources.ts';
 import { UsageError, displayPath } from '../errors/index.ts';
-import { listInputFiles } from '../io/files.ts';
+import { listInputFiles, type InputListing } from '../io/files.ts';
 import { readJsonLines } from '../io/jsonl.ts';
 import { readCsv } from '../io/csv.ts';
 import { readParquet } from '../io/parquet.ts';
-import type { BadRecord, InMemoryFile, ReadSource } from '../io/types.ts';
+import { InputFileError, type BadRecord, type InMemoryFile, type ReadSource } from '../io/types.ts';
 import { schemaOf, type DatasetSchema } from '../schema/types.ts';
-import { renderTemplate } from './template.ts';
+import { fixedPrefix, renderWindow, templateNames, type TemplateWindow } from '../dsl/template.ts';
 
 export interface ResolvedInput {
   readonly name: string;
   readonly spec: InputSpec;
-  /** Absolute local path of a file or folder. */
-  readonly location: string;
-  /** How the location was chosen, for messages: 'sample', '--input' or 'table analytics.events'. */
+  /**
+   * Absolute local paths of files or folders. A windowed input lists the folders of its slice's
+   * window, of which those that do not exist are skipped (Firehose writes no folder for an hour
+   * without data); otherwise each must exist.
+   */
+  readonly locations: readonly string[];
+  readonly windowed: boolean;
+  /**
+   * Where the input's objects are named from: the location a run over everything reads (the
+   * template cut before its slice parameter). Ledger keys and input fingerprints are relative to it.
+   */
+  readonly root: string;
+  /** A catalog table read by slice: only its partitions with `column` in [from, to). */
+  readonly partitionRange?: PartitionRange;
+  /** How the location was chosen, for messages: 'sample', '--input', 'env local' or 'table analytics.events'. */
   readonly origin: string;
   readonly format: 'jsonl' | 'csv' | 'parquet';
 }
 
-export function resolveFileInput(
-  root: string,
-  jobName: string,
-  name: string,
-  spec: Exclude<InputSpec, { format: 'table' }>,
-  params: Record<string, unknown>,
-  override: string | undefined,
-): ResolvedInput {
-  let location: string;
-  let origin: string;
-  if (override !== undefined) {
-    location = path.resolve(override);
-    origin = '--input';
-  } else if (spec.sample !== undefined) {
-    location = path.resolve(root, renderTemplate(spec.sample, params, `sample location of input '${name}'`));
-    origin = 'sample';
-  } else {
-    throw new UsageError(`input '${name}' of job '${jobName}' has no local sample location`, `add sample: 'sample/...' to the input, or pass --input ${name}=<path>`);
+export interface PartitionRange {
+  readonly column: string;
+  readonly from: string;
+  /** Exclusive. */
+  readonly to: string;
+}
+
+/** One location, or the first and last of a window, for summaries and messages. */
+export function describeLocations(locations: readonly string[]): string {
+  if (locations.length === 1) return locations[0];
+  return `${locations[0]} … ${locations[locations.length - 1]} (${locations.length} folders)`;
+}
+
+/**
+ * A file input's local locations, from `--input`, or from the template that applies (the
+ * sample's, or in a local environment the production `path` mapped to local folders), rendered
+ * for the run's slice window, or cut to its fixed prefix for a run over everything.
+ */
+export interface FileInputRequest {
+  readonly job: string;
+  readonly name: string;
+  readonly spec: Exclude<InputSpec, { format: 'table' }>;
+  /** The template that applies and how its locations map to local paths; undefined without one. */
+  readonly where: { readonly template: string; readonly origin: string; readonly toLocal: (location: string) => string } | undefined;
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Parameters the run leaves out: a template is read from its fixed prefix before them. */
+  readonly absent: ReadonlySet<string>;
+  readonly sliceParams: ReadonlySet<string>;
+  readonly window: TemplateWindow | undefined;
+  /** A path given with --input. */
+  readonly override: string | undefined;
+}
+
+export function resolveFileInput(r: FileInputRequest): ResolvedInput {
+  const { name, spec, where } = r;
+  if (r.override !== undefined) {
+    const location = path.resolve(r.override);
+    return checkedInput({ name, spec, locations: [location], root: location, windowed: false, origin: '--input', format: spec.format }, r.job);
   }
+  if (!where) {
+    throw new UsageError(`input '${name}' of job '${r.job}' has no local sample location`, `add sample: 'sample/...' to the input, or pass --input ${name}=<path>`);
+  }
+  const what = `${where.origin === 'sample' ? 'sample location' : 'location'} of input '${name}'`;
+  const windowed = r.window !== undefined && templateNames(where.template).includes(r.window.param);
+  const rendered = windowed ? renderWindow(where.template, r.values, r.window!, what) : [fixedPrefix(where.template, r.values, r.absent, what)];
+  const root = where.toLocal(fixedPrefix(where.template, r.values, new Set([...r.absent, ...r.sliceParams]), what));
+  return checkedInput({ name, spec, locations: rendered.map(where.toLocal), root, windowed, origin: where.origin, format: spec.format }, r.job);
+}
+
+function checkedInput(input: ResolvedInput, jobName: string): ResolvedInput {
+  if (input.windowed) return input;
+  const location = input.locations[0];
   if (!existsSync(location)) {
     throw new UsageError(
-      `input '${name}' of job '${jobName}': ${displayPath(location)} does not exist (${origin})`,
-      origin === 'sample' ? 'generate the sample with `npm run sample`, or point the input elsewhere with --input' : 'check the path given to --input',
+      `input '${input.name}' of job '${jobName}': ${displayPath(location)} does not exist (${input.origin})`,
+      input.origin === 'sample' ? 'generate the sample with `npm run sample`, or point the input elsewhere with --input' : input.origin === '--input' ? 'check the path given to --input' : 'check the environment\'s mounts and root in etl.config.ts',
     );
   }
-  return { name, spec, location, origin, format: spec.format };
+  return input;
 }
 
 export interface InputReader {
@@ -61,15 +106,53 @@ export interface InputReader {
   open(schema: DatasetSchema, onBadRecord: (r: BadRecord) => void, onProgress: (bytes: number) => void, used?: readonly boolean[]): AsyncIterable<Batch>;
 }
 
+/** The files of an input: every location listed, a window's missing folders skipped, a table's partitions selected. */
+export async function listInput(input: ResolvedInput): Promise<InputListing> {
+  const listings: InputListing[] = [];
+  for (const location of input.locations) {
+    if (input.windowed && !existsSync(location)) continue;
+    try {
+      listings.push(await listInputFiles(location, input.format));
+    } catch (e) {
+      // An hour folder of a window may hold only other files; the window as a whole must not be empty.
+      if (!(input.windowed && e instanceof InputFileError && existsSync(location))) throw e;
+    }
+  }
+  let files = listings.flatMap((l) => l.files);
+  const partitionColumns = listings[0]?.partitionColumns ?? [];
+  const range = input.partitionRange;
+  if (range) {
+    if (files.length && !partitionColumns.includes(range.column)) {
+      throw new InputFileError(input.locations[0], `is not partitioned by ${range.column}, so the slice's partitions cannot be selected`, `partition the table by ${range.column}, or remove slice from the input`);
+    }
+    files = files.filter((f) => {
+      const v = f.partition[range.column];
+      return v !== null && v !== undefined && v >= range.from && v < range.to;
+    });
+  }
+  if (!files.length && (input.windowed || range)) {
+    const what = range ? `partitions with ${range.column} in [${range.from}, ${range.to})` : `${input.format === 'jsonl' ? 'JSON lines' : input.format.toUpperCase()} files`;
+    throw new InputFileError(
+      describeLocations(input.locations),
+      `has no ${what} for this slice`,
+      range ? 'run the job that writes the table for those days first' : "the slice has no data yet (nothing to replace it with); check the day, or the input's path and lateness",
+    );
+  }
+  return { files, partitionColumns };
+}
+
 export async function openInput(input: ResolvedInput): Promise<InputReader> {
-  const listed = await listInputFiles(input.location, input.format);
+  return readerOf(input.spec, await listInput(input));
+}
+
+/** A reader over listed files (an incremental run passes only the files not yet processed). */
+export function readerOf(spec: InputSpec, listed: InputListing): InputReader {
   const files = listed.files.map((f) => f.path);
-  const totalBytes = files.reduce((s, f) => s + statSync(f).size, 0);
+  const totalBytes = listed.files.reduce((s, f) => s + f.size, 0);
   return {
     files,
     totalBytes,
     open(schema, onBadRecord, onProgress, used) {
-      const spec = input.spec;
       switch (spec.format) {
         case 'jsonl':
         case 'csv':
@@ -109,7 +192,7 @@ function readText(spec: TextInputSpec, sources: readonly ReadSource[], schema: D
 }
 
 /** Reads only the used columns of a Parquet input and passes the others on as null columns. */
-async function* readUsedColumns(listed: Awaited<ReturnType<typeof listInputFiles>>, schema: DatasetSchema, used: readonly boolean[], onProgress: (bytes: number) => void): AsyncGenerator<Batch> {
+async function* readUsedColumns(listed: InputListing, schema: DatasetSchema, used: readonly boolean[], onProgress: (bytes: number) => void): AsyncGenerator<Batch> {
   const read = schemaOf(schema.fields.filter((_, i) => used[i]));
   const partitionColumns = listed.partitionColumns.filter((p) => read.fields.some((f) => f.name === p));
   for await (const b of readParquet(listed.files, { schema: read, partitionColumns, onProgress })) {

@@ -1,7 +1,12 @@
 /**
  * `etl run`: job file -> plan -> analysis -> engine -> checks -> staged Parquet -> atomic
- * commit -> local catalog. A run that fails at any point, or is killed, leaves the table and
- * the catalog as they were (see framework/io/commit.ts).
+ * commit -> local catalog. A run that fails at any point, or is killed, leaves the table, the
+ * catalog and the table's run state (slice records, incremental ledger) as they were (see
+ * framework/io/commit.ts).
+ *
+ * A run owns a slice of its table (its slice parameters' partitions) or all of it; it may read a
+ * window around its slice; an incremental run reads only new input objects and merges their rows
+ * into the partitions they belong to. framework/run/table-changes.ts decides what each commits.
  */
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
@@ -10,27 +15,47 @@ import type { DatasetSchema } from '../schema/types.ts';
 import { buildPlan, type JobDefinition } from '../dsl/job.ts';
 import { analyze } from '../analyze/analyze.ts';
 import { bindOutput, type BoundOutput } from '../analyze/output.ts';
+import { bindSlicing, type BoundSlicing } from '../analyze/slice.ts';
 import type { BoundPlan } from '../analyze/bound.ts';
 import { LocalMetastore } from '../catalog/local.ts';
 import { withLock, LockBusyError, writeFileAtomic } from '../catalog/fs-atomic.ts';
 import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
-import { planTableChange, SchemaCompatibilityError } from '../catalog/versioning.ts';
+import { planTableChange as planSchemaChange, SchemaCompatibilityError } from '../catalog/versioning.ts';
 import { commit, newRunId, recover, runDirs, type Move } from '../io/commit.ts';
+import type { InputFile } from '../io/files.ts';
+import { parsePartitionPath } from '../io/hive.ts';
 import { TableWriter } from '../io/table-writer.ts';
 import { CheckFailedError, UsageError, didYouMean } from '../errors/index.ts';
+import { LOCAL_PLACEHOLDER_ENV, localPathOf, type Environment } from '../config/config.ts';
+import { compileJob } from '../compile/compile-job.ts';
+import { resolveSlice, ownsPartition, partitionDays, windowSpan, SliceFilter, type SliceRun } from '../slices/slice.ts';
+import { inputFingerprint, ledgerSegmentPath, readSliceRecord, sliceRecordPath, tableStateDir, type LedgerSegment, type SliceRecord } from '../slices/state.ts';
 import { loadAllJobs, loadJob, type LoadedJob, type Project } from './project.ts';
 import { resolveParams } from './params.ts';
-import { openInput, resolveFileInput, type InputReader, type ResolvedInput } from './inputs.ts';
+import { describeLocations, listInput, readerOf, resolveFileInput, type InputReader, type ResolvedInput } from './inputs.ts';
 import { prepareChecks, type CheckResult } from './checks.ts';
-import { executeJob } from './execute-job.ts';
+import { executeJob, type ExecutedJob } from './execute-job.ts';
+import { environmentLake, sampleLake, type Lake } from './lake.ts';
+import { batchesInput, existingFiles, EXISTING, keyOf, lateObjectsOf, mergePlan, NEW_ROWS, partitionsOf, planIncremental, type IncrementalPlan } from './incremental.ts';
+import { planTableChange, relPathOf } from './table-changes.ts';
+import type { Batch } from '../columnar/column.ts';
 
 export { InputFailFastError } from './errors.ts';
 
 export interface RunOptions {
   readonly params?: Record<string, string>;
-  /** name -> local path, replacing an input's sample location for this run. */
+  /** name -> local path, replacing an input's location for this run. */
   readonly inputs?: Record<string, string>;
   readonly warehouse?: string;
+  /**
+   * A local environment (kind 'local') to run in: inputs come from their production `path`
+   * templates mapped to local folders, and the environment has its own warehouse and catalog.
+   */
+  readonly env?: Environment;
+  /** Read only the input objects the table's ledger does not list, and merge their rows in. */
+  readonly incremental?: boolean;
+  /** Do nothing when the slice was committed by the same plan from the same input files (etl backfill). */
+  readonly skipUnchanged?: boolean;
   /** Called as input bytes are consumed (for a progress bar). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Called when the local state needed repair (stale lock, interrupted commit rolled forward). */
@@ -51,17 +76,27 @@ export interface InputSummary {
 
 export interface RunResult {
   readonly job: string;
-  readonly status: 'succeeded' | 'failed';
+  /** skipped: the slice was already committed by the same plan from the same inputs (skipUnchanged). */
+  readonly status: 'succeeded' | 'skipped';
   readonly runId: string;
   readonly params: Record<string, unknown>;
+  /** The slice the run owned (`dt=2026-11-01`), or null for a run over everything. */
+  readonly slice: string | null;
   readonly rowsRead: number;
   readonly rowsFiltered: number;
   readonly badRecords: number;
-  /** Whether rows read = written + filtered + bad holds by construction (a plan of row-wise steps only). */
+  /** Output rows of partitions outside the slice: counted, not written. */
+  readonly rowsOutsideSlice: number;
+  readonly outsideSlice: readonly { readonly partition: string; readonly rows: number }[];
+  /** Whether rows read = written + filtered + bad (+ outside the slice) holds by construction (row-wise steps only). */
   readonly balanced: boolean;
   readonly inputs: readonly InputSummary[];
   readonly quarantine: string | null;
   readonly checks: readonly CheckResult[];
+  /** For sliced runs: what a later backfill compares to decide whether the slice is up to date. */
+  readonly planHash: string | null;
+  readonly inputFingerprint: string | null;
+  readonly incremental: IncrementalSummary | null;
   readonly durationMs: number;
   readonly output: {
     readonly table: string;
@@ -69,8 +104,19 @@ export interface RunResult {
     readonly mode: string;
     readonly rowsWritten: number;
     readonly partitions: readonly string[];
+    /** Partitions of the slice the run produced no rows for, and so removed. */
+    readonly partitionsRemoved: readonly string[];
     readonly files: number;
   };
+}
+
+export interface IncrementalSummary {
+  /** Objects read by this run. */
+  readonly newFiles: number;
+  /** Objects skipped because an earlier incremental run processed them. */
+  readonly knownFiles: number;
+  /** Rows the partitions had before the merge. */
+  readonly existingRows: number;
 }
 
 export interface PreparedJob {
@@ -78,7 +124,11 @@ export interface PreparedJob {
   readonly params: Record<string, unknown>;
   readonly plan: BoundPlan;
   readonly output: BoundOutput;
+  readonly slicing: BoundSlicing;
+  /** The slice this run owns, or undefined for a run over everything. */
+  readonly slice?: SliceRun;
   readonly inputs: readonly ResolvedInput[];
+  readonly lake: Lake;
 }
 
 /** Everything up to reading data: load, params, plan, analysis, input locations. */
@@ -86,49 +136,72 @@ export async function prepareJob(project: Project, jobName: string, options: Run
   const loaded = await loadJob(project, jobName);
   const { job, file } = loaded;
   const params = resolveParams(job, options.params ?? {});
-  const metastore = new LocalMetastore(path.join(project.stateDir, 'catalog'));
+  const lake = options.env ? environmentLake(options.env, options.warehouse) : sampleLake(project, options.warehouse);
+  const metastore = new LocalMetastore(path.join(lake.stateDir, 'catalog'));
 
   for (const name of Object.keys(options.inputs ?? {})) {
     if (!(name in job.inputs)) throw new UsageError(`job '${job.name}' has no input '${name}' (--input ${name}=...)`, didYouMean(name, Object.keys(job.inputs)) ?? `its inputs: ${Object.keys(job.inputs).join(', ')}`);
   }
 
   const tableSchemas = await tableSchemasOf(project, job, metastore);
+  const { plan, output, slicing } = analyzeJob(job, params, (t) => tableSchemas[t], file);
+  const slice = resolveSlice(slicing.slice, params, job.name);
+  const prepared = { loaded, params, plan, output, slicing, ...(slice ? { slice } : {}), lake };
+  const inputs = options.resolveInputs ?? true ? await resolveInputs(project, prepared, metastore, options.inputs ?? {}) : [];
+  return { ...prepared, inputs };
+}
+
+async function resolveInputs(project: Project, prepared: Omit<PreparedJob, 'inputs'>, metastore: LocalMetastore, overrides: Readonly<Record<string, string>>): Promise<ResolvedInput[]> {
+  const { loaded: { job }, params, slice, slicing, lake } = prepared;
+  const env = lake.env;
+  const values = env ? { ...env.variables, bucket: env.variables.bucket ?? env.bucket, ...params } : params;
+  const shape = Object.keys((job.params as { shape?: object } | undefined)?.shape ?? {});
+  const absent = new Set(shape.filter((k) => params[k] === undefined));
+  const sliceParams = new Set(slicing.slice?.columns.map((c) => c.name) ?? []);
   const inputs: ResolvedInput[] = [];
-  const locate = options.resolveInputs ?? true;
   for (const [name, spec] of Object.entries(job.inputs)) {
-    if (!locate) break;
-    const override = options.inputs?.[name];
+    const window = slicing.windows[name];
+    const span = slice?.period ? windowSpan(slice, window ?? { beforeMs: 0, afterMs: 0 }) : undefined;
     if (spec.format !== 'table') {
-      inputs.push(resolveFileInput(project.root, job.name, name, spec, params, override));
+      const where = env
+        ? { template: spec.path, origin: `env ${env.name}`, toLocal: (uri: string) => localPathOf(env, uri) }
+        : spec.sample !== undefined
+          ? { template: spec.sample, origin: 'sample', toLocal: (p: string) => path.resolve(project.root, p) }
+          : undefined;
+      const templateWindow = span && slice?.period ? { param: slice.period.param, ...span } : undefined;
+      inputs.push(resolveFileInput({ job: job.name, name, spec, where, values, absent, sliceParams, window: templateWindow, override: overrides[name] }));
       continue;
     }
-    if (override !== undefined) {
-      inputs.push({ name, spec, location: path.resolve(override), origin: '--input', format: 'parquet' });
+    const partitionRange = span && window?.column ? { column: window.column, ...partitionDays(span) } : undefined;
+    const range = partitionRange ? { partitionRange } : {};
+    if (overrides[name] !== undefined) {
+      const location = path.resolve(overrides[name]);
+      inputs.push({ name, spec, locations: [location], root: location, windowed: false, ...range, origin: '--input', format: 'parquet' });
       continue;
     }
     const [db, tbl] = spec.table.split('.');
     const stored = await metastore.getTable(db ?? '', tbl ?? '');
     if (!stored) {
       const producers = await producersOf(project, spec.table);
+      const envFlag = env ? ` --env ${env.name}` : '';
       throw new UsageError(
-        `input '${name}' of job '${job.name}' reads table ${spec.table}, which is not in the local catalog yet`,
+        `input '${name}' of job '${job.name}' reads table ${spec.table}, which is not in the ${env ? `catalog of environment ${env.name}` : 'local catalog'} yet`,
         producers.length
-          ? `run ${producers.map((p) => `'etl run ${p}'`).join(' or ')} first, or 'etl run ${job.name} --with-deps' to run it automatically`
+          ? `run ${producers.map((p) => `'etl run ${p}${envFlag}'`).join(' or ')} first, or 'etl run ${job.name}${envFlag} --with-deps' to run it automatically`
           : `no job in jobs/ writes ${spec.table}; pass --input ${name}=<parquet folder>`,
       );
     }
-    inputs.push({ name, spec, location: stored.location, origin: `table ${spec.table}`, format: 'parquet' });
+    inputs.push({ name, spec, locations: [stored.location], root: stored.location, windowed: false, ...range, origin: `table ${spec.table}`, format: 'parquet' });
   }
-  const { plan, output } = analyzeJob(job, params, (t) => tableSchemas[t], file);
-  return { loaded, params, plan, output, inputs };
+  return inputs;
 }
 
-/** Plan and analysis of a job for validated params: the bound plan in table column order, and the output it binds to. */
-export function analyzeJob(job: JobDefinition, params: Record<string, unknown>, schemaOfTable: (table: string) => DatasetSchema, file?: string): { plan: BoundPlan; output: BoundOutput } {
+/** Plan and analysis of a job for validated params: the bound plan in table column order, the output it binds to, its slicing. */
+export function analyzeJob(job: JobDefinition, params: Record<string, unknown>, schemaOfTable: (table: string) => DatasetSchema, file?: string): { plan: BoundPlan; output: BoundOutput; slicing: BoundSlicing } {
   const ctx = { job: job.name, ...(file ? { file } : {}) };
   const built = buildPlan(job, params, schemaOfTable);
   const output = bindOutput(analyze(built.root, ctx), job.output, ctx);
-  return { plan: output.plan, output };
+  return { plan: output.plan, output, slicing: bindSlicing(job, output, built.inputSchemas, ctx) };
 }
 
 /** The schemas of the catalog tables a job reads without declaring one (see schemaOfTable). */
@@ -166,23 +239,22 @@ export async function schemaOfTable(project: Project, metastore: LocalMetastore,
 export async function runJob(project: Project, jobName: string, options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
   const prepared = await prepareJob(project, jobName, options);
-  const { loaded, params, output } = prepared;
+  const { loaded, output, lake } = prepared;
   const { job } = loaded;
-  const warehouse = path.resolve(options.warehouse ?? project.defaultWarehouse);
-  const metastore = new LocalMetastore(path.join(project.stateDir, 'catalog'), {
+  const metastore = new LocalMetastore(path.join(lake.stateDir, 'catalog'), {
     onStaleLock: (h) => options.onNotice?.(`removed a stale catalog lock left by process ${h.pid} (${h.purpose}, ${h.since})`),
   });
   const tableName = `${output.database}.${output.table}`;
-  const lockFile = path.join(project.stateDir, 'locks', `${tableName}.lock`);
+  const lockFile = path.join(lake.stateDir, 'locks', `${tableName}.lock`);
 
   try {
     return await withLock(
       lockFile,
       `etl run ${job.name}`,
       async () => {
-        const report = await recover(warehouse, metastore);
+        const report = await recover(lake.warehouse, metastore);
         for (const r of report.rolledForward) options.onNotice?.(`finished an interrupted commit (run ${r})`);
-        return await runLocked(prepared, project.root, warehouse, metastore, options, started);
+        return await runLocked(prepared, project.root, metastore, options, started);
       },
       {
         timeoutMs: 0,
@@ -200,34 +272,77 @@ export async function runJob(project: Project, jobName: string, options: RunOpti
   }
 }
 
-async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: string, metastore: LocalMetastore, options: RunOptions, started: number): Promise<RunResult> {
-  const { loaded, params, output, plan } = prepared;
+/** An input's files as this run reads them (an incremental run: the new ones only). */
+interface ListedInput {
+  readonly input: ResolvedInput;
+  readonly files: readonly InputFile[];
+  readonly partitionColumns: readonly string[];
+}
+
+async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: LocalMetastore, options: RunOptions, started: number): Promise<RunResult> {
+  const { loaded, params, output, plan, slice, lake } = prepared;
   const { job, file } = loaded;
   const runId = newRunId();
-  const dirs = runDirs(warehouse, runId);
-  const tableDir = path.join(warehouse, output.database, output.table);
+  const dirs = runDirs(lake.warehouse, runId);
+  const tableDir = path.join(lake.warehouse, output.database, output.table);
+  const stateDir = tableStateDir(lake.warehouse, output.database, output.table);
   const stagedTable = path.join(dirs.staging, 'table');
   const table = localTableDefinition(prepared, tableDir);
   // The schema gate runs before any data is read: a change the table's mode refuses costs nothing.
-  const schemaChange = await planTableChange(metastore, table, job.output.compatibility);
+  const schemaChange = await planSchemaChange(metastore, table, job.output.compatibility);
   if (schemaChange.violations.length) throw new SchemaCompatibilityError(schemaChange);
 
-  const readers = new Map<string, InputReader>();
-  for (const input of prepared.inputs) readers.set(input.name, await openInput(input));
+  const incremental = options.incremental ? await planIncremental(prepared, stateDir) : undefined;
+  const listed: ListedInput[] = [];
+  for (const input of prepared.inputs) {
+    if (incremental?.input === input) {
+      listed.push({ input, files: incremental.newFiles, partitionColumns: [] });
+      continue;
+    }
+    const listing = await listInput(input);
+    const late = slice && input.windowed ? await lateObjectsOf(stateDir, input, input.root, (rel) => ownsRelPath(prepared, rel), listing.files) : [];
+    listed.push({ input, files: [...listing.files, ...late], partitionColumns: listing.partitionColumns });
+  }
+  const fingerprint = inputFingerprint(listed.flatMap((l) => l.files.map((f) => ({ input: l.input.name, key: keyOf(l.input.root, f.path), size: f.size, mtimeMs: f.mtimeMs }))));
+  const planHash = slice ? compileJob(prepared, lake.env ?? LOCAL_PLACEHOLDER_ENV).planHash : null;
+  if (slice && options.skipUnchanged) {
+    const record = await readSliceRecord(stateDir, slice.key);
+    if (record && record.planHash === planHash && record.inputFingerprint === fingerprint) return skipped(prepared, runId, listed, record, tableDir, started);
+  }
+  if (incremental && !incremental.newFiles.length) return nothingNew(prepared, runId, incremental, listed, tableDir, started);
 
+  const readers = new Map<string, InputReader>(listed.map((l) => [l.input.name, readerOf(l.input.spec, l)]));
   const newChecks = prepareChecks(job.checks ?? [], output.requiredColumns, output.schema, { job: job.name, file });
-  const checks = newChecks();
-  const writer = new TableWriter({
-    dir: stagedTable,
-    schema: output.schema,
-    partitionColumns: output.partitionColumns.map((f) => f.name),
-    compression: job.output.compression,
-    fileTag: runId,
-  });
+  const partitionColumns = output.partitionColumns.map((f) => f.name);
+  const writer = new TableWriter({ dir: stagedTable, schema: output.schema, partitionColumns, compression: job.output.compression, fileTag: runId });
+  const filter = slice ? new SliceFilter(slice, output.schema, partitionColumns, prepared.slicing.slice!.outside, job.name) : undefined;
 
   try {
-    const { counts, badRecords, rowsFiltered, checks: checkResults } = await executeJob(plan, readers, { checks, sink: (batch) => writer.write(batch), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-    const partitions = await writer.close();
+    let executed: ExecutedJob;
+    let checkResults: readonly CheckResult[];
+    let existingRows = 0;
+    if (incremental) {
+      const fresh: Batch[] = [];
+      executed = await executeJob(plan, readers, { sink: (b) => void fresh.push(b), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      const affected = partitionsOf(fresh, output.schema, partitionColumns);
+      const existing = await existingFiles(tableDir, partitionColumns, new Set(affected.keys()));
+      const merged = await executeJob(mergePlan(output.schema, incremental.rule), new Map([[EXISTING, readerOf({ format: 'table', table: table.name }, existing)], [NEW_ROWS, batchesInput(fresh)]]), {
+        checks: newChecks(),
+        sink: (batch) => writer.write(batch),
+      });
+      existingRows = merged.counts.get(EXISTING)!.rows;
+      checkResults = merged.checks;
+    } else {
+      executed = await executeJob(plan, readers, {
+        checks: newChecks(),
+        ...(filter ? { keep: (b: Batch) => filter.keep(b) } : {}),
+        sink: (batch) => writer.write(batch),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+      checkResults = executed.checks;
+    }
+    const { counts, badRecords, rowsFiltered } = executed;
+    const written = await writer.close();
     const failed = checkResults.filter((c) => !c.passed && c.severity === 'error');
     if (failed.length) throw new CheckFailedError(failed.map((f) => ({ name: f.name, message: f.message })), `${output.database}.${output.table}`);
 
@@ -237,33 +352,55 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
       const qRel = path.join('_quarantine', `${output.database}.${output.table}`, `${runId}.jsonl`);
       const lines = badRecords.map((r) => JSON.stringify({ input: r.input, file: path.relative(projectRoot, r.file), line: r.line, reason: r.reason, raw: r.raw }));
       await writeFileAtomic(path.join(dirs.staging, qRel), lines.join('\n') + '\n');
-      quarantine = path.join(warehouse, qRel);
+      quarantine = path.join(lake.warehouse, qRel);
       moves.push({ kind: 'publish', from: path.join(dirs.staging, qRel), to: quarantine });
     }
 
-    const mode = job.output.mode;
-    const partitioned = output.partitionColumns.length > 0;
-    if (mode === 'overwrite' || !partitioned) {
-      if (mode === 'append') {
-        for (const p of partitions) for (const f of p.files) moves.push({ kind: 'publish', from: path.join(stagedTable, p.relPath, f), to: path.join(tableDir, p.relPath, f) });
-      } else {
-        moves.push({ kind: 'retire', from: tableDir, to: path.join(dirs.trash, 'table') });
-        moves.push({ kind: 'publish', from: stagedTable, to: tableDir });
-      }
-    } else if (mode === 'overwrite-partitions') {
-      partitions.forEach((p, i) => {
-        moves.push({ kind: 'retire', from: path.join(tableDir, p.relPath), to: path.join(dirs.trash, String(i)) });
-        moves.push({ kind: 'publish', from: path.join(stagedTable, p.relPath), to: path.join(tableDir, p.relPath) });
-      });
-    } else {
-      for (const p of partitions) for (const f of p.files) moves.push({ kind: 'publish', from: path.join(stagedTable, p.relPath, f), to: path.join(tableDir, p.relPath, f) });
+    const partitioned = partitionColumns.length > 0;
+    const existingPartitions = partitioned ? (await metastore.getPartitions(output.database, output.table)).map((p) => p.values) : [];
+    const change = planTableChange({
+      job: job.name,
+      mode: job.output.mode,
+      partitionColumns,
+      slice,
+      merge: incremental !== undefined,
+      written,
+      existing: existingPartitions,
+      tableDir,
+      stagedTable,
+      trash: dirs.trash,
+    });
+    moves.push(...change.moves);
+    const committedAt = new Date().toISOString();
+    const rowsWritten = writer.rowsWritten;
+    if (slice) {
+      const record: SliceRecord = { job: job.name, slice: slice.values, planHash: planHash!, inputFingerprint: fingerprint, runId, committedAt, rowsWritten, partitions: written.map((p) => p.relPath) };
+      moves.push(await staged(dirs.staging, sliceRecordPath(stateDir, slice.key), record));
+    }
+    if (incremental) {
+      const segment: LedgerSegment = {
+        job: job.name,
+        runId,
+        committedAt,
+        input: incremental.input.name,
+        root: incremental.root,
+        objects: incremental.newFiles.map((f) => ({ key: keyOf(incremental.root, f.path), size: f.size, mtimeMs: f.mtimeMs })),
+        partitions: written.map((p) => p.relPath),
+      };
+      moves.push(await staged(dirs.staging, ledgerSegmentPath(stateDir, runId), segment));
     }
 
-    const partitionDefs = partitions.filter(() => partitioned).map((p) => ({ values: p.values, location: path.join(tableDir, p.relPath), columns: table.columns }));
-    const replacePartitions = mode === 'overwrite';
+    const partitionDefs = written.filter(() => partitioned).map((p) => ({ values: p.values, location: path.join(tableDir, p.relPath), columns: table.columns }));
+    const appendsUnpartitioned = job.output.mode === 'append' && !partitioned;
     await commit(
-      warehouse,
-      { runId, createdAt: new Date().toISOString(), moves, successMarker: mode === 'append' && !partitioned ? null : path.join(tableDir, '_SUCCESS'), catalog: { table, partitions: partitionDefs, replacePartitions } },
+      lake.warehouse,
+      {
+        runId,
+        createdAt: committedAt,
+        moves,
+        successMarker: appendsUnpartitioned ? null : path.join(tableDir, '_SUCCESS'),
+        catalog: { table, partitions: partitionDefs, replacePartitions: change.replaceAll, droppedPartitions: change.dropped },
+      },
       metastore,
       options.afterCommitPoint ? { afterJournal: options.afterCommitPoint } : {},
     );
@@ -275,27 +412,86 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, warehouse: 
       status: 'succeeded',
       runId,
       params,
+      slice: slice?.key ?? null,
       rowsRead,
       rowsFiltered,
       badRecords: bad,
-      balanced: isRowWise(plan),
-      inputs: prepared.inputs.map((i) => ({ name: i.name, location: i.location, files: readers.get(i.name)!.files.length, rowsRead: counts.get(i.name)!.rows + counts.get(i.name)!.bad, badRecords: counts.get(i.name)!.bad })),
+      rowsOutsideSlice: filter?.rowsOutside ?? 0,
+      outsideSlice: [...(filter?.outside ?? new Map<string, number>())].sort(([a], [b]) => (a < b ? -1 : 1)).map(([partition, rows]) => ({ partition, rows })),
+      balanced: !incremental && isRowWise(plan),
+      inputs: listed.map((l) => inputSummary(l, counts.get(l.input.name)!)),
       quarantine,
       checks: checkResults,
+      planHash,
+      inputFingerprint: slice ? fingerprint : null,
+      incremental: incremental ? { newFiles: incremental.newFiles.length, knownFiles: incremental.knownFiles, existingRows } : null,
       durationMs: Math.round(performance.now() - started),
       output: {
         table: `${output.database}.${output.table}`,
         location: tableDir,
-        mode,
-        rowsWritten: writer.rowsWritten,
-        partitions: partitioned ? partitions.map((p) => p.relPath) : [],
-        files: partitions.reduce((s, p) => s + p.files.length, 0),
+        mode: job.output.mode,
+        rowsWritten,
+        partitions: partitioned ? written.map((p) => p.relPath) : [],
+        partitionsRemoved: change.dropped.map((v) => relPathOf(partitionColumns, v)),
+        files: written.reduce((s, p) => s + p.files.length, 0),
       },
     };
   } catch (e) {
     await fs.rm(dirs.staging, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** Writes a state document into the run's staging and returns the move that publishes it. */
+async function staged(staging: string, target: string, doc: object): Promise<Move> {
+  const from = path.join(staging, 'state', path.basename(path.dirname(target)), path.basename(target));
+  await writeFileAtomic(from, JSON.stringify(doc, null, 2) + '\n');
+  return { kind: 'publish', from, to: target };
+}
+
+function ownsRelPath(prepared: PreparedJob, relPath: string): boolean {
+  const columns = prepared.output.partitionColumns.map((f) => f.name);
+  return ownsPartition(prepared.slice, columns, parsePartitionPath(relPath).map((p) => p.value));
+}
+
+function inputSummary(l: ListedInput, c: { rows: number; bad: number } | undefined): InputSummary {
+  return { name: l.input.name, location: describeLocations(l.input.locations), files: l.files.length, rowsRead: (c?.rows ?? 0) + (c?.bad ?? 0), badRecords: c?.bad ?? 0 };
+}
+
+/** A run that found its slice committed by the same plan from the same inputs. */
+function skipped(prepared: PreparedJob, runId: string, listed: readonly ListedInput[], record: SliceRecord, tableDir: string, started: number): RunResult {
+  const empty = emptyResult(prepared, runId, listed, tableDir, started);
+  return { ...empty, status: 'skipped', planHash: record.planHash, inputFingerprint: record.inputFingerprint, output: { ...empty.output, rowsWritten: record.rowsWritten, partitions: record.partitions } };
+}
+
+/** An incremental run with no new object: nothing to read or write. */
+function nothingNew(prepared: PreparedJob, runId: string, plan: IncrementalPlan, listed: readonly ListedInput[], tableDir: string, started: number): RunResult {
+  return { ...emptyResult(prepared, runId, listed, tableDir, started), incremental: { newFiles: 0, knownFiles: plan.knownFiles, existingRows: 0 } };
+}
+
+function emptyResult(prepared: PreparedJob, runId: string, listed: readonly ListedInput[], tableDir: string, started: number): RunResult {
+  const { output } = prepared;
+  return {
+    job: prepared.loaded.job.name,
+    status: 'succeeded',
+    runId,
+    params: prepared.params,
+    slice: prepared.slice?.key ?? null,
+    rowsRead: 0,
+    rowsFiltered: 0,
+    badRecords: 0,
+    rowsOutsideSlice: 0,
+    outsideSlice: [],
+    balanced: true,
+    inputs: listed.map((l) => inputSummary(l, undefined)),
+    quarantine: null,
+    checks: [],
+    planHash: null,
+    inputFingerprint: null,
+    incremental: null,
+    durationMs: Math.round(performance.now() - started),
+    output: { table: `${output.database}.${output.table}`, location: tableDir, mode: prepared.loaded.job.output.mode, rowsWritten: 0, partitions: [], partitionsRemoved: [], files: 0 },
+  };
 }
 
 /** The output table as the local catalog records it. */

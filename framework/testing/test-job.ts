@@ -21,6 +21,7 @@ import { inMemoryInput, openInput, type InputReader } from '../run/inputs.ts';
 import { resolveParams } from '../run/params.ts';
 import { findProject, type Project } from '../run/project.ts';
 import { analyzeJob, tableSchemasOf } from '../run/run-job.ts';
+import { resolveSlice, SliceFilter } from '../slices/slice.ts';
 import { EtlError, UsageError, didYouMean } from '../errors/index.ts';
 import type { DatasetSchema } from '../schema/types.ts';
 import { batchRows, toJsonLines, type Row } from './rows.ts';
@@ -58,6 +59,8 @@ export interface TestJobResult<R = Row> {
   readonly rowsRead: number;
   /** Rows the transform's filters removed. */
   readonly rowsFiltered: number;
+  /** Output rows of partitions outside the slice given in params (not in `rows`). */
+  readonly rowsOutsideSlice: number;
   readonly schema: DatasetSchema;
   /** Whether the output has a defined order (the plan ends in a sort), so tests compare in order. */
   readonly ordered: boolean;
@@ -80,13 +83,16 @@ export async function testJob<J extends JobDefinition>(job: J, options: TestJobO
   const projectRoot = () => (project ??= findProject()).root;
   const readsUndeclaredTable = Object.values(job.inputs).some((spec) => spec.format === 'table' && !spec.schema && !options.tableSchemas?.[spec.table]);
   const tableSchemas = readsUndeclaredTable ? { ...(await tableSchemasOf((project ??= findProject()), job)), ...options.tableSchemas } : (options.tableSchemas ?? {});
-  const { plan, output } = analyzeJob(job, params, (table) => tableSchemas[table], options.file);
+  const { plan, output, slicing } = analyzeJob(job, params, (table) => tableSchemas[table], options.file);
+  // A slice given in params keeps its own rows, as `etl run` does; the others are counted.
+  const slice = resolveSlice(slicing.slice, params, job.name);
+  const filter = slice ? new SliceFilter(slice, output.schema, output.partitionColumns.map((f) => f.name), slicing.slice!.outside, job.name) : undefined;
 
   const readers = new Map<string, InputReader>();
   for (const [name, given] of Object.entries(options.inputs)) readers.set(name, await readerFor(name, job.inputs[name], given, projectRoot));
   const checks = prepareChecks(job.checks ?? [], output.requiredColumns, output.schema, { job: job.name, ...(options.file ? { file: options.file } : {}) })();
   const batches: Batch[] = [];
-  const run = await executeJob(plan, readers, { checks, sink: (b) => void batches.push(b) });
+  const run = await executeJob(plan, readers, { checks, ...(filter ? { keep: (b: Batch) => filter.keep(b) } : {}), sink: (b) => void batches.push(b) });
 
   // Rows given for a table are the test's own data, not records from the wild: one that does not fit is a mistake in the test.
   const misfit = run.badRecords.find((b) => job.inputs[b.input].format === 'table');
@@ -99,6 +105,7 @@ export async function testJob<J extends JobDefinition>(job: J, options: TestJobO
     failedChecks: run.checks.filter((c) => !c.passed && c.severity === 'error'),
     rowsRead,
     rowsFiltered: run.rowsFiltered,
+    rowsOutsideSlice: filter?.rowsOutside ?? 0,
     schema: output.schema,
     ordered: endsInSort(plan),
     keyColumns: pairingKey(job.checks, output.schema),
@@ -123,7 +130,7 @@ async function readerFor(name: string, spec: InputSpec, given: readonly Row[] | 
   const file = typeof given === 'string' ? path.resolve(path.isAbsolute(given) ? '' : projectRoot(), given) : undefined;
   if (file !== undefined && !(spec.format === 'table' && file.endsWith('.jsonl'))) {
     const format = spec.format === 'table' ? 'parquet' : spec.format;
-    return openInput({ name, spec, location: file, origin: 'test', format });
+    return openInput({ name, spec, locations: [file], root: file, windowed: false, origin: 'test', format });
   }
   const bytes = file !== undefined ? readFileSync(file) : Buffer.from(toJsonLines(given as readonly Row[]));
   const asJson = jsonLines({

@@ -112,6 +112,17 @@ export function metastoreContract(name: string, options: ContractOptions): void 
       expect((await m.getPartitions('analytics', 'events')).map((p) => p.values)).toEqual([['2026-11-03']]);
     });
 
+    it('drops the partitions named by their values, ignoring absent ones', async () => {
+      const m = await options.create();
+      await m.ensureDatabase('analytics');
+      await m.putTable(tableDef());
+      await m.upsertPartitions('analytics', 'events', [partition('2026-11-01'), partition('2026-11-02'), { values: [null], location: 's3://lake/null/', columns: [id, amount, device] }]);
+      await m.dropPartitions('analytics', 'events', [['2026-11-02'], [null], ['2026-12-24']]);
+      expect((await m.getPartitions('analytics', 'events')).map((p) => p.values)).toEqual([['2026-11-01']]);
+      await m.dropPartitions('analytics', 'events', []);
+      expect(await m.getPartitions('analytics', 'events')).toHaveLength(1);
+    });
+
     it('writes and reads many partitions (batches and pages)', async () => {
       const m = await options.create();
       await m.ensureDatabase('analytics');

@@ -190,7 +190,7 @@ describe('data checks with hostile values', () => {
 
   it('compile to Spark SQL that parses, with the whole job', () => {
     const { output } = bound();
-    const compiled = compileJob({ loaded: { job, file: 'jobs/checked.ts' }, params: {}, plan: output.plan, output, inputs: [] }, LOCAL_PLACEHOLDER_ENV);
+    const compiled = compileJob({ loaded: { job, file: 'jobs/checked.ts' }, params: {}, plan: output.plan, output, slicing: { windows: {} } }, LOCAL_PLACEHOLDER_ENV);
     expect(sparkSqlProblems(compiled.artifact.sql)).toEqual([]);
     expect(compiled.artifact.checks).toHaveLength(job.checks!.length + 1);
     for (const c of compiled.artifact.checks) {

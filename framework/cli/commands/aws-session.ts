@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { findProject, jobNames, loadAllJobs, type Project } from '../../run/project.ts';
 import { prepareJob } from '../../run/run-job.ts';
 import { compileJob, type CompiledJob } from '../../compile/compile-job.ts';
-import { databaseName, loadEnvironment, type Environment } from '../../config/config.ts';
+import { databaseName, loadEnvironment, requireAwsEnvironment, type Environment } from '../../config/config.ts';
 import { driverSource } from '../../compile/driver.ts';
 import { CompileError } from '../../errors/index.ts';
 
@@ -17,9 +17,9 @@ export interface AwsSession {
   readonly metastore: ReturnType<DeployModule['glueMetastoreFor']>;
 }
 
-export async function awsSession(envName: string | undefined): Promise<AwsSession> {
+export async function awsSession(envName: string | undefined, command: string): Promise<AwsSession> {
   const project = findProject();
-  const env = await loadEnvironment(project.root, envName);
+  const env = requireAwsEnvironment(await loadEnvironment(project.root, envName), command);
   // Loaded on demand: commands that never talk to AWS do not load the SDK.
   const aws = await import('../../../deploy/index.ts');
   const clients = aws.awsClients(env);
@@ -53,3 +53,10 @@ export function selectedJobs(session: AwsSession, jobs: readonly string[]): stri
 
 export const say = (line: string) => process.stderr.write(`${line}\n`);
 export const dim = pc.dim;
+
+/** How often `--wait` polls a step. */
+export function pollOptions(): { pollMs: number; maxPollMs: number } {
+  // ETL_POLL_INTERVAL_MS: tests (and impatient people) poll faster than the default 5 s.
+  const pollMs = Number(process.env.ETL_POLL_INTERVAL_MS ?? 5_000);
+  return { pollMs, maxPollMs: Math.max(pollMs, Number(process.env.ETL_POLL_MAX_MS ?? 30_000)) };
+}

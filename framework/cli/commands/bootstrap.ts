@@ -13,7 +13,7 @@ export const bootstrapCommand: CommandModule<object, { env?: string; json: boole
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
       .example('$0 bootstrap --env dev', '') as never,
   handler: async (argv) => {
-    const session = await awsSession(argv.env);
+    const session = await awsSession(argv.env, 'etl bootstrap');
     const report = await session.aws.bootstrap(session.env, session.clients, session.metastore, await projectDatabases(session), { dryRun: argv['dry-run'] });
     if (argv.json) return printJson({ env: session.env.name, dryRun: argv['dry-run'], ...report });
     const verb = argv['dry-run'] ? 'would create' : 'created';

@@ -33,7 +33,7 @@ export const deployCommand: CommandModule<object, { jobs: string[]; env?: string
       .example('$0 deploy --env dev --dry-run', 'What a deploy of every job would change')
       .example('$0 deploy events_clean --env prod', '') as never,
   handler: async (argv) => {
-    const session = await awsSession(argv.env);
+    const session = await awsSession(argv.env, 'etl deploy');
     const driver = await requireDriver();
     const params = parseAssignments(argv.param, '--param', 'dt=2026-11-01');
     const reports: JobDeployReport[] = [];

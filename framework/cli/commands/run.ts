@@ -1,27 +1,33 @@
 import type { CommandModule } from 'yargs';
 import path from 'node:path';
 import pc from 'picocolors';
-import { findProject } from '../../run/project.ts';
+import { findProject, loadJob, type Project } from '../../run/project.ts';
+import { loadEnvironment, requireLocalEnvironment } from '../../config/config.ts';
 import { runJob, type RunResult } from '../../run/run-job.ts';
 import { dependencyOrder } from '../../run/dependencies.ts';
 import { printJson, progressBar } from '../output.ts';
 import { jobOptions, runOptionsFrom, withOptions, type JobArgs, type OptionSpec } from './common.ts';
 
 export const RUN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
-  'with-deps': { type: 'boolean', default: false, describe: 'First run the jobs that produce the tables this job reads (like dbt +model)' },
+  'with-deps': { type: 'boolean', default: false, describe: 'First run the jobs that produce the tables this job reads (like dbt +model), with the same slice parameters where they take them' },
+  env: { type: 'string', describe: "A local environment of etl.config.ts (kind: 'local'): read the inputs' production paths from its folders, write its own warehouse and catalog" },
+  incremental: { type: 'boolean', default: false, describe: "Read only the input files the table's ledger does not list yet, and merge their rows into the partitions they belong to" },
 };
 
-export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean }> = {
+export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean; env?: string; incremental: boolean }> = {
   command: 'run <job>',
-  describe: 'Run a job offline on its sample data: local engine, Parquet in the local warehouse, table in the local catalog',
+  describe: 'Run a job offline: local engine, Parquet in the local warehouse, table in the local catalog (on its sample data, or in a local environment)',
   builder: (y) =>
     withOptions(jobOptions(y), RUN_OPTIONS)
-      .example('$0 run events_clean', 'Run on the sample data')
-      .example('$0 run events_clean --param dt=2026-11-01 --json', 'With a parameter, JSON summary')
+      .example('$0 run events_clean', 'Run on the sample data (all of it: no slice given)')
+      .example('$0 run events_clean --param dt=2026-11-01 --json', 'Run the slice dt=2026-11-01 only; JSON summary')
+      .example('$0 run events_clean --env local --param dt=2026-11-01', "The same slice, reading the production paths in the 'local' environment")
+      .example('$0 run events_clean --env local --incremental', 'Process the files not processed yet, merging late rows into their days')
       .example('$0 run daily_kpis --with-deps', 'Run events_clean first, then daily_kpis') as never,
   handler: async (argv) => {
     const project = findProject();
-    const options = runOptionsFrom(argv);
+    const env = argv.env === undefined ? undefined : requireLocalEnvironment(await loadEnvironment(project.root, argv.env), 'etl run');
+    const options = { ...runOptionsFrom(argv), ...(env ? { env } : {}), incremental: argv.incremental };
     const order = argv['with-deps'] ? await dependencyOrder(project, argv.job) : [argv.job];
     const results: RunResult[] = [];
     for (const name of order) {
@@ -30,7 +36,7 @@ export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean 
         const isTarget = name === argv.job;
         results.push(
           await runJob(project, name, {
-            ...(isTarget ? options : { warehouse: options.warehouse }),
+            ...(isTarget ? options : { ...(options.warehouse ? { warehouse: options.warehouse } : {}), ...(env ? { env } : {}), params: await paramsFor(project, name, options.params) }),
             onProgress: (d, t) => bar.update(d, t),
             onNotice: (m) => process.stderr.write(`${pc.yellow('note')}: ${m}\n`),
           }),
@@ -44,24 +50,46 @@ export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean 
   },
 };
 
+/** The given parameters that an upstream job also takes (its slice, typically). */
+async function paramsFor(project: Project, job: string, params: Readonly<Record<string, string>>): Promise<Record<string, string>> {
+  const { job: def } = await loadJob(project, job);
+  const known = Object.keys((def.params as { shape?: object } | undefined)?.shape ?? {});
+  return Object.fromEntries(Object.entries(params).filter(([k]) => known.includes(k)));
+}
+
 function printSummary(r: RunResult): void {
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   const n = (x: number) => x.toLocaleString('en-US');
+  const what = r.slice ? `slice ${r.slice}` : r.incremental ? 'incremental' : 'all partitions';
+  if (r.status === 'skipped') {
+    process.stdout.write(`${pc.dim('–')} ${pc.bold(r.job)} → ${pc.bold(r.output.table)} ${pc.dim(`(${what}: up to date, committed by the same plan from the same ${r.inputs.reduce((s, i) => s + i.files, 0)} input files)`)}\n`);
+    return;
+  }
+  if (r.incremental && r.incremental.newFiles === 0) {
+    process.stdout.write(`${pc.dim('–')} ${pc.bold(r.job)} → ${pc.bold(r.output.table)} ${pc.dim(`(incremental: no new files; ${n(r.incremental.knownFiles)} processed before)`)}\n`);
+    return;
+  }
   const lines = [
-    `${pc.green('✓')} ${pc.bold(r.job)} → ${pc.bold(r.output.table)} ${pc.dim(`(${r.output.mode}, ${r.durationMs} ms)`)}`,
-    `  rows read      ${n(r.rowsRead)}${r.inputs.length > 1 ? pc.dim(` (${r.inputs.map((i) => `${i.name} ${n(i.rowsRead)}`).join(', ')})`) : ''}`,
-    `  rows written   ${n(r.output.rowsWritten)}`,
+    `${pc.green('✓')} ${pc.bold(r.job)} → ${pc.bold(r.output.table)} ${pc.dim(`(${what}, ${r.output.mode}, ${r.durationMs} ms)`)}`,
+    `  rows read      ${n(r.rowsRead)}${r.inputs.length > 1 ? pc.dim(` (${r.inputs.map((i) => `${i.name} ${n(i.rowsRead)}`).join(', ')})`) : ''}${r.incremental ? pc.dim(` from ${n(r.incremental.newFiles)} new file(s); ${n(r.incremental.knownFiles)} processed before`) : ''}`,
+    `  rows written   ${n(r.output.rowsWritten)}${r.incremental ? pc.dim(` (${n(r.incremental.existingRows)} were there: merged)`) : ''}`,
     `  rows filtered  ${n(r.rowsFiltered)}`,
     `  bad records    ${n(r.badRecords)}${r.quarantine ? pc.dim(` → ${rel(r.quarantine)}`) : ''}`,
   ];
+  if (r.slice) {
+    const shown = r.outsideSlice.slice(0, 4).map((o) => `${o.partition} ${n(o.rows)}`).join(', ');
+    lines.push(`  outside slice  ${n(r.rowsOutsideSlice)}${r.rowsOutsideSlice ? pc.dim(` (not written: ${shown}${r.outsideSlice.length > 4 ? ', …' : ''})`) : ''}`);
+  }
   if (r.balanced) {
-    const ok = r.rowsRead === r.output.rowsWritten + r.rowsFiltered + r.badRecords;
-    lines.push(`  ${ok ? pc.dim('read = written + filtered + bad ✓') : pc.red('read ≠ written + filtered + bad')}`);
+    const ok = r.rowsRead === r.output.rowsWritten + r.rowsFiltered + r.badRecords + r.rowsOutsideSlice;
+    const sum = r.slice ? 'written + filtered + bad + outside' : 'written + filtered + bad';
+    lines.push(`  ${ok ? pc.dim(`read = ${sum} ✓`) : pc.red(`read ≠ ${sum}`)}`);
   }
   if (r.output.partitions.length) {
     const shown = r.output.partitions.slice(0, 6).join(', ');
     lines.push(`  partitions     ${r.output.partitions.length}: ${shown}${r.output.partitions.length > 6 ? ', …' : ''}`);
   }
+  if (r.output.partitionsRemoved.length) lines.push(`  removed        ${r.output.partitionsRemoved.join(', ')} ${pc.dim('(in the slice, no rows now)')}`);
   lines.push(`  location       ${rel(r.output.location)} ${pc.dim(`(${r.output.files} file${r.output.files === 1 ? '' : 's'})`)}`);
   for (const c of r.checks) {
     if (c.kind === 'declaredNotNull' && c.passed) continue;

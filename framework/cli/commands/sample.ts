@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs';
 import pc from 'picocolors';
 import { findProject, loadJob } from '../../run/project.ts';
 import { resolveParams, parseAssignments } from '../../run/params.ts';
-import { renderTemplate } from '../../run/template.ts';
+import { renderTemplate } from '../../dsl/template.ts';
 import { UsageError, didYouMean, displayPath } from '../../errors/index.ts';
 import { toJsonLines, toJsonText, type Row } from '../../testing/rows.ts';
 import type { FileInput } from '../../dsl/sources.ts';

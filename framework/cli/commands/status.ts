@@ -22,7 +22,7 @@ export const statusCommand: CommandModule<object, { job?: string; env?: string; 
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
       .example('$0 status events_clean --env prod', '') as never,
   handler: async (argv) => {
-    const { env, aws, clients } = await awsSession(argv.env);
+    const { env, aws, clients } = await awsSession(argv.env, 'etl status');
     const steps = await aws.recentSteps(clients.emr, { ...(env.emr.clusterId ? { clusterId: env.emr.clusterId } : {}), transient: !env.emr.clusterId }, { ...(argv.job ? { job: argv.job } : {}), limit: argv.limit });
     if (argv.json) return printJson({ env: env.name, steps });
     if (!steps.length) {

@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import { parseAssignments } from '../../run/params.ts';
 import { EtlError, UsageError, type Phase } from '../../errors/index.ts';
 import { printJson } from '../output.ts';
-import { awsSession, compileFor, dim, requireDriver, say } from './aws-session.ts';
+import { awsSession, compileFor, dim, pollOptions, requireDriver, say } from './aws-session.ts';
 import { deployJson, deployLine } from './deploy.ts';
 import type { StepFailure } from '../../../deploy/emr/wait.ts';
 
@@ -39,12 +39,6 @@ export class StepFailedError extends EtlError {
   }
 }
 
-function pollOptions() {
-  // ETL_POLL_INTERVAL_MS: tests (and impatient people) poll faster than the default 5 s.
-  const pollMs = Number(process.env.ETL_POLL_INTERVAL_MS ?? 5_000);
-  return { pollMs, maxPollMs: Math.max(pollMs, Number(process.env.ETL_POLL_MAX_MS ?? 30_000)) };
-}
-
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10}s`;
 
 export const submitCommand: CommandModule<object, SubmitArgs> = {
@@ -65,7 +59,7 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
       .example('$0 submit events_clean --env dev --param dt=2026-11-01 --wait', '')
       .example('$0 submit events_clean --env prod --cluster j-2AXXXXXXGAPLF', '') as never,
   handler: async (argv) => {
-    const session = await awsSession(argv.env);
+    const session = await awsSession(argv.env, 'etl submit');
     const { env, aws, clients, metastore } = session;
     const params = parseAssignments(argv.param, '--param', 'dt=2026-11-01');
     const compiled = await compileFor(session, argv.job, params);
