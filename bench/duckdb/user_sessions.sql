@@ -1,5 +1,6 @@
 -- user_sessions by hand: a new session when a user's previous event (by ts, event_id) is more
--- than 30 minutes earlier in whole seconds (Spark's unix_timestamp truncates to seconds).
+-- than 30 minutes earlier in whole seconds (Spark's unix_timestamp truncates to seconds); a session
+-- is named by its user and start (yyyyMMddHHmmss and microseconds).
 COPY (
   WITH events AS (
     SELECT user_id, event_id, ts, event_type, amount, epoch_us(ts) // 1000000 AS secs
@@ -13,7 +14,7 @@ COPY (
     FROM flagged
   )
   SELECT user_id,
-         CAST(user_id AS VARCHAR) || '-' || CAST(session_number AS VARCHAR) AS session_id,
+         CAST(user_id AS VARCHAR) || '-' || strftime(min(ts), '%Y%m%d%H%M%S%f') AS session_id,
          min(ts) AS session_start,
          max(ts) AS session_end,
          CAST(max(secs) - min(secs) AS BIGINT) AS duration_seconds,

@@ -63,12 +63,11 @@ function userSessions(): number {
     .ungroup()
     .unorder()
     .derive({
-      session_id: aq.escape((d: { user_id: bigint; session_number: number }) => `${d.user_id}-${d.session_number}`),
       is_view: (d) => (d.event_type === 'view' ? 1 : 0),
       is_purchase: (d) => (d.event_type === 'purchase' ? 1 : 0),
       purchase_amount: (d) => (d.event_type === 'purchase' ? d.amount : null),
     })
-    .groupby('user_id', 'session_id')
+    .groupby('user_id', 'session_number')
     .rollup({
       session_start: (d) => op.min(d.ts),
       session_end: (d) => op.max(d.ts),
@@ -84,6 +83,11 @@ function userSessions(): number {
       duration_seconds: (d) => d.end_secs - d.start_secs,
       revenue: (d) => (d.revenue_values > 0 ? d.revenue_sum : 0),
       dt: (d) => op.floor(d.session_start / 86_400_000_000),
+      // named by user and start: yyyyMMddHHmmss and the microseconds
+      session_id: aq.escape((d: { user_id: bigint; session_start: number }) => {
+        const iso = new Date(Math.floor(d.session_start / 1000)).toISOString();
+        return `${d.user_id}-${iso.slice(0, 19).replace(/\D/g, '')}${String(d.session_start % 1_000_000).padStart(6, '0')}`;
+      }),
     });
   return writePartitioned(t, ['user_id', 'session_id', 'session_start', 'session_end', 'duration_seconds', 'events', 'page_views', 'purchases', 'revenue'], {
     user_id: int64(), session_id: utf8(), session_start: TS, session_end: TS, duration_seconds: int64(), events: int64(),

@@ -56,12 +56,15 @@ export async function listNewest(s3: S3Client, uri: string, count: number): Prom
   return objects.sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (a.Key! < b.Key! ? 1 : -1)).slice(0, count);
 }
 
-export async function copyNewestObjects(s3: S3Client, uri: string, local: string, options: SampleOptions): Promise<{ rows: number; files: string[]; dropped: number }> {
+/** Copies the newest objects under the locations (one, or the folders of a slice's window; one bucket). */
+export async function copyNewestObjects(s3: S3Client, uris: readonly string[], local: string, options: SampleOptions): Promise<{ rows: number; files: string[]; dropped: number }> {
   if (options.format === 'parquet') throw new UsageError('etl sample --env copies JSON lines and CSV inputs', 'copy Parquet samples with aws s3 cp; a Parquet file cannot be cut to a number of rows without rewriting it');
-  const { bucket, key: prefix } = parseS3Uri(uri);
+  const { bucket, key: prefix } = parseS3Uri(uris[0]);
   const single = path.extname(local) !== '' && !(existsSync(local) && statSync(local).isDirectory());
-  const newest = await listNewest(s3, uri, single ? 1 : options.files);
-  if (!newest.length) throw new UsageError(`no objects under ${uri}`, 'check the input location and the job parameters (--param), e.g. the day');
+  const count = single ? 1 : options.files;
+  const listed = (await Promise.all(uris.map((uri) => listNewest(s3, uri, count)))).flat();
+  const newest = listed.sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (a.Key! < b.Key! ? 1 : -1)).slice(0, count);
+  if (!newest.length) throw new UsageError(`no objects under ${uris.length === 1 ? uris[0] : `${uris[0]} … ${uris[uris.length - 1]} (${uris.length} folders)`}`, 'check the input location and the job parameters (--param), e.g. the day');
 
   const present = single ? existsSync(local) : existsSync(local) && readdirSync(local).length > 0;
   if (present && !options.force) throw new UsageError(`the sample location ${local} is not empty`, 'pass --force to replace its contents');

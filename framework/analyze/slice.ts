@@ -4,7 +4,7 @@
  * error naming the job file before anything is read.
  */
 import type { z } from 'zod';
-import type { JobDefinition } from '../dsl/job.ts';
+import { sliceColumnsOf, type JobDefinition } from '../dsl/job.ts';
 import type { InputSpec } from '../dsl/sources.ts';
 import type { Step } from '../plan/nodes.ts';
 import { fromZodType } from '../schema/zod.ts';
@@ -61,7 +61,7 @@ export function bindSlicing(job: JobDefinition, output: BoundOutput, inputSchema
 
 function bindSlice(job: JobDefinition, output: BoundOutput, s: { job: string; file?: string; step: Step }): BoundSlice {
   const spec = job.slice!;
-  const by = typeof spec === 'string' ? [spec] : typeof spec.by === 'string' ? [spec.by] : [...spec.by];
+  const by = sliceColumnsOf(job);
   const outside = typeof spec === 'string' ? 'drop' : (spec.outside ?? 'drop');
   if (!by.length) fail(s, 'the slice names no column', "name the partition column a run owns, e.g. slice: 'dt'");
   const partitionNames = output.partitionColumns.map((f) => f.name);

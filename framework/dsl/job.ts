@@ -47,6 +47,14 @@ export function defineJob<P extends z.ZodObject, I extends Record<string, InputS
   return Object.freeze({ __kind: 'etl.job' as const, ...spec });
 }
 
+/** The partition columns (and parameters) a job's slice is by; none for a job without a slice. */
+export function sliceColumnsOf(job: Pick<JobDefinition, 'slice'>): string[] {
+  const spec = job.slice;
+  if (spec === undefined) return [];
+  if (typeof spec === 'string') return [spec];
+  return typeof spec.by === 'string' ? [spec.by] : [...spec.by];
+}
+
 export function isJobDefinition(x: unknown): x is JobDefinition {
   return typeof x === 'object' && x !== null && (x as { __kind?: unknown }).__kind === 'etl.job';
 }

@@ -21,7 +21,9 @@ describe('testJob', () => {
     const r = await testJob(userSessions, {
       inputs: { events: [event('a', 1, '2026-11-01T10:00:00Z'), event('b', 1, '2026-11-01T10:45:00Z'), event('c', 2, '2026-11-01T11:00:00Z', 'purchase', 12.5)] },
     });
-    expect(r.rows.map((s) => [s.session_id, s.events, s.revenue])).toEqual([['1-1', 1, 0], ['1-2', 1, 0], ['2-1', 1, 12.5]].map(([id, n, rev]) => [id, BigInt(n as number), rev]));
+    expect(r.rows.map((s) => [s.session_id, s.events, s.revenue])).toEqual(
+      [['1-20261101100000000000', 1, 0], ['1-20261101104500000000', 1, 0], ['2-20261101110000000000', 1, 12.5]].map(([id, n, rev]) => [id, BigInt(n as number), rev]),
+    );
     // The rows have the types zod gives the output schema.
     expect(UserSession.array().safeParse(r.rows).error).toBeUndefined();
     expect(r.rowsRead).toBe(3);
@@ -54,7 +56,7 @@ describe('testJob', () => {
     const r = await testJob(userSessions, { inputs: { events: [event('a', 1, '2026-11-01T10:00:00Z'), event('c', 2, '2026-11-01T11:00:00Z', 'purchase', 0.1 + 0.2)] } });
     const at = (user: number) => `2026-11-01T${user === 1 ? '10' : '11'}:00:00Z`;
     const session = (user: number, revenue: number, type: 'view' | 'purchase') => ({
-      user_id: user, session_id: `${user}-1`, session_start: at(user), session_end: at(user), duration_seconds: 0,
+      user_id: user, session_id: `${user}-20261101${user === 1 ? '10' : '11'}0000000000`, session_start: at(user), session_end: at(user), duration_seconds: 0,
       events: 1, page_views: type === 'view' ? 1 : 0, purchases: type === 'purchase' ? 1 : 0, revenue, dt: '2026-11-01',
     });
     expectRows(r, [session(2, 0.3, 'purchase'), session(1, 0, 'view')]);
@@ -69,10 +71,10 @@ describe('testJob', () => {
       [
         'the output rows differ from the expected rows:',
         '  0 row(s) as expected, 1 changed, 1 missing, 1 unexpected',
-        '  ~ changed    session_id="2-1"',
+        '  ~ changed    session_id="2-20261101110000000000"',
         '      revenue: expected 0.5, got 0.30000000000000004',
         '  - missing    {"user_id":1,"session_id":"1-9","session_start":"2026-11-01T10:00:00Z","session_end":"2026-11-01T10:00:00Z","duration_seconds":0,"events":1,"page_views":1,"purchases":0,"revenue":0,"dt":"2026-11-01"}',
-        '  + unexpected {"user_id":1,"session_id":"1-1","session_start":"2026-11-01T10:00:00Z","session_end":"2026-11-01T10:00:00Z","duration_seconds":0,"events":1,"page_views":1,"purchases":0,"revenue":0,"dt":"2026-11-01"}',
+        '  + unexpected {"user_id":1,"session_id":"1-20261101100000000000","session_start":"2026-11-01T10:00:00Z","session_end":"2026-11-01T10:00:00Z","duration_seconds":0,"events":1,"page_views":1,"purchases":0,"revenue":0,"dt":"2026-11-01"}',
       ].join('\n'),
     );
   });

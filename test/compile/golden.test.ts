@@ -1,6 +1,7 @@
 /**
  * Golden files for `etl plan`: the three example jobs compiled for the `dev` environment of
- * etl.config.ts, exactly as the CLI prints and writes them (see golden/README.md).
+ * etl.config.ts and the slice dt=2026-11-01, exactly as the CLI prints and writes them (see
+ * golden/README.md).
  *
  * After an intended change to the compiler, a job or etl.config.ts, regenerate and review:
  *
@@ -60,7 +61,7 @@ describe('etl plan golden files (env dev)', () => {
 
   it.skipIf(UPDATE)('the CLI prints and writes the golden files byte for byte (events_clean)', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'etl-plan-'));
-    const r = spawnSync(process.execPath, ['framework/cli/bin.js', 'plan', 'events_clean', '--env', 'dev', '--json', '--out', out], {
+    const r = spawnSync(process.execPath, ['framework/cli/bin.js', 'plan', 'events_clean', '--env', 'dev', '--param', 'dt=2026-11-01', '--json', '--out', out], {
       cwd: ROOT,
       env: { ...process.env, ETL_STATE_DIR: path.join(out, '.state'), NO_COLOR: '1' },
       encoding: 'utf8',

@@ -14,6 +14,8 @@ import { ROOT } from '../run/helpers.ts';
 export { ROOT };
 export const EXAMPLE_JOBS = ['events_clean', 'user_sessions', 'daily_kpis'] as const;
 export const GOLDEN_DIR = path.join(ROOT, 'test/compile/golden');
+/** The golden plans are of one day's slice, as the daily runs compile them. */
+export const GOLDEN_PARAMS: Readonly<Record<string, string>> = { dt: '2026-11-01' };
 
 /** What `etl plan` prints and writes for one job, as text. */
 export interface PlanTexts {
@@ -34,10 +36,10 @@ process.env.ETL_STATE_DIR ??= path.join(mkdtempSync(path.join(tmpdir(), 'etl-com
  * at the edge), in this process. Step locations in the SQL comments are relative to the
  * working directory, so this must run from the repository root, as the CLI test does.
  */
-export async function planTexts(job: string, env = 'dev'): Promise<PlanTexts> {
+export async function planTexts(job: string, env = 'dev', params: Record<string, string> = GOLDEN_PARAMS): Promise<PlanTexts> {
   const project = findProject(ROOT);
   const environment = await loadEnvironment(project.root, env);
-  const prepared = await prepareJob(project, job, { params: {}, inputs: {}, resolveInputs: false });
+  const prepared = await prepareJob(project, job, { params, inputs: {}, resolveInputs: false });
   const compiled = compileJob(prepared, environment);
   return { compiled, json: captureStdout(() => printJson(planJsonView(compiled))), planJson: stableJson(compiled.artifact) + '\n', sql: compiled.spark.sql + '\n' };
 }

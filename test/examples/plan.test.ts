@@ -28,7 +28,7 @@ function kinds(n: PlanNode, out = new Set<PlanKind>()): Set<PlanKind> {
 
 const cases: { job: JobDefinition; root: PlanKind; uses: PlanKind[]; inputs: string[] }[] = [
   { job: eventsClean, root: 'project', uses: ['scan', 'filter', 'withColumns', 'deduplicate'], inputs: ['raw'] },
-  { job: userSessions, root: 'withColumns', uses: ['window', 'aggregate'], inputs: ['events'] },
+  { job: userSessions, root: 'drop', uses: ['window', 'aggregate'], inputs: ['events'] },
   { job: dailyKpis, root: 'aggregate', uses: ['join', 'withColumns'], inputs: ['events', 'users'] },
 ];
 

@@ -29,6 +29,9 @@ def test_parse_args_reads_params_and_local_overrides():
     assert o.output_location == "/out"
     assert o.result_uri == "s3://b/r.json"
     assert o.quarantine_location is None
+    assert o.incremental is False
+    o = driver.parse_args(["plan.json", "--incremental", "--state-location", "/state"])
+    assert (o.incremental, o.state_location, o.params) == (True, "/state", {})
 
 
 @pytest.mark.parametrize(
@@ -52,15 +55,17 @@ def test_parse_args_refuses_mistakes_with_usage(argv, message):
 
 
 def plan_text(**overrides):
-    plan = {"formatVersion": 1, "job": "j", "params": {"dt": "2026-11-01"}, "sessionConf": {}, "inputs": [], "sql": "SELECT 1", "output": {}, "checks": [], "quarantine": "s3://b/q/"}
+    plan = {"formatVersion": 2, "job": "j", "params": {"dt": "2026-11-01"}, "sessionConf": {}, "inputs": [], "sql": "SELECT 1", "output": {}, "checks": [], "quarantine": "s3://b/q/", "state": "s3://b/s/"}
     plan.update(overrides)
     return json.dumps(plan, sort_keys=True, separators=(",", ":"))
 
 
 def test_load_plan_checks_version_and_keys():
     assert driver.load_plan(plan_text(), "plan.json")["job"] == "j"
-    with pytest.raises(DriverError, match="plan format 2; this driver reads format 1"):
-        driver.load_plan(plan_text(formatVersion=2), "plan.json")
+    with pytest.raises(DriverError, match="plan format 1; this driver reads format 2"):
+        driver.load_plan(plan_text(formatVersion=1), "plan.json")
+    with pytest.raises(DriverError, match="lacks state"):
+        driver.load_plan(json.dumps({k: v for k, v in json.loads(plan_text()).items() if k != "state"}), "plan.json")
     with pytest.raises(DriverError, match="lacks sql"):
         driver.load_plan(json.dumps({k: v for k, v in json.loads(plan_text()).items() if k != "sql"}), "plan.json")
     with pytest.raises(DriverError, match="not valid JSON"):
@@ -264,3 +269,29 @@ def test_every_duplicate_value_must_fit_though_the_last_one_wins():
     assert "id: 9223372036854775808 is out of the bigint range" in record('{"id": 9223372036854775808, "id": 2}').reason
     assert "device: os: required field is null" in record('{"id": 1, "device": {"os": null, "os": "a"}}').reason
     assert "tags: x: expected int" in record('{"id": 1, "tags": {"x": "no", "x": 1}}').reason
+
+
+# ---- slices and run state
+
+
+def test_partition_paths_escape_and_unescape_as_hive_does():
+    assert driver.escape_partition_value("a/b=c%") == "a%2Fb%3Dc%25"
+    assert driver.escape_partition_value(None) == driver.escape_partition_value("") == "__HIVE_DEFAULT_PARTITION__"
+    assert driver.escape_partition_value("héllo wörld") == "héllo wörld"
+    assert driver.partition_values("dt=2026-11-01/x=a%2Fb/part-0.parquet") == {"dt": "2026-11-01", "x": "a/b"}
+    assert driver.partition_values("dt=__HIVE_DEFAULT_PARTITION__/f.parquet") == {"dt": None}
+
+
+def test_input_keys_are_relative_to_the_root_and_the_fingerprint_is_order_independent():
+    assert driver.relative_key("s3://b/raw/events", "s3://b/raw/events/2026/11/01/00/x.gz") == "2026/11/01/00/x.gz"
+    assert driver.relative_key("file:/data/raw/", "file:/data/raw/a.gz") == "a.gz"
+    a = ["raw\t2026/11/01/00/x.gz\t10\t1000", "raw\t2026/11/01/01/y.gz\t20\t2000"]
+    assert driver.input_fingerprint(a) == driver.input_fingerprint(list(reversed(a)))
+    assert driver.input_fingerprint(a) != driver.input_fingerprint(a[:1])
+    # The same digest as framework/slices/state.ts computes (sha256 of the sorted lines joined by newlines).
+    assert driver.input_fingerprint(a) == hashlib.sha256("\n".join(sorted(a)).encode()).hexdigest()
+
+
+def test_slice_records_are_named_by_the_slice():
+    assert driver.slice_file_name("dt=2026-11-01") == "dt=2026-11-01.json"
+    assert driver.slice_file_name("dt=2026-11-01/region=eu") == "dt=2026-11-01,region=eu.json"

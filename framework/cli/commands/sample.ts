@@ -4,7 +4,9 @@ import type { CommandModule } from 'yargs';
 import pc from 'picocolors';
 import { findProject, loadJob } from '../../run/project.ts';
 import { resolveParams, parseAssignments } from '../../run/params.ts';
-import { renderTemplate } from '../../dsl/template.ts';
+import { fixedPrefix, renderWindow, templateNames } from '../../dsl/template.ts';
+import { sliceColumnsOf } from '../../dsl/job.ts';
+import { DAY_MS } from '../../slices/duration.ts';
 import { UsageError, didYouMean, displayPath } from '../../errors/index.ts';
 import { toJsonLines, toJsonText, type Row } from '../../testing/rows.ts';
 import type { FileInput } from '../../dsl/sources.ts';
@@ -61,19 +63,24 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       throw new UsageError(`job '${job.name}' has no file input '${argv.input}'`, didYouMean(argv.input, fileInputs.map(([n]) => n)) ?? `its file inputs: ${fileInputs.map(([n]) => n).join(', ') || '(none)'}`);
     }
     const chosen = fileInputs.filter(([n]) => !argv.input || n === argv.input);
+    // Left-out parameters and the slice's are open: the sample root holds every day.
+    const paramNames = Object.keys((job.params as { shape?: object } | undefined)?.shape ?? {});
+    const open = new Set([...paramNames.filter((k) => params[k] === undefined), ...sliceColumnsOf(job)]);
+    const time = sliceColumnsOf(job).find((c) => typeof params[c] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(params[c] as string));
     const report: { input: string; location: string; rows: number; files: string[]; masked?: string[]; dropped?: number }[] = [];
     for (const [name, spec] of chosen) {
       if (!spec.sample) throw new UsageError(`input '${name}' of job '${job.name}' has no sample location`, "add sample: 'sample/<name>/' to the input");
-      const location = path.resolve(project.root, renderTemplate(spec.sample, params, `sample location of input '${name}'`));
+      // The sample's root: a sample in the production layout keeps every day below it.
+      const location = path.resolve(project.root, fixedPrefix(spec.sample, params, open, `sample location of input '${name}'`));
       if (argv.env) {
         const { awsClients } = await import('../../../deploy/index.ts');
         const { loadEnvironment } = await import('../../config/config.ts');
         const { copyNewestObjects, fixedKeyPrefix } = await import('../../../deploy/s3/sample.ts');
         const env = await loadEnvironment(project.root, argv.env);
-        const source = renderTemplate(spec.path, { ...env.variables, ...params }, `location of input '${name}'`);
+        const sources = sourceLocations(spec.path, { ...env.variables, bucket: env.variables.bucket ?? env.bucket, ...params }, time, `location of input '${name}'`);
         const rules = maskRules(spec.schema);
         const mask = rules.size ? (text: string) => (spec.format === 'csv' ? maskCsv(text, rules, { delimiter: spec.delimiter, quote: spec.quote, ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}) }) : maskJsonLines(text, rules)) : undefined;
-        const copied = await copyNewestObjects(awsClients(env).s3, source, location, { files: argv.files, rows: argv.rows, format: spec.format, force: argv.force, keepPathsBelow: fixedKeyPrefix(spec.path), ...(mask ? { mask } : {}) });
+        const copied = await copyNewestObjects(awsClients(env).s3, sources, location, { files: argv.files, rows: argv.rows, format: spec.format, force: argv.force, keepPathsBelow: fixedKeyPrefix(spec.path), ...(mask ? { mask } : {}) });
         report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files.map(displayPath), masked: [...rules.keys()], dropped: copied.dropped });
         continue;
       }
@@ -100,3 +107,10 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     }
   },
 };
+
+/** The S3 locations to sample from: the day's folders for a day given, else the template's fixed prefix. */
+function sourceLocations(template: string, values: Readonly<Record<string, unknown>>, day: string | undefined, what: string): string[] {
+  if (day === undefined || !templateNames(template).includes(day)) return [fixedPrefix(template, values, new Set(), what)];
+  const startMs = Date.parse(`${String(values[day])}T00:00:00Z`);
+  return renderWindow(template, values, { param: day, startMs, endMs: startMs + DAY_MS }, what);
+}
