@@ -1,9 +1,9 @@
 /** The public API for job files: `import { defineJob, col, ... } from 'lakeform'`. */
-export { defineJob, type JobDefinition } from './dsl/job.ts';
+export { defineJob, type JobDefinition, type SliceSpec } from './dsl/job.ts';
 export { Dataset } from './dsl/dataset.ts';
 export { col, lit, Col, Window } from './dsl/expr.ts';
 export * from './dsl/functions.ts';
-export { jsonLines, csv, parquet, catalogTable } from './dsl/sources.ts';
+export { jsonLines, csv, parquet, catalogTable, type TableSliceWindow } from './dsl/sources.ts';
 export { table, type WriteMode, type CompatibilityMode } from './dsl/sinks.ts';
 export { unique, notNull, acceptedValues, rowCount, expect, type Check } from './dsl/checks.ts';
 export { decimal } from './schema/zod.ts';
