@@ -103,10 +103,10 @@ describe('Parquet', () => {
       for await (const _ of readParquet([file], { schema: wrong }));
     })().catch((e) => e);
     expect(err).toBeInstanceOf(InputFileError);
-    expect(err.message).toMatch(/column 's' is string in the file, but the schema says bigint/);
+    expect(err.message).toMatch(/column 's' is string in the file \(Parquet BYTE_ARRAY STRING\), but the schema says bigint/);
     const broken = path.join(dir, 'broken.parquet');
     writeFileSync(broken, Buffer.from('PAR1 definitely not parquet'));
-    await expect(readBack(broken)).rejects.toThrow(/broken\.parquet: is not a readable Parquet file/);
+    await expect(readBack(broken)).rejects.toThrow(/broken\.parquet: does not end with the Parquet magic bytes PAR1/);
   });
 
   it('writes several batches in row groups and streams them back in batches, with partition values per file', async () => {
