@@ -551,6 +551,38 @@ def nested(v: Any, f: Dict[str, Any]) -> Any:
     return from_json(v, f["type"], f.get("enumValues"))
 
 
+MAX_DEPTH = 64
+TOO_DEEP = "invalid JSON: nesting deeper than %d levels" % MAX_DEPTH
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+UNPAIRED = "invalid JSON: a \\u escape makes an unpaired surrogate, which is not Unicode text"
+
+
+def tree_problem(obj: Any) -> Optional[str]:
+    """What the local reader refuses in a parsed line that Python's decoder lets through: a value deeper
+    than MAX_DEPTH (counted as the local reader counts: the record's fields at depth 1, each
+    container's items one deeper) and a lone surrogate from a \\u escape (Spark would write it as
+    '?', the local engine as U+FFFD: neither is the text). Iterative: the point is to refuse what
+    recursion would choke on."""
+    stack = [(v, 1) for v in obj.values()] + [(v, 1) for _, v in getattr(obj, "earlier", ())] if isinstance(obj, dict) else [(obj, 0)]
+    if isinstance(obj, dict) and any(LONE_SURROGATE.search(k) for k in obj):
+        return UNPAIRED
+    while stack:
+        v, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return TOO_DEEP
+        if isinstance(v, str):
+            if LONE_SURROGATE.search(v):
+                return UNPAIRED
+        elif isinstance(v, dict):
+            if any(LONE_SURROGATE.search(k) for k in v):
+                return UNPAIRED
+            stack.extend((x, depth + 1) for x in v.values())
+            stack.extend((x, depth + 1) for _, x in getattr(v, "earlier", ()))
+        elif isinstance(v, list):
+            stack.extend((x, depth + 1) for x in v)
+    return None
+
+
 def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecoder) -> Any:
     """One line of JSON text -> a row tuple in schema order, or a Problem."""
     try:
@@ -558,7 +590,10 @@ def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecod
     except ValueError as e:
         return Problem("invalid JSON: %s" % e)
     except RecursionError:
-        return Problem("invalid JSON: nested too deeply")
+        return Problem(TOO_DEEP)
+    problem = tree_problem(obj)
+    if problem is not None:
+        return Problem(problem)
     if not isinstance(obj, dict):
         return Problem("expected a JSON object, got %s" % describe_json(obj))
     row = []
@@ -600,8 +635,16 @@ def decompress(path: str, data: bytes) -> bytes:
         raise InputError("%s: the gzip stream is damaged (%s)" % (path, e), "the file was cut short or corrupted: re-download it, or remove it from the input")
 
 
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def readable_reason(reason: str) -> str:
+    """Control characters in a reason as \\uXXXX (mirrors readableReason in framework/io/types.ts)."""
+    return CONTROL.sub(lambda m: "\\u%04x" % ord(m.group(0)), reason)
+
+
 def bad(input_name: str, path: str, line: int, reason: str, raw: str) -> Dict[str, Any]:
-    return {"input": input_name, "file": path, "line": line, "reason": reason, "raw": clip(raw)}
+    return {"input": input_name, "file": path, "line": line, "reason": readable_reason(reason), "raw": clip(raw)}
 
 
 def json_lines_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any]]) -> Iterator[Tuple[int, Any]]:

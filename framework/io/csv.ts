@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Options } from 'csv-parse';
 import { ColumnBuilder, type Batch } from '../columnar/column.ts';
-import { BadRecordError, InputFileError, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
+import { BadRecordError, InputFileError, readableReason, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
 import { Problem, fromText } from './values.ts';
 
 export interface CsvOptions {
@@ -36,7 +36,8 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
     rows = 0;
     return batch;
   };
-  const bad = (record: BadRecord) => {
+  const bad = (found: BadRecord) => {
+    const record = { ...found, reason: readableReason(found.reason) };
     if (opts.mode === 'failfast') throw new BadRecordError(record);
     opts.onBadRecord(record);
   };

@@ -201,7 +201,11 @@ function normalise(s: TStruct, spec: Spec, where: string): string[] {
     if (!want) return true;
     const ok = wireMatches(f, want.type) && (want.list === undefined || (f.value as TList).elementType === want.list || (f.value as TList).items.length === 0);
     if (!ok) {
-      if (want.required) throw new FooterError(`has a damaged footer (${where} field ${f.id} has Thrift type ${f.type}, expected ${want.type})`);
+      if (want.required) {
+        const got = f.type === TType.LIST ? `a list of Thrift type ${(f.value as TList).elementType}` : `Thrift type ${f.type}`;
+        const expected = want.list !== undefined ? `a list of Thrift type ${want.list}` : `Thrift type ${want.type}`;
+        throw new FooterError(`has a damaged footer (${where} field ${f.id} is ${got} where the format has ${expected})`);
+      }
       dropped.push(`${where}.${f.id}`);
       return false;
     }

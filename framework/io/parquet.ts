@@ -15,7 +15,7 @@ import { MAX_LONG_DECIMAL_PRECISION, assertNever, type DataType, type DatasetSch
 import { castColumn } from '../functions/cast.ts';
 import { parseDateText } from '../functions/datetime-text.ts';
 import type { InputFile } from './files.ts';
-import { chunkReader, type ChunkReader } from './parquet-columns.ts';
+import { chunkReader, fileTypeOf, type ChunkReader } from './parquet-columns.ts';
 import { FooterError, PHYSICAL_NAMES, Physical, footerTail, leaves, logicalName, readFooter, type Footer, type SchemaNode } from './parquet-footer.ts';
 import { isWasmTrap, parquetWasm, type WasmInstance } from './parquet-wasm.ts';
 import { InputFileError, type Compression } from './types.ts';
@@ -273,11 +273,16 @@ const MAX_BATCH_BYTES = 256 << 20;
 /** A single row larger than this cannot be held (V8's longest string is about 512 MiB). */
 const MAX_ROW_BYTES = 256 << 20;
 
+/** The decoder failed on the file's contents (not on our checks): what the column probe looks into. */
+class DecodeError extends InputFileError {
+  constructor(file: string, readonly reason: string, column?: string) {
+    super(file, `${column ? `column '${column}' ` : ''}could not be decoded: ${reason}`, DAMAGED_HINT);
+  }
+}
+
 function decoderFailure(file: string, e: unknown): InputFileError {
   const first = String((e as Error)?.message ?? e).split('\n')[0].replace(/^Parquet error: /, '');
-  return isWasmTrap(e)
-    ? new InputFileError(file, `could not be decoded: the Parquet decoder failed on it (${(e as Error).name}: ${first})`, DAMAGED_HINT)
-    : new InputFileError(file, `is not a readable Parquet file (${first})`, DAMAGED_HINT);
+  return isWasmTrap(e) ? new DecodeError(file, `the Parquet decoder failed on it (${(e as Error).name}: ${first})`) : new InputFileError(file, `is not a readable Parquet file (${first})`, DAMAGED_HINT);
 }
 
 /** Runs a synchronous call into the decoder; a trap discards its instance (see parquet-wasm.ts). */
@@ -386,21 +391,21 @@ async function* readOne(file: InputFile, opts: ParquetReadOptions, partitionColu
       return;
     }
     const batchSize = batchRows(file.path, footer, wanted, opts.batchSize ?? 65_536);
-    const stream = await guardedAsync(w, file.path, () => pf.stream({ batchSize, columns: wanted }) as Promise<unknown>);
-    const it = (stream as AsyncIterable<ParquetWasm.RecordBatch>)[Symbol.asyncIterator]();
     let delivered = 0n;
-    for (;;) {
-      const next = await guardedAsync(w, file.path, () => it.next());
-      if (next.done) break;
-      const table = guarded(w, file.path, () => tableFromIPC(next.value.intoIPCStream()));
-      for (const rb of table.batches) {
-        if (rb.numRows === 0) continue;
+    try {
+      for await (const rb of recordBatches(w, file.path, pf, wanted, batchSize)) {
         delivered += BigInt(rb.numRows);
         yield convert(rb.numRows, (name) => {
           const i = rb.schema.fields.findIndex((x) => x.name === name);
           return i < 0 ? null : (rb.data.children[i] as Data);
         });
       }
+    } catch (e) {
+      if (e instanceof DecodeError && wanted.length > 1) {
+        const column = await failingColumn(file.path, wanted, batchSize);
+        if (column) throw new DecodeError(file.path, e.reason, column);
+      }
+      throw e;
     }
     if (delivered !== expected) {
       throw new InputFileError(file.path, `yielded ${delivered} rows where its row groups hold ${expected}`, DAMAGED_HINT);
@@ -412,6 +417,44 @@ async function* readOne(file: InputFile, opts: ParquetReadOptions, partitionColu
       // an instance that trapped cannot free; it is discarded with everything it held
     }
   }
+}
+
+/** The file's non-empty record batches for the given columns, each failure an InputFileError. */
+async function* recordBatches(w: WasmInstance, file: string, pf: ParquetWasm.ParquetFile, columns: readonly string[], batchSize: number): AsyncGenerator<RecordBatch> {
+  const stream = await guardedAsync(w, file, () => pf.stream({ batchSize, columns: [...columns] }) as Promise<unknown>);
+  const it = (stream as AsyncIterable<ParquetWasm.RecordBatch>)[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await guardedAsync(w, file, () => it.next());
+    if (next.done) return;
+    const table = guarded(w, file, () => tableFromIPC(next.value.intoIPCStream()));
+    for (const rb of table.batches) if (rb.numRows > 0) yield rb;
+  }
+}
+
+/**
+ * After the decoder failed on several columns at once: the first that fails when decoded
+ * alone, so the error can name it (the decoder's own message does not).
+ */
+async function failingColumn(file: string, columns: readonly string[], batchSize: number): Promise<string | undefined> {
+  for (const column of columns) {
+    const w = parquetWasm();
+    try {
+      const { pf } = await openParquet(w, file);
+      try {
+        for await (const _ of recordBatches(w, file, pf, [column], batchSize));
+      } finally {
+        try {
+          pf.free();
+        } catch {
+          // trapped instance: discarded with what it held
+        }
+      }
+    } catch (e) {
+      if (e instanceof DecodeError) return column;
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -460,4 +503,27 @@ function physicalOf(node: SchemaNode | undefined): string | undefined {
   const name = PHYSICAL_NAMES[node.physical] ?? `type ${node.physical}`;
   const len = node.physical === Physical.FIXED_LEN_BYTE_ARRAY ? `(${node.typeLength})` : '';
   return `${name}${len}${node.logicalType !== undefined ? ` ${logicalName(node.logicalType)}` : ''}`;
+}
+
+/** A column of a Parquet file with the lakeform type it reads as (see parquet-columns.ts), or why it has none. */
+export interface ParquetColumn {
+  readonly name: string;
+  readonly type: DataType | { readonly unsupported: string };
+  readonly nullable: boolean;
+  /** The Parquet type of a primitive column, e.g. `INT96`, `FIXED_LEN_BYTE_ARRAY(2) FLOAT16`. */
+  readonly physical?: string;
+}
+
+/** The columns of a Parquet file as lakeform would declare them (for `etl sample`, docs and the conformance suite). */
+export async function describeParquet(file: string): Promise<ParquetColumn[]> {
+  const w = parquetWasm();
+  const { pf, footer, arrowFields } = await openParquet(w, file);
+  try {
+    return arrowFields.map((f) => {
+      const physical = physicalOf(footer.columns.find((c) => c.name === f.name));
+      return { name: f.name, type: fileTypeOf(f.type as ArrowType), nullable: f.nullable, ...(physical ? { physical } : {}) };
+    });
+  } finally {
+    pf.free();
+  }
 }
