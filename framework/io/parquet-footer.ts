@@ -9,7 +9,11 @@
  *   before the decoder tries and traps;
  * - fields written with the wrong Thrift type by some writers (Dremio's parquet-mr fork writes a
  *   list where the spec has bloom_filter_length): optional ones are dropped, as DuckDB and
- *   Arrow C++ ignore them, and parquet-wasm gets the amended footer.
+ *   Arrow C++ ignore them, and parquet-wasm gets the amended footer;
+ * - a footer num_rows that differs from the sum of its row groups' (a parquet-mr bug wrote 0
+ *   with 6 rows in the row group): every reader we compare with (DuckDB, Arrow C++, parquet-mr)
+ *   reads the row groups, so the footer is amended to their sum, and the reader checks that the
+ *   row groups do yield that many rows.
  * INT96 is read exactly by handing parquet-wasm an Arrow schema hint that asks for
  * microseconds (arrow-rs otherwise converts INT96 to 64-bit nanoseconds, which wrap after 2262).
  */
@@ -45,8 +49,8 @@ export interface Footer {
   readonly columns: readonly SchemaNode[];
   /** Per row group, per leaf column path: uncompressed bytes of its chunk. */
   readonly chunkBytes: readonly ReadonlyMap<string, bigint>[];
-  /** Optional fields dropped because they had the wrong Thrift type, as `ColumnMetaData.15`. */
-  readonly dropped: readonly string[];
+  /** What was amended, as `FileMetaData.4.1.3.15` (a mistyped optional field dropped) or `FileMetaData.num_rows`. */
+  readonly amended: readonly string[];
 }
 
 export class FooterError extends Error {
@@ -81,13 +85,18 @@ export async function readFooter(blob: Blob): Promise<Footer> {
 }
 
 function describe(struct: TStruct, offset: number): Footer {
-  const dropped = normalise(struct, FILE_METADATA, 'FileMetaData');
-  dropped.push(...dropImpossibleDictionaryOffsets(struct));
+  const amended = normalise(struct, FILE_METADATA, 'FileMetaData');
+  amended.push(...dropImpossibleDictionaryOffsets(struct));
   const schema = listOf(struct, 2).filter(isStruct);
   if (schema.length === 0) throw new FooterError('has a footer without a schema');
-  const numRows = int64(struct, 3) ?? 0n;
   const rowGroups = listOf(struct, 4).filter(isStruct);
   const rowGroupRows = rowGroups.map((rg) => int64(rg, 3) ?? 0n);
+  const numRows = rowGroupRows.reduce((a, b) => a + b, 0n);
+  const written = int64(struct, 3);
+  if (written !== numRows) {
+    fieldOf(struct, 3)!.value = numRows;
+    amended.push(`FileMetaData.num_rows (${written} in the file, ${numRows} in its row groups)`);
+  }
   const chunkBytes = rowGroups.map((rg) => {
     const m = new Map<string, bigint>();
     for (const cc of listOf(rg, 1).filter(isStruct)) {
@@ -123,7 +132,7 @@ function describe(struct: TStruct, offset: number): Footer {
   const columns: SchemaNode[] = [];
   const top = num(schema[0], 5) ?? 0;
   for (let i = 0; i < top; i++) columns.push(build(''));
-  return { struct, offset, numRows, rowGroupRows, columns, chunkBytes, dropped };
+  return { struct, offset, numRows, rowGroupRows, columns, chunkBytes, amended };
 }
 
 /** Leaves under a node (the node itself for a primitive). */
@@ -195,7 +204,7 @@ const wireMatches = (f: TField, want: TType) => f.type === want || (want === TTy
 
 /** Drops optional fields whose wire type differs from the spec; a mistyped required field is a damaged footer. */
 function normalise(s: TStruct, spec: Spec, where: string): string[] {
-  const dropped: string[] = [];
+  const amended: string[] = [];
   s.fields = s.fields.filter((f) => {
     const want = spec[f.id];
     if (!want) return true;
@@ -206,14 +215,14 @@ function normalise(s: TStruct, spec: Spec, where: string): string[] {
         const expected = want.list !== undefined ? `a list of Thrift type ${want.list}` : `Thrift type ${want.type}`;
         throw new FooterError(`has a damaged footer (${where} field ${f.id} is ${got} where the format has ${expected})`);
       }
-      dropped.push(`${where}.${f.id}`);
+      amended.push(`${where}.${f.id}`);
       return false;
     }
-    if (want.struct) dropped.push(...normalise(f.value as TStruct, want.struct, `${where}.${f.id}`));
-    if (want.listStruct) for (const item of (f.value as TList).items) dropped.push(...normalise(item as TStruct, want.listStruct, `${where}.${f.id}`));
+    if (want.struct) amended.push(...normalise(f.value as TStruct, want.struct, `${where}.${f.id}`));
+    if (want.listStruct) for (const item of (f.value as TList).items) amended.push(...normalise(item as TStruct, want.listStruct, `${where}.${f.id}`));
     return true;
   });
-  return [...new Set(dropped)];
+  return [...new Set(amended)];
 }
 
 /**
@@ -221,7 +230,7 @@ function normalise(s: TStruct, spec: Spec, where: string): string[] {
  * no offset at all: parquet-mr and Arrow C++ ignore it, arrow-rs reads the magic as a page header.
  */
 function dropImpossibleDictionaryOffsets(struct: TStruct): string[] {
-  const dropped: string[] = [];
+  const amended: string[] = [];
   for (const rg of listOf(struct, 4).filter(isStruct)) {
     for (const cc of listOf(rg, 1).filter(isStruct)) {
       const meta = fieldOf(cc, 3)?.value;
@@ -229,11 +238,11 @@ function dropImpossibleDictionaryOffsets(struct: TStruct): string[] {
       const at = int64(meta, 11);
       if (at !== undefined && at < 4n) {
         meta.fields = meta.fields.filter((f) => f.id !== 11);
-        dropped.push('ColumnMetaData.dictionary_page_offset');
+        amended.push('ColumnMetaData.dictionary_page_offset');
       }
     }
   }
-  return [...new Set(dropped)];
+  return [...new Set(amended)];
 }
 
 // ---------- small accessors

@@ -333,7 +333,7 @@ async function openParquet(w: WasmInstance, file: string): Promise<OpenFile> {
   }
   const int96 = footer.columns.some((c) => leaves(c).some((l) => l.physical === Physical.INT96));
   const body = blob.slice(0, footer.offset);
-  let source = footer.dropped.length || int96 ? new Blob([body, footerTail(footer)]) : blob;
+  let source = footer.amended.length || int96 ? new Blob([body, footerTail(footer)]) : blob;
   let pf = await guardedAsync(w, file, () => w.api.ParquetFile.fromFile(source));
   let arrowFields = guarded(w, file, () => tableFromIPC(pf.schema().intoIPCStream()).schema.fields);
   if (int96) {
@@ -365,16 +365,7 @@ async function* readOne(file: InputFile, opts: ParquetReadOptions, partitionColu
         readers.set(f.name, chunkReader(file.path, f.name, af.type as ArrowType, f.type, physicalOf(footer.columns.find((c) => c.name === f.name))));
       } else if (!f.nullable) throw new InputFileError(file.path, `has no column '${f.name}', which the schema requires`, 'check that the file belongs to this input');
     }
-    const expected = footer.rowGroupRows.reduce((a, b) => a + b, 0n);
-    if (footer.numRows !== expected) {
-      // Readers disagree on which to trust (DuckDB and Arrow C++ read the row groups); neither
-      // count can be trusted silently, and 0 rows must never pass for an empty file.
-      throw new InputFileError(
-        file.path,
-        `is inconsistent: its footer says ${footer.numRows} rows but its row groups hold ${expected}`,
-        'the writer produced an invalid file; rewrite it with a current Parquet writer',
-      );
-    }
+    const expected = footer.numRows;
     const convert = (n: number, child: (name: string) => Data | null): Batch => ({
       schema: opts.schema,
       length: n,
