@@ -28,7 +28,7 @@ import { allocData, makeColumn, type Batch, type Column, type ColumnData } from 
 import { typeToString, type DataType, type Field } from '../schema/types.ts';
 import { BadRecordError, InputFileError, readableReason, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
 import {
-  JsonNumber, describeJson, enumReason, jsonText, parseDate, parseDecimal,
+  JsonNumber, describeJson, enumReason, jsonText, parseBase64, parseDate, parseDecimal,
   parseInt32, parseInt64, parseTimestamp, type JsonValue,
 } from './values.ts';
 import { daysFromCivil, daysInMonth } from '../columnar/calendar.ts';
@@ -650,6 +650,11 @@ class Scanner {
       case 'timestamp': {
         if (c !== C.QUOTE) return this.typedMismatch(type);
         const r = parseTimestamp(this.string());
+        return typeof r === 'string' ? this.typeFail(r) : r;
+      }
+      case 'binary': {
+        if (c !== C.QUOTE) return this.typedMismatch(type);
+        const r = parseBase64(this.string());
         return typeof r === 'string' ? this.typeFail(r) : r;
       }
       case 'decimal': {
