@@ -1065,7 +1065,8 @@ class Run:
         bad_rdd = parsed.filter(lambda r: r[0] == 1).map(lambda r: r[1])
         counts = dict(parsed.map(lambda r: (r[0], 1)).countByKey())
         rows, bad_count = counts.get(0, 0), counts.get(1, 0)
-        if bad_count:
+        # 'dropmalformed' drops and counts; only 'permissive' keeps its bad records in the quarantine.
+        if bad_count and spec.get("badRecordMode") != "dropmalformed":
             self.bad_records.append(bad_rdd)
         df = self.spark.createDataFrame(good, spark_schema(fields), verifySchema=False)
         # Rows read counts every record, good or bad, as `etl run` reports it.

@@ -21,6 +21,21 @@ import { allocData, makeColumn, type Column, type ColumnData } from '../columnar
 import { MAX_DECIMAL_PRECISION, T, typeToString, type DataType } from '../schema/types.ts';
 import { InputFileError } from './types.ts';
 
+/**
+ * A file's field for a declared name, as Spark's Parquet reader finds it (spark.sql.caseSensitive
+ * false, its default): the same name, else the one field equal to it ignoring case. Several
+ * such fields are ambiguous: refused, as Spark refuses them ("Found duplicate field(s)").
+ */
+export function matchField<F extends { readonly name: string }>(file: string, path: string, fields: readonly F[], name: string): F | undefined {
+  const exact = fields.find((x) => x.name === name);
+  if (exact) return exact;
+  const folded = fields.filter((x) => x.name.toLowerCase() === name.toLowerCase());
+  if (folded.length > 1) {
+    throw new InputFileError(file, `has ${folded.map((x) => `'${path}${x.name}'`).join(' and ')}, which differ only in case: the schema's '${name}' could be either`, 'rewrite the file with distinct column names');
+  }
+  return folded[0];
+}
+
 /** How a column of the file is decoded: Arrow data of one batch -> a column of the declared type. */
 export type ChunkReader = (data: Data, n: number) => Column;
 
@@ -127,7 +142,7 @@ function check(file: string, path: string, fileType: ArrowType, want: DataType, 
   const h = have as DataType;
   if (h.kind === 'struct' && want.kind === 'struct') {
     for (const f of want.fields) {
-      const c = fileType.children.find((x) => x.name === f.name);
+      const c = matchField(file, `${path}.`, fileType.children, f.name);
       if (c) check(file, `${path}.${f.name}`, c.type as ArrowType, f.type, undefined);
       else if (!f.nullable) refuse(`has no field '${f.name}', which the schema requires`, 'make the field nullable, or check the schema');
     }
@@ -166,8 +181,8 @@ function columnOf(file: string, name: string, data: Data, want: DataType): Colum
   if (want.kind === 'struct') {
     const type = data.type as ArrowType;
     const children = want.fields.map((f) => {
-      const i = type.children.findIndex((c) => c.name === f.name);
-      return i < 0 ? null : columnOf(file, `${name}.${f.name}`, data.children[i] as Data, f.type);
+      const c = matchField(file, `${name}.`, type.children, f.name);
+      return c ? columnOf(file, `${name}.${f.name}`, data.children[type.children.indexOf(c)] as Data, f.type) : null;
     });
     const out = new Array<unknown>(n).fill(null);
     for (let r = 0; r < n; r++) {

@@ -63,6 +63,12 @@ const LOGICAL_NAMES: Record<number, string> = {
   13: 'BSON', 14: 'UUID', 15: 'FLOAT16', 16: 'VARIANT', 17: 'GEOMETRY', 18: 'GEOGRAPHY',
 };
 export const logicalName = (id: number): string => LOGICAL_NAMES[id] ?? `logical type #${id}`;
+const CONVERTED_NAMES = [
+  'UTF8', 'MAP', 'MAP_KEY_VALUE', 'LIST', 'ENUM', 'DECIMAL', 'DATE', 'TIME_MILLIS', 'TIME_MICROS', 'TIMESTAMP_MILLIS', 'TIMESTAMP_MICROS',
+  'UINT_8', 'UINT_16', 'UINT_32', 'UINT_64', 'INT_8', 'INT_16', 'INT_32', 'INT_64', 'JSON', 'BSON', 'INTERVAL',
+];
+/** The legacy converted type's name (UINT_32, TIMESTAMP_MILLIS, ...): more telling than a logical type's bare name for integers. */
+export const convertedName = (id: number): string => CONVERTED_NAMES[id] ?? `converted type #${id}`;
 
 /** Reads and parses the footer of a Parquet file given as a Blob. */
 export async function readFooter(blob: Blob): Promise<Footer> {

@@ -15,8 +15,8 @@ import { MAX_LONG_DECIMAL_PRECISION, assertNever, type DataType, type DatasetSch
 import { castColumn } from '../functions/cast.ts';
 import { parseDateText } from '../functions/datetime-text.ts';
 import type { InputFile } from './files.ts';
-import { chunkReader, fileTypeOf, type ChunkReader } from './parquet-columns.ts';
-import { FooterError, PHYSICAL_NAMES, Physical, footerTail, leaves, logicalName, readFooter, type Footer, type SchemaNode } from './parquet-footer.ts';
+import { chunkReader, fileTypeOf, matchField, type ChunkReader } from './parquet-columns.ts';
+import { FooterError, PHYSICAL_NAMES, Physical, convertedName, footerTail, leaves, logicalName, readFooter, type Footer, type SchemaNode } from './parquet-footer.ts';
 import { isWasmTrap, parquetWasm, type WasmInstance } from './parquet-wasm.ts';
 import { InputFileError, type Compression } from './types.ts';
 
@@ -354,24 +354,25 @@ async function* readOne(file: InputFile, opts: ParquetReadOptions, partitionColu
   const { pf, footer, arrowFields } = await openParquet(w, file.path);
   try {
     opts.onProgress?.(footer.offset);
-    const byName = new Map(arrowFields.map((f) => [f.name, f]));
-    const wanted: string[] = [];
+    /** The file's column for each declared one, found as Spark's Parquet reader finds it (matchField). */
+    const inFile = new Map<string, string>();
     const readers = new Map<string, ChunkReader>();
     for (const f of opts.schema.fields) {
       if (partitionColumns.has(f.name)) continue;
-      const af = byName.get(f.name);
+      const af = matchField(file.path, '', arrowFields, f.name);
       if (af) {
-        wanted.push(f.name);
-        readers.set(f.name, chunkReader(file.path, f.name, af.type as ArrowType, f.type, physicalOf(footer.columns.find((c) => c.name === f.name))));
+        inFile.set(f.name, af.name);
+        readers.set(f.name, chunkReader(file.path, f.name, af.type as ArrowType, f.type, physicalOf(footer.columns.find((c) => c.name === af.name))));
       } else if (!f.nullable) throw new InputFileError(file.path, `has no column '${f.name}', which the schema requires`, 'check that the file belongs to this input');
     }
+    const wanted = [...inFile.values()];
     const expected = footer.numRows;
     const convert = (n: number, child: (name: string) => Data | null): Batch => ({
       schema: opts.schema,
       length: n,
       columns: opts.schema.fields.map((f) => {
         if (partitionColumns.has(f.name)) return partitionColumn(file.path, f.name, f.type, file.partition[f.name] ?? null, n);
-        const d = child(f.name);
+        const d = inFile.has(f.name) ? child(inFile.get(f.name)!) : null;
         return d ? readers.get(f.name)!(d, n) : nullColumn(f.type, n);
       }),
     });
@@ -493,7 +494,8 @@ function physicalOf(node: SchemaNode | undefined): string | undefined {
   if (!node || node.physical === undefined) return undefined;
   const name = PHYSICAL_NAMES[node.physical] ?? `type ${node.physical}`;
   const len = node.physical === Physical.FIXED_LEN_BYTE_ARRAY ? `(${node.typeLength})` : '';
-  return `${name}${len}${node.logicalType !== undefined ? ` ${logicalName(node.logicalType)}` : ''}`;
+  const annotation = node.convertedType !== undefined ? convertedName(node.convertedType) : node.logicalType !== undefined ? logicalName(node.logicalType) : '';
+  return `${name}${len}${annotation ? ` ${annotation}` : ''}`;
 }
 
 /** A column of a Parquet file with the lakeform type it reads as (see parquet-columns.ts), or why it has none. */
