@@ -143,7 +143,8 @@ export function widerNumeric(a: DataType, b: DataType): DataType | undefined {
 }
 
 function widenDecimalForInt(d: Extract<DataType, { kind: 'decimal' }>, i: DataType): DataType {
-  const intDigits = i.kind === 'int32' ? 10 : 19;
+  // Spark's DecimalType.forType: an int is decimal(10,0), a bigint decimal(20,0).
+  const intDigits = i.kind === 'int32' ? 10 : 20;
   return T.decimal(Math.min(MAX_DECIMAL_PRECISION, Math.max(d.precision - d.scale, intDigits) + d.scale), d.scale);
 }
 
