@@ -57,7 +57,7 @@ export function renderMarkdown(o: Outcomes): string {
   lines.push('Each file is read with every column declared as the type lakeform reads it as (a column with no lakeform type is declared');
   lines.push('string, so its refusal is tested too), and compared value by value with a reference reader: DuckDB, else pyarrow');
   lines.push('(Hadoop LZ4, BYTE_STREAM_SPLIT on integers, MAP without values), and for INT96 the values the file documents (written');
-  lines.push('by Spark, checked on local Spark in `npm run test:spark`: DuckDB and pyarrow wrap INT96 past 2262).', '');
+  lines.push('by Spark, checked on local Spark by test/spark/readers.test.ts: DuckDB and pyarrow wrap INT96 past 2262).', '');
   lines.push('| folder | files | read identical | refused clearly | crash | silently wrong |', '|---|---:|---:|---:|---:|---:|');
   for (const sub of ['data', 'bad_data']) {
     const xs = pq(sub);

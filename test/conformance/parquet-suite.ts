@@ -22,7 +22,7 @@ import { fromDuckDb, fromPyarrow, fromStorage, type Canon } from './canonical.ts
 import { PROJECT_ROOT } from './locate.ts';
 
 export type OutcomeKind = 'identical' | 'refused' | 'crash' | 'wrong';
-/** `documented`: the values the file's .md lists, written by Spark (checked on local Spark by test/spark/conformance.test.ts). */
+/** `documented`: the values the file's .md lists, written by Spark (checked on local Spark by test/spark/readers.test.ts). */
 export type Reference = 'duckdb' | 'pyarrow' | 'documented' | 'none';
 
 export interface Outcome {
