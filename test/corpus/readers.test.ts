@@ -9,47 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { valueAt, type Batch } from '../../framework/columnar/column.ts';
-import { formatDate } from '../../framework/columnar/calendar.ts';
-import { decimalText } from '../../framework/functions/cast.ts';
 import { readCsv } from '../../framework/io/csv.ts';
 import { readJsonLines } from '../../framework/io/jsonl.ts';
-import { schemaOf, type DataType, type Field } from '../../framework/schema/types.ts';
+import { schemaOf, type Field } from '../../framework/schema/types.ts';
+import { canonical, type Json } from './canonical.ts';
 import { corpusCases, type CorpusCase } from './cases.ts';
 
 const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'readers.json');
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** A stored value in the corpus's JSON form (test_corpus.py's `canonical` is its mirror). */
-function canonical(v: unknown, t: DataType): Json {
-  if (v === null || v === undefined) return null;
-  switch (t.kind) {
-    case 'int64':
-    case 'timestamp':
-      return String(v);
-    case 'float32':
-    case 'float64': {
-      const x = v as number;
-      return Number.isFinite(x) ? (Object.is(x, -0) ? '-0' : x) : String(x);
-    }
-    case 'boolean':
-      return v === true || v === 1;
-    case 'decimal':
-      return decimalText(v as bigint, t.scale);
-    case 'date':
-      return formatDate(v as number);
-    case 'binary':
-      return Buffer.from(v as Uint8Array).toString('base64');
-    case 'struct':
-      return Object.fromEntries(t.fields.map((x) => [x.name, canonical((v as Record<string, unknown>)[x.name], x.type)]));
-    case 'array':
-      return (v as unknown[]).map((x) => canonical(x, t.element));
-    case 'map':
-      return Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, canonical(x, t.value)]);
-    default:
-      return v as Json;
-  }
-}
 
 interface Expected {
   readonly rows: Json[][];

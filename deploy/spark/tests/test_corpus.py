@@ -4,48 +4,19 @@ reasons must be the same words, except a JSON syntax error, whose wording comes 
 both must start with "invalid JSON"."""
 import base64
 import json
-import math
 import os
 import sys
-from datetime import date
 
 import pytest
 
 HERE = os.path.dirname(__file__)
 sys.path.insert(0, os.path.join(HERE, ".."))
 import driver  # noqa: E402
+from canonical import canonical  # noqa: E402
 
 CORPUS = os.path.join(HERE, "..", "..", "..", "test", "corpus", "readers.json")
 with open(CORPUS, encoding="utf-8") as f:
     CASES = json.load(f)["cases"]
-
-
-def canonical(v, t):
-    """A value as the driver hands it to Spark -> the corpus's JSON form (mirrors `canonical` in readers.test.ts)."""
-    if v is None:
-        return None
-    kind = t["kind"]
-    if kind in ("int64",):
-        return str(v)
-    if kind == "timestamp":
-        return str((v - driver.EPOCH) // driver.timedelta(microseconds=1))
-    if kind in ("float32", "float64"):
-        if math.isnan(v) or math.isinf(v):
-            return {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[str(v)]
-        return "-0" if v == 0 and math.copysign(1, v) < 0 else v
-    if kind == "decimal":
-        return "{:f}".format(v.quantize(driver.Decimal(1).scaleb(-t["scale"]), context=driver.EXACT)) if t["scale"] else "{:f}".format(v)
-    if kind == "date":
-        return v.isoformat() if isinstance(v, date) else v
-    if kind == "binary":
-        return base64.b64encode(v).decode("ascii")
-    if kind == "struct":
-        return {f["name"]: canonical(x, f["type"]) for f, x in zip(t["fields"], v)}
-    if kind == "array":
-        return [canonical(x, t["element"]) for x in v]
-    if kind == "map":
-        return [[k, canonical(x, t["value"])] for k, x in v.items()]
-    return v
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
