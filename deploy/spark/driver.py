@@ -19,6 +19,7 @@ The file must run on the Python of EMR 7 (3.9): no `match`, no runtime `X | Y` t
 """
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import json
@@ -28,7 +29,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 PLAN_FORMAT_VERSION = 2
@@ -206,12 +207,22 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 class Problem:
-    """Why a value does not fit its column (a falsy-safe marker: values may be 0 or '')."""
+    """Why a value does not fit its column (a falsy-safe marker: values may be 0 or ''); for a nested
+    value, where inside the column: ['os'] or [2], shown as the local reader shows it (device.os, tags[2])."""
 
-    __slots__ = ("reason",)
+    __slots__ = ("reason", "path")
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, path: Tuple[Any, ...] = ()) -> None:
         self.reason = reason
+        self.path = path
+
+    def within(self, part: Any) -> "Problem":
+        return Problem(self.reason, (part,) + self.path)
+
+    def of_field(self, name: str) -> "Problem":
+        """The reason for a whole record: `column.path: reason`."""
+        where = name + "".join("[%d]" % p if isinstance(p, int) else ".%s" % p for p in self.path)
+        return Problem("%s: %s" % (where, self.reason))
 
 
 def quote(s: str) -> str:
@@ -342,6 +353,7 @@ def parse_float(text: str, want: str = "double") -> Any:
     return Problem("expected %s, got %s" % (want, quote(text)))
 
 
+EXACT = Context(prec=80)
 DECIMAL_RE = re.compile(r"^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$")
 
 
@@ -367,7 +379,18 @@ def parse_decimal(text: str, precision: int, scale: int) -> Any:
         unscaled = int(kept) + (1 if digits[len(digits) - drop] >= "5" else 0)
     if unscaled >= 10 ** precision:
         return Problem("%s does not fit %s" % (text, name))
-    return Decimal(-unscaled if m.group(1) == "-" else unscaled).scaleb(-scale)
+    # Exact at any precision: Decimal's default context rounds to 28 digits, and decimal(38) needs 38.
+    return Decimal(-unscaled if m.group(1) == "-" else unscaled).scaleb(-scale, context=EXACT)
+
+
+BASE64_RE = re.compile(r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+
+
+def parse_base64(text: str) -> Any:
+    """Base64 text (standard alphabet, padded) -> bytes, or a Problem (mirrors parseBase64)."""
+    if not BASE64_RE.match(text):
+        return Problem("expected binary as base64 text, got %s" % quote(text))
+    return base64.b64decode(text)
 
 
 def parse_bool(text: str, any_case: bool) -> Any:
@@ -386,7 +409,7 @@ def enum_reason(s: str, values: List[str]) -> str:
 def type_name(t: Dict[str, Any]) -> str:
     """A data type as Hive/Spark writes it, for messages (mirrors typeToString)."""
     kind = t["kind"]
-    simple = {"string": "string", "boolean": "boolean", "int32": "int", "int64": "bigint", "float32": "float", "float64": "double", "date": "date", "timestamp": "timestamp", "null": "void"}
+    simple = {"string": "string", "binary": "binary", "boolean": "boolean", "int32": "int", "int64": "bigint", "float32": "float", "float64": "double", "date": "date", "timestamp": "timestamp", "null": "void"}
     if kind in simple:
         return simple[kind]
     if kind == "decimal":
@@ -518,6 +541,8 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
         return parse_date(v) if isinstance(v, str) else mismatch()
     if kind == "timestamp":
         return parse_timestamp(v) if isinstance(v, str) else mismatch()
+    if kind == "binary":
+        return parse_base64(v) if isinstance(v, str) else mismatch()
     if kind == "struct":
         if not isinstance(v, dict):
             return mismatch()
@@ -525,7 +550,7 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
         for f in t["fields"]:
             r = (v.earlier and earlier_problem(v, f)) or nested(v.get(f["name"], MISSING), f)
             if isinstance(r, Problem):
-                return Problem("%s: %s" % (f["name"], r.reason))
+                return r.within(f["name"])
             out.append(r)
         return tuple(out)
     if kind == "array":
@@ -536,7 +561,7 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
         for i, x in enumerate(v):
             r = nested(x, element)
             if isinstance(r, Problem):
-                return Problem("[%d]: %s" % (i, r.reason))
+                return r.within(i)
             items.append(r)
         return items
     if kind == "map":
@@ -549,11 +574,11 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
         for k, earlier in getattr(v, "earlier", ()):
             r = nested(earlier, value)
             if isinstance(r, Problem):
-                return Problem("%s: %s" % (k, r.reason))
+                return r.within(k)
         for k in js_key_order(v):
             r = nested(v[k], value)
             if isinstance(r, Problem):
-                return Problem("%s: %s" % (k, r.reason))
+                return r.within(k)
             entries[k] = r
         return entries
     return mismatch()
@@ -570,6 +595,38 @@ def nested(v: Any, f: Dict[str, Any]) -> Any:
     return from_json(v, f["type"], f.get("enumValues"))
 
 
+MAX_DEPTH = 64
+TOO_DEEP = "invalid JSON: nesting deeper than %d levels" % MAX_DEPTH
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+UNPAIRED = "invalid JSON: a \\u escape makes an unpaired surrogate, which is not Unicode text"
+
+
+def tree_problem(obj: Any) -> Optional[str]:
+    """What the local reader refuses in a parsed line that Python's decoder lets through: a value deeper
+    than MAX_DEPTH (counted as the local reader counts: the record's fields at depth 1, each
+    container's items one deeper) and a lone surrogate from a \\u escape (Spark would write it as
+    '?', the local engine as U+FFFD: neither is the text). Iterative: the point is to refuse what
+    recursion would choke on."""
+    stack = [(v, 1) for v in obj.values()] + [(v, 1) for _, v in getattr(obj, "earlier", ())] if isinstance(obj, dict) else [(obj, 0)]
+    if isinstance(obj, dict) and any(LONE_SURROGATE.search(k) for k in obj):
+        return UNPAIRED
+    while stack:
+        v, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return TOO_DEEP
+        if isinstance(v, str):
+            if LONE_SURROGATE.search(v):
+                return UNPAIRED
+        elif isinstance(v, dict):
+            if any(LONE_SURROGATE.search(k) for k in v):
+                return UNPAIRED
+            stack.extend((x, depth + 1) for x in v.values())
+            stack.extend((x, depth + 1) for _, x in getattr(v, "earlier", ()))
+        elif isinstance(v, list):
+            stack.extend((x, depth + 1) for x in v)
+    return None
+
+
 def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecoder) -> Any:
     """One line of JSON text -> a row tuple in schema order, or a Problem."""
     try:
@@ -577,7 +634,10 @@ def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecod
     except ValueError as e:
         return Problem("invalid JSON: %s" % e)
     except RecursionError:
-        return Problem("invalid JSON: nested too deeply")
+        return Problem(TOO_DEEP)
+    problem = tree_problem(obj)
+    if problem is not None:
+        return Problem(problem)
     if not isinstance(obj, dict):
         return Problem("expected a JSON object, got %s" % describe_json(obj))
     row = []
@@ -586,7 +646,7 @@ def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecod
         if duplicates:
             earlier = earlier_problem(obj, f)
             if earlier is not None:
-                return Problem("%s: %s" % (f["name"], earlier.reason))
+                return earlier.of_field(f["name"])
         v = obj.get(f["name"], MISSING)
         if v is MISSING or v is None:
             if not f["nullable"]:
@@ -595,7 +655,7 @@ def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecod
             continue
         r = from_json(v, f["type"], f.get("enumValues"))
         if isinstance(r, Problem):
-            return Problem("%s: %s" % (f["name"], r.reason))
+            return r.of_field(f["name"])
         row.append(r)
     return tuple(row)
 
@@ -619,8 +679,16 @@ def decompress(path: str, data: bytes) -> bytes:
         raise InputError("%s: the gzip stream is damaged (%s)" % (path, e), "the file was cut short or corrupted: re-download it, or remove it from the input")
 
 
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def readable_reason(reason: str) -> str:
+    """Control characters in a reason as \\uXXXX (mirrors readableReason in framework/io/types.ts)."""
+    return CONTROL.sub(lambda m: "\\u%04x" % ord(m.group(0)), reason)
+
+
 def bad(input_name: str, path: str, line: int, reason: str, raw: str) -> Dict[str, Any]:
-    return {"input": input_name, "file": path, "line": line, "reason": reason, "raw": clip(raw)}
+    return {"input": input_name, "file": path, "line": line, "reason": readable_reason(reason), "raw": clip(raw)}
 
 
 def json_lines_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any]]) -> Iterator[Tuple[int, Any]]:
@@ -674,10 +742,6 @@ class CsvCell:
     quoted: bool
 
 
-class CsvSyntaxError(Exception):
-    pass
-
-
 class CsvUnclosed(Exception):
     """A quoted field runs to the end of the file: the rest of the file is one bad record."""
 
@@ -687,25 +751,42 @@ class CsvUnclosed(Exception):
         self.raw = raw
 
 
-def csv_records(text: str, delimiter: str, quote_char: str) -> Iterator[Tuple[int, List[CsvCell], str]]:
-    """(start line, cells, raw text) per record.
+def record_delimiter(text: str, quote_char: str) -> str:
+    """The file's line ending, as csv-parse discovers it: the first CRLF, LF or CR outside quotes."""
+    quoted = False
+    for i, c in enumerate(text):
+        if c == quote_char:
+            quoted = not quoted
+        elif not quoted and c in "\r\n":
+            return "\r\n" if text.startswith("\r\n", i) else c
+    return "\n"
+
+
+def csv_records(text: str, delimiter: str, quote_char: str) -> Iterator[Tuple[int, List[CsvCell], str, Optional[str]]]:
+    """(start line, cells, raw text, what is wrong with its quoting) per record.
 
     Written here rather than with the csv module because the module cannot tell a quoted empty
     field ("" = empty string) from an empty one (= null) before Python 3.12, and the local
-    reader (csv-parse) makes that distinction. Quotes inside a quoted field are doubled; empty
-    lines are skipped; an unclosed quote makes the rest of the file one bad record."""
+    reader (csv-parse) makes that distinction. Records end at the file's line ending (LF, CRLF or
+    CR alone: the first one found, as csv-parse); quotes inside a quoted field are doubled; empty
+    lines are skipped; an unclosed quote makes the rest of the file one bad record. A quote inside
+    an unquoted field, or text after a closing quote, is kept in the field's text as csv-parse's
+    relax_quotes does, and makes the record bad (the reasons are the local reader's)."""
+    rd = record_delimiter(text, quote_char)
     n = len(text)
     i = 0
     line = 1
     while i < n:
-        if text[i] == "\n" or text.startswith("\r\n", i):
-            i += 1 if text[i] == "\n" else 2
+        if text.startswith(rd, i):
+            i += len(rd)
             line += 1
             continue
         start, start_line = i, line
         cells: List[CsvCell] = []
+        problem: Optional[str] = None
         while True:
             if i < n and text[i] == quote_char:
+                field_start = i
                 i += 1
                 parts = []
                 while True:
@@ -721,14 +802,21 @@ def csv_records(text: str, delimiter: str, quote_char: str) -> Iterator[Tuple[in
                         continue
                     i = j + 1
                     break
-                cells.append(CsvCell("".join(parts), True))
-                if i < n and not (text[i] == delimiter or text[i] == "\n" or text.startswith("\r\n", i)):
-                    raise CsvSyntaxError("line %d: unexpected %r after a closing quote" % (line, text[i]))
+                if i < n and not (text[i] == delimiter or text.startswith(rd, i)):
+                    # csv-parse (relax_quotes) keeps the field's raw text, quotes and all
+                    j = i
+                    while j < n and text[j] != delimiter and not text.startswith(rd, j):
+                        j += 1
+                    problem = problem or "field %d has text after its closing quote: quote the whole field and double the quotes in it" % (len(cells) + 1)
+                    cells.append(CsvCell(text[field_start:j], True))
+                    i = j
+                else:
+                    cells.append(CsvCell("".join(parts), True))
             else:
                 j = i
-                while j < n and text[j] != delimiter and text[j] != "\n" and not text.startswith("\r\n", j):
-                    if text[j] == quote_char:
-                        raise CsvSyntaxError("line %d: a quote inside an unquoted field" % line)
+                while j < n and text[j] != delimiter and not text.startswith(rd, j):
+                    if text[j] == quote_char and problem is None:
+                        problem = "field %d has a quote inside an unquoted value: quote the whole field and double the quotes in it" % (len(cells) + 1)
                     j += 1
                 cells.append(CsvCell(text[i:j], False))
                 i = j
@@ -737,9 +825,9 @@ def csv_records(text: str, delimiter: str, quote_char: str) -> Iterator[Tuple[in
                 continue
             raw = text[start:i]
             if i < n:
-                i += 1 if text[i] == "\n" else 2
+                i += len(rd)
                 line += 1
-            yield start_line, cells, raw
+            yield start_line, cells, raw, problem
             break
 
 
@@ -771,9 +859,12 @@ def csv_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any
     null_value = options.get("nullValue", "")
     mapping: Optional[List[int]] = None if options.get("header", True) else list(range(len(fields)))
     try:
-        for line, cells, raw in csv_records(text, options.get("delimiter", ","), options.get("quote", '"')):
+        for line, cells, raw, quoting in csv_records(text, options.get("delimiter", ","), options.get("quote", '"')):
             if mapping is None:
                 mapping = csv_header_mapping(path, [c.text for c in cells], fields)
+                continue
+            if quoting is not None:
+                yield 1, bad(input_name, path, line, quoting, raw)
                 continue
             if len(cells) != len(mapping):
                 yield 1, bad(input_name, path, line, "expected %d fields, found %d" % (len(mapping), len(cells)), raw)
@@ -798,8 +889,6 @@ def csv_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any
                 yield 0, tuple(values)
     except CsvUnclosed as e:
         yield 1, bad(input_name, path, e.line, "a quoted field is never closed (the rest of the file was swallowed into it)", e.raw)
-    except CsvSyntaxError as e:
-        raise InputError("%s could not be parsed as CSV: %s" % (path, e), "fix the quoting in the file")
     if mapping is None:
         raise InputError("%s is empty: it has no header row" % path, "a CSV input needs a header naming its columns (or header: false)")
 
@@ -859,7 +948,7 @@ def spark_type(t: Dict[str, Any]) -> Any:
 
     kind = t["kind"]
     simple = {
-        "string": st.StringType, "boolean": st.BooleanType, "int32": st.IntegerType, "int64": st.LongType,
+        "string": st.StringType, "binary": st.BinaryType, "boolean": st.BooleanType, "int32": st.IntegerType, "int64": st.LongType,
         "float32": st.FloatType, "float64": st.DoubleType, "date": st.DateType, "timestamp": st.TimestampType, "null": st.NullType,
     }
     if kind in simple:
@@ -1099,7 +1188,8 @@ class Run:
         bad_rdd = parsed.filter(lambda r: r[0] == 1).map(lambda r: r[1])
         counts = dict(parsed.map(lambda r: (r[0], 1)).countByKey())
         rows, bad_count = counts.get(0, 0), counts.get(1, 0)
-        if bad_count:
+        # 'dropmalformed' drops and counts; only 'permissive' keeps its bad records in the quarantine.
+        if bad_count and spec.get("badRecordMode") != "dropmalformed":
             self.bad_records.append(bad_rdd)
         df = self.spark.createDataFrame(good, spark_schema(fields), verifySchema=False)
         # Rows read counts every record, good or bad, as `etl run` reports it.

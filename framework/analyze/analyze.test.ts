@@ -53,9 +53,14 @@ describe('analyzer', () => {
     expect(e.hint).toBe("did you mean 'user_id'?");
   });
 
-  it('suggests the right case for a column named with other case', () => {
-    const e = analysisError(() => scan('raw', Events).select('EVENT_ID' as never));
-    expect(e.hint).toMatch(/case-sensitive.*'event_id'/);
+  it('resolves names case-insensitively, as Spark does, and refuses names that differ only in case', () => {
+    expect(schemaOf(scan('raw', Events).select('EVENT_ID' as never, 'user_id'))).toEqual(['EVENT_ID:string', 'user_id:bigint']);
+    expect(schemaOf(scan('raw', Events).drop('AMOUNT' as never).select('event_id'))).toEqual(['event_id:string']);
+    // withColumn replaces a column of the same name in any case, taking the new spelling (Spark's withColumn).
+    expect(schemaOf(scan('raw', Events).withColumn('User_Id', col('user_id').plus(1)).select('user_id' as never))).toEqual(['user_id:bigint']);
+    const e = analysisError(() => scan('raw', Events).select('user_id', col('event_id').as('USER_ID')));
+    expect(e.message).toContain("columns 'user_id' and 'USER_ID' differ only in case: Spark matches column names case-insensitively");
+    expect(e.where.step.label).toMatch(/select/);
   });
 
   it('aggregates with expressions over aggregates and refuses ungrouped columns', () => {

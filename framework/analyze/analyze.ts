@@ -21,7 +21,31 @@ export interface AnalyzeContext {
 export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
   const scope = (step: Step, schema: DatasetSchema): Scope => ({ job: ctx.job, ...(ctx.file ? { file: ctx.file } : {}), step, schema });
 
+  /**
+   * Names resolve as in Spark (spark.sql.caseSensitive=false, its default): a reference matches a
+   * column whatever its case (columnIndex), so no step may produce two columns whose names differ
+   * only in case: Spark could not tell them apart (AMBIGUOUS_REFERENCE) where the local engine
+   * could, and a plan that runs locally must run on Spark.
+   */
   const visit = (n: PlanNode): BoundPlan => {
+    const bound = bind(n);
+    const seen = new Map<string, string>();
+    for (const f of bound.schema.fields) {
+      const other = seen.get(f.name.toLowerCase());
+      if (other !== undefined && other !== f.name) {
+        fail(
+          scope(bound.step, bound.schema),
+          `columns '${other}' and '${f.name}' differ only in case: Spark matches column names case-insensitively, so it could not tell them apart`,
+          `rename one of them, e.g. .rename({ ${JSON.stringify(f.name)}: ${JSON.stringify(`${f.name}_2`)} })`,
+          f.name,
+        );
+      }
+      seen.set(f.name.toLowerCase(), f.name);
+    }
+    return bound;
+  };
+
+  const bind = (n: PlanNode): BoundPlan => {
     switch (n.kind) {
       case 'scan':
         return { kind: 'scan', step: n.step, schema: n.schema, input: n.input };
@@ -48,9 +72,12 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
         const columns: BoundExpr[] = input.schema.fields.map((f, index) => ({ kind: 'column', index, name: f.name, type: f.type }));
         for (const c of n.columns) {
           const bound = bindExpr(c.expr, s);
-          const at = names.indexOf(c.name);
-          if (at >= 0) columns[at] = bound;
-          else {
+          // As Spark's withColumn: an existing column of the same name, in any case, is replaced (and takes the new spelling).
+          const at = names.findIndex((x) => x.toLowerCase() === c.name.toLowerCase());
+          if (at >= 0) {
+            columns[at] = bound;
+            names[at] = c.name;
+          } else {
             names.push(c.name);
             columns.push(bound);
           }
@@ -61,8 +88,8 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
       case 'drop': {
         const input = visit(n.input);
         const s = scope(n.step, input.schema);
-        for (const c of n.columns) columnIndex(s, c);
-        const keep = input.schema.fields.map((f, index) => ({ f, index })).filter(({ f }) => !n.columns.includes(f.name));
+        const dropped = new Set(n.columns.map((c) => columnIndex(s, c)));
+        const keep = input.schema.fields.map((f, index) => ({ f, index })).filter(({ index }) => !dropped.has(index));
         return project(n.step, input, keep.map((k) => k.f.name), keep.map(({ f, index }) => ({ kind: 'column', index, name: f.name, type: f.type })));
       }
 
@@ -186,7 +213,7 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
       if (e.kind === 'window') fail(s, `window function ${e.fn}() cannot be used inside agg(...)`);
       switch (e.kind) {
         case 'column':
-          if (!n.groupBy.some((g) => g.name === e.name)) {
+          if (!n.groupBy.some((g) => g.name.toLowerCase() === e.name.toLowerCase())) {
             fail(s, `column '${e.name}' is neither grouped nor aggregated`, `add it to groupBy(...) or wrap it in an aggregate such as max('${e.name}')`, e.name);
           }
           return e;
@@ -260,7 +287,7 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
     if (n.how !== 'semi' && n.how !== 'anti') {
       right.schema.fields.forEach((f, index) => {
         if (usingKeys.has(f.name)) return;
-        if (fields.some((x) => x.name === f.name)) {
+        if (fields.some((x) => x.name.toLowerCase() === f.name.toLowerCase())) {
           fail(rs, `column '${f.name}' exists on both sides of the join`, `rename it on one side first, e.g. .rename({ ${f.name}: '${f.name}_right' })`, f.name);
         }
         output.push({ from: 'right', index });

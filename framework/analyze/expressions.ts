@@ -19,19 +19,18 @@ export function fail(scope: Pick<Scope, 'job' | 'file' | 'step'>, problem: strin
   throw new AnalysisError({ job: scope.job, ...(scope.file ? { file: scope.file } : {}), step: scope.step, ...(column ? { column } : {}) }, problem, hint);
 }
 
+/**
+ * The column a name refers to: the same name, else the one name equal to it ignoring case, as
+ * Spark resolves names by default (the analyzer refuses schemas with names that differ only in
+ * case, so there is at most one).
+ */
 export function columnIndex(scope: Scope, name: string): number {
   const i = scope.schema.fields.findIndex((f) => f.name === name);
   if (i >= 0) return i;
   const ci = scope.schema.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+  if (ci >= 0) return ci;
   const names = scope.schema.fields.map((f) => f.name);
-  fail(
-    scope,
-    `column '${name}' does not exist`,
-    ci >= 0
-      ? `column names are case-sensitive here: did you mean '${scope.schema.fields[ci].name}'?`
-      : (didYouMean(name, names) ?? `available columns: ${names.join(', ')}`),
-    name,
-  );
+  fail(scope, `column '${name}' does not exist`, didYouMean(name, names) ?? `available columns: ${names.join(', ')}`, name);
 }
 
 export function bindExpr(e: Expr, scope: Scope): BoundExpr {

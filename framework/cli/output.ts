@@ -6,7 +6,8 @@ import type CliProgress from 'cli-progress';
 import { EtlError } from '../errors/index.ts';
 import { InputFileError } from '../io/types.ts';
 import { valueAt, type Batch } from '../columnar/column.ts';
-import type { DatasetSchema } from '../schema/types.ts';
+import { batchRows, jsonExact, toTestValue } from '../testing/rows.ts';
+import type { DataType, DatasetSchema } from '../schema/types.ts';
 
 // Table and progress-bar libraries load only when a person is shown one (not for --json).
 const require = createRequire(import.meta.url);
@@ -15,7 +16,8 @@ const require = createRequire(import.meta.url);
 export function reportError(e: unknown, debug: boolean): number {
   if (e instanceof EtlError || e instanceof InputFileError) {
     process.stderr.write(`${pc.red('error')}: ${e.message}\n`);
-    const hint = e instanceof EtlError ? e.hint : e.hint;
+    // An InputFileError's message already ends with its hint (it is shown the same everywhere: etl test, logs).
+    const hint = e instanceof EtlError ? e.hint : undefined;
     if (hint) process.stderr.write(`  ${pc.dim('hint:')} ${hint}\n`);
     if (debug) process.stderr.write(`${pc.dim(e.stack ?? '')}\n`);
     return e instanceof EtlError ? e.exitCode : 1;
@@ -81,12 +83,13 @@ export function stepProgress(enabled: boolean, total: number, unit: string) {
   };
 }
 
-export function formatValue(v: unknown, kind: string): string {
+/** A stored value for a table cell: as testJob shows it (decimals as text, nested booleans as booleans), timestamps as Spark prints them. */
+export function formatValue(v: unknown, type: DataType): string {
   if (v === null || v === undefined) return pc.dim('null');
-  if (kind === 'timestamp') return formatTimestamp(v as bigint);
-  if (kind === 'date') return new Date((v as number) * 86_400_000).toISOString().slice(0, 10);
-  if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
-  return String(v);
+  if (type.kind === 'timestamp') return formatTimestamp(v as bigint);
+  const shown = toTestValue(v, type);
+  if (typeof shown === 'object') return JSON.stringify(jsonExact(shown));
+  return String(shown);
 }
 
 export function formatTimestamp(micros: bigint): string {
@@ -99,27 +102,14 @@ export function formatTimestamp(micros: bigint): string {
 export function batchesToTable(schema: DatasetSchema, batches: readonly Batch[]): string {
   const rows: string[][] = [];
   for (const b of batches) {
-    for (let i = 0; i < b.length; i++) rows.push(b.columns.map((c, k) => formatValue(valueAt(c, i), schema.fields[k].type.kind)));
+    for (let i = 0; i < b.length; i++) rows.push(b.columns.map((c, k) => formatValue(valueAt(c, i), schema.fields[k].type)));
   }
   return table(schema.fields.map((f) => f.name), rows);
 }
 
 /** Rows as JSON-ready objects (timestamps as ISO strings, int64 as strings when beyond 2^53). */
 export function batchesToObjects(schema: DatasetSchema, batches: readonly Batch[]): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const b of batches) {
-    for (let i = 0; i < b.length; i++) {
-      const row: Record<string, unknown> = {};
-      schema.fields.forEach((f, k) => {
-        const v = valueAt(b.columns[k], i);
-        if (v === null) row[f.name] = null;
-        else if (f.type.kind === 'timestamp') row[f.name] = formatTimestamp(v as bigint).replace(' ', 'T') + 'Z';
-        else if (f.type.kind === 'date') row[f.name] = formatValue(v, 'date');
-        else if (typeof v === 'bigint') row[f.name] = Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-        else row[f.name] = v;
-      });
-      out.push(row);
-    }
-  }
-  return out;
+  // As testJob shows rows (decimals as text, dates and timestamps as ISO text, binary as base64,
+  // booleans as booleans at any depth), with integers as JSON numbers while they are exact.
+  return batches.flatMap((b) => batchRows(b).map((row) => jsonExact(row) as Record<string, unknown>));
 }

@@ -6,15 +6,17 @@
  * string kernel in JavaScript (lower, regexp, hashing) needs a decoded string anyway.
  * Conversion to and from Arrow happens once, at the Parquet edge (framework/io/parquet.ts).
  */
-import { assertNever, type DataType, type DatasetSchema } from '../schema/types.ts';
+import { MAX_LONG_DECIMAL_PRECISION, assertNever, type DataType, type DatasetSchema } from '../schema/types.ts';
 
 export type ColumnData = Int32Array | Float64Array | BigInt64Array | Uint8Array | string[] | unknown[];
 
 /**
  * Storage per type:
  *  boolean: Uint8Array (0/1) · int32, date (days since epoch): Int32Array
- *  int64, timestamp (UTC microseconds), decimal (unscaled): BigInt64Array
- *  float32, float64: Float64Array · string: string[] · struct, array, map: unknown[] (plain JS values)
+ *  int64, timestamp (UTC microseconds), decimal up to 18 digits (unscaled): BigInt64Array
+ *  decimal of 19-38 digits (unscaled): bigint[] (a BigInt64Array would wrap them silently)
+ *  float32, float64: Float64Array · string: string[] · binary: Uint8Array[]
+ *  struct, array, map: unknown[] (plain JS values)
  *  null: Uint8Array of zeros, always invalid
  * `valid` is one byte per row (1 = value present); `null` means no nulls at all.
  * Values behind a null slot are unspecified but always of the storage type (0, 0n, '').
@@ -32,6 +34,8 @@ export interface Batch {
   readonly columns: readonly Column[];
 }
 
+const EMPTY_BYTES = new Uint8Array(0);
+
 export function allocData(type: DataType, length: number): ColumnData {
   switch (type.kind) {
     case 'boolean':
@@ -42,13 +46,16 @@ export function allocData(type: DataType, length: number): ColumnData {
       return new Int32Array(length);
     case 'int64':
     case 'timestamp':
-    case 'decimal':
       return new BigInt64Array(length);
+    case 'decimal':
+      return type.precision <= MAX_LONG_DECIMAL_PRECISION ? new BigInt64Array(length) : new Array<bigint>(length).fill(0n);
     case 'float32':
     case 'float64':
       return new Float64Array(length);
     case 'string':
       return new Array<string>(length).fill('');
+    case 'binary':
+      return new Array<Uint8Array>(length).fill(EMPTY_BYTES);
     case 'struct':
     case 'array':
     case 'map':

@@ -19,7 +19,7 @@
  */
 import type { Column } from '../columnar/column.ts';
 import { compareStrings } from '../functions/compare.ts';
-import type { DataType } from '../schema/types.ts';
+import { MAX_LONG_DECIMAL_PRECISION, type DataType } from '../schema/types.ts';
 
 // ---------------------------------------------------------------- hashing
 
@@ -34,8 +34,10 @@ export function wordKind(t: DataType): WordKind {
       return 'int';
     case 'int64':
     case 'timestamp':
-    case 'decimal':
       return 'long';
+    case 'decimal':
+      // Beyond 18 digits a decimal is a bigint per value (no 64-bit buffer to read words from).
+      return t.precision <= MAX_LONG_DECIMAL_PRECISION ? 'long' : 'dict';
     case 'float32':
     case 'float64':
       return 'double';
@@ -473,6 +475,15 @@ function denseRanks(c: Column, out: Int32Array): number {
         out[i] = id;
       }
       const u = distinct.length;
+      if (c.type.kind === 'decimal') {
+        // Wide decimals: ordered by value (their keys are the digits, which do not sort as text).
+        const values = distinct.map((k) => BigInt((JSON.parse(k) as string).slice(0, -1)));
+        const order = values.map((_, k) => k).sort((a, b) => (values[a] < values[b] ? -1 : values[a] > values[b] ? 1 : 0));
+        const rank = new Int32Array(u);
+        order.forEach((id, k) => (rank[id] = k));
+        for (let i = 0; i < n; i++) if (out[i] >= 0) out[i] = rank[out[i]];
+        return u;
+      }
       // UTF-16 order equals code point (UTF-8 byte) order unless a string has a unit >= U+D800.
       let simple = true;
       for (let k = 0; k < u && simple; k++) if (/[\ud800-\uffff]/.test(distinct[k])) simple = false;

@@ -85,6 +85,15 @@ export class CheckFailedError extends EtlError {
   }
 }
 
+/**
+ * A computation Spark itself fails on (so the job would fail on the cluster): the local run
+ * fails the same way instead of producing a value Spark never would.
+ */
+export class SparkArithmeticError extends EtlError {
+  override readonly name: string = 'SparkArithmeticError';
+  readonly phase: Phase = 'execution';
+}
+
 export class CommitError extends EtlError {
   override readonly name: string = 'CommitError';
   readonly phase: Phase = 'commit';

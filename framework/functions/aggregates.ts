@@ -3,8 +3,9 @@
  * groups appear, and update from whole columns with a group id per row.
  */
 import { allocData, makeColumn, type Column, type ColumnData } from '../columnar/column.ts';
-import { MAX_DECIMAL_PRECISION, T, isNumeric, isOrderable, typeToString, type DataType } from '../schema/types.ts';
+import { T, isNumeric, isOrderable, typeToString, type DataType } from '../schema/types.ts';
 import { castColumn } from './cast.ts';
+import { avgType as decimalAvgType, decimalAverage, fitDecimal, sumType as decimalSumType, type DecimalType } from './decimal-arith.ts';
 import { comparatorFor } from './compare.ts';
 import { isValidAt } from './kernel-util.ts';
 import type { Accumulator, AggregateFunction, ArgInfo } from './registry.ts';
@@ -128,8 +129,49 @@ function distinctKey(v: unknown): unknown {
 function sumType(t: DataType): DataType | { problem: string } {
   if (t.kind === 'int32' || t.kind === 'int64') return T.int64;
   if (t.kind === 'float32' || t.kind === 'float64' || t.kind === 'null') return T.float64;
-  if (t.kind === 'decimal') return T.decimal(Math.min(MAX_DECIMAL_PRECISION, t.precision + 10), t.scale);
+  if (t.kind === 'decimal') return decimalSumType(t);
   return { problem: `needs numbers, got ${typeToString(t)}` };
+}
+
+/**
+ * sum and avg over decimals, exact: the values add up in unbounded bigints and the result is
+ * Spark's (decimal-arith.ts): the sum null when it has more digits than decimal(p+10), the
+ * average the sum divided as Spark divides it, in decimal(p+4, s+4).
+ */
+function decimalSumAccumulator(input: DecimalType, result: DataType, distinct: boolean, average: boolean): Accumulator {
+  const sums: bigint[] = [];
+  const counts: bigint[] = [];
+  const sets: Set<bigint>[] = [];
+  return {
+    update(groups, _numGroups, args, length) {
+      const x = args[0];
+      const d = x.data as ArrayLike<bigint>;
+      for (let i = 0; i < length; i++) {
+        if (!isValidAt(x, i)) continue;
+        const g = groups[i];
+        if (distinct) {
+          const set = (sets[g] ??= new Set());
+          if (set.has(d[i])) continue;
+          set.add(d[i]);
+        }
+        sums[g] = (sums[g] ?? 0n) + d[i];
+        counts[g] = (counts[g] ?? 0n) + 1n;
+      }
+    },
+    finish(n) {
+      const out = new Slots(result);
+      out.ensure(n);
+      const o = out.data as { [i: number]: bigint };
+      for (let g = 0; g < n; g++) {
+        if (counts[g] === undefined) continue;
+        const v = average ? decimalAverage(sums[g], counts[g], input) : fitDecimal(sums[g], (result as DecimalType).precision);
+        if (v === null) continue;
+        o[g] = v;
+        out.seen[g] = 1;
+      }
+      return out.finish(n, true);
+    },
+  };
 }
 
 function sumAccumulator(result: DataType, distinct: boolean, average: boolean): Accumulator {
@@ -162,12 +204,6 @@ function sumAccumulator(result: DataType, distinct: boolean, average: boolean): 
     },
     finish(n) {
       sums.ensure(n);
-      if (result.kind === 'decimal' && !average) {
-        // Spark (non-ANSI) returns null when a decimal sum overflows its precision.
-        const limit = 10n ** BigInt(result.precision);
-        const s = sums.data as BigInt64Array;
-        for (let g = 0; g < n; g++) if (s[g] >= limit || s[g] <= -limit) sums.seen[g] = 0;
-      }
       if (average) {
         const s = sums.data as Float64Array;
         const c = counts.data as BigInt64Array;
@@ -224,19 +260,32 @@ export const aggregates: AggregateFunction[] = [
     arity: [1, 1],
     supportsDistinct: true,
     resolve: (args) => sumType(one(args)),
-    accumulator: (a, result, distinct) => (a[0].type.kind === 'int32' && !distinct ? intSumAccumulator() : sumAccumulator(result, distinct, false)),
+    accumulator: (a, result, distinct) =>
+      a[0].type.kind === 'decimal' ? decimalSumAccumulator(a[0].type, result, distinct, false)
+      : a[0].type.kind === 'int32' && !distinct ? intSumAccumulator()
+      : sumAccumulator(result, distinct, false),
     sql: (a) => `sum(${a[0]})`,
     dialects: { duckdb: (a, info, result) => `CAST(sum(${a[0]}) AS ${result.kind === 'int64' ? 'BIGINT' : result.kind === 'decimal' ? `DECIMAL(${result.precision},${result.scale})` : 'DOUBLE'})` },
   },
   {
     name: 'avg',
-    description: 'mean of non-null values (double)',
+    description: 'mean of non-null values (double; decimal(p+4, s+4) for a decimal(p, s), as Spark)',
     arity: [1, 1],
     supportsDistinct: true,
-    resolve: (args) => (isNumeric(one(args)) || one(args).kind === 'null' ? T.float64 : { problem: `needs numbers, got ${typeToString(one(args))}` }),
-    accumulator: (_a, result, distinct) => sumAccumulator(result, distinct, true),
+    resolve: (args) => {
+      const t = one(args);
+      if (t.kind === 'decimal') return decimalAvgType(t);
+      return isNumeric(t) || t.kind === 'null' ? T.float64 : { problem: `needs numbers, got ${typeToString(t)}` };
+    },
+    accumulator: (a, result, distinct) => (a[0].type.kind === 'decimal' ? decimalSumAccumulator(a[0].type, result, distinct, true) : sumAccumulator(result, distinct, true)),
     sql: (a) => `avg(${a[0]})`,
-    dialects: { duckdb: (a) => (a[0].startsWith('DISTINCT ') ? `avg(DISTINCT CAST(${a[0].slice(9)} AS DOUBLE))` : `avg(CAST(${a[0]} AS DOUBLE))`) },
+    dialects: {
+      duckdb: (a, _info, result) => {
+        const avg = a[0].startsWith('DISTINCT ') ? `avg(DISTINCT CAST(${a[0].slice(9)} AS DOUBLE))` : `avg(CAST(${a[0]} AS DOUBLE))`;
+        // DuckDB averages decimals as doubles; rounded to Spark's decimal(p+4, s+4) they agree away from exact ties.
+        return result.kind === 'decimal' ? `CAST(${avg} AS DECIMAL(${result.precision},${result.scale}))` : avg;
+      },
+    },
   },
   ...(['min', 'max'] as const).map(
     (name): AggregateFunction => ({

@@ -4,13 +4,14 @@
  *  - `/` is always a double (Spark casts integral and float operands to double);
  *  - `/`, `div` and `%` by zero give null, also for doubles (1.0 / 0.0 is null in Spark);
  *  - float op float stays float (rounded to single precision after each operation);
- *  - decimal + and - are exact, null when the result overflows its precision.
- * Decimal `*`, `/`, `%` and `div` are refused: Spark widens their precision by rules the
- * 18-digit local decimal cannot follow, so the job must cast to double explicitly.
+ *  - decimals (with ints and bigints as decimal(10,0) and decimal(20,0)) follow Spark's result
+ *    types and roundings, up to 38 digits, null on overflow (decimal-arith.ts); `/` on decimals
+ *    is a decimal too. `div` takes integers only.
  */
 import { allocData, makeColumn, type Column, type ColumnData } from '../columnar/column.ts';
-import { MAX_DECIMAL_PRECISION, T, commonType, isNumeric, typeToString, type DataType } from '../schema/types.ts';
+import { T, commonType, isNumeric, typeToString, type DataType } from '../schema/types.ts';
 import { castColumn } from './cast.ts';
+import { asDecimal, decimalArith, decimalResultType, type DecimalOp, type DecimalType } from './decimal-arith.ts';
 import { andValidity, validityCopy } from './kernel-util.ts';
 import type { ArgInfo, ScalarFunction, TypeProblem } from './registry.ts';
 
@@ -29,20 +30,42 @@ function operandType(op: Op, args: readonly ArgInfo[]): DataType | TypeProblem {
   }
   const t = commonType(a, b) ?? T.float64;
   if (t.kind === 'null') return T.int32;
-  if (t.kind === 'decimal' && op !== '+' && op !== '-') {
-    return problem(`${op} on decimals is not supported (Spark's decimal precision rules exceed the local 18 digits); cast the operands to double`);
-  }
-  if (t.kind === 'decimal') {
-    // Spark: precision max(s1, s2) + max(p1 - s1, p2 - s2) + 1.
-    return T.decimal(Math.min(MAX_DECIMAL_PRECISION, t.precision + 1), t.scale);
+  if (t.kind === 'decimal' && op !== 'div') {
+    const [da, db] = decimalOperands(a, b);
+    return decimalResultType(op, da, db);
   }
   return t;
+}
+
+/** Both operands as decimal types (an int as decimal(10,0), a bigint as decimal(20,0), a null as the other side). */
+function decimalOperands(a: DataType, b: DataType): [DecimalType, DecimalType] {
+  const da = asDecimal(a);
+  const db = asDecimal(b);
+  return [da ?? db!, db ?? da!];
+}
+
+/** Decimal `op` row by row, each operand as its own decimal type (decimal-arith.ts). */
+function decimalKernel(op: DecimalOp, args: readonly Column[], n: number, t: DecimalType): Column {
+  const [ta, tb] = decimalOperands(args[0].type, args[1].type);
+  const a = castColumn(args[0], ta);
+  const b = castColumn(args[1], tb);
+  const x = a.data as ArrayLike<bigint>;
+  const y = b.data as ArrayLike<bigint>;
+  const out = allocData(t, n) as { [i: number]: bigint };
+  const valid = validityCopy(n, andValidity(n, a, b));
+  for (let i = 0; i < n; i++) {
+    if (valid[i] === 0) continue;
+    const r = decimalArith(op, x[i], ta, y[i], tb, t);
+    if (r === null) valid[i] = 0;
+    else out[i] = r;
+  }
+  return makeColumn(t, out as unknown as ColumnData, valid);
 }
 
 /** Evaluates `op` over two columns already cast to `t` (the storage decides the loop). */
 function arith(op: Op, a: Column, b: Column, n: number, t: DataType): Column {
   const out = allocData(t, n);
-  const nullable = op === '%' || op === 'div' || t.kind === 'decimal';
+  const nullable = op === '%' || op === 'div';
   const valid = nullable ? validityCopy(n, andValidity(n, a, b)) : andValidity(n, a, b);
   switch (t.kind) {
     case 'int32': {
@@ -67,8 +90,7 @@ function arith(op: Op, a: Column, b: Column, n: number, t: DataType): Column {
       if (t.kind === 'float32') for (let i = 0; i < n; i++) o[i] = Math.fround(o[i]);
       break;
     }
-    case 'int64':
-    case 'decimal': {
+    case 'int64': {
       const x = a.data as BigInt64Array;
       const y = b.data as BigInt64Array;
       const o = out as BigInt64Array;
@@ -78,10 +100,6 @@ function arith(op: Op, a: Column, b: Column, n: number, t: DataType): Column {
       else if (op === '-') for (let i = 0; i < n; i++) (v === null || v[i] === 1) && (o[i] = x[i] - y[i]);
       else if (op === '*') for (let i = 0; i < n; i++) (v === null || v[i] === 1) && (o[i] = x[i] * y[i]);
       else if (op === '%') for (let i = 0; i < n; i++) (v === null || v[i] === 1) && (y[i] === 0n ? (v![i] = 0) : (o[i] = x[i] % y[i]));
-      if (t.kind === 'decimal') {
-        const limit = 10n ** BigInt(t.precision);
-        for (let i = 0; i < n; i++) if (o[i] >= limit || o[i] <= -limit) valid![i] = 0;
-      }
       break;
     }
     default:
@@ -95,11 +113,7 @@ const arithmetic = (op: '+' | '-' | '*' | '%', description: string): ScalarFunct
   description,
   arity: [2, 2],
   resolve: (args) => operandType(op, args),
-  kernel: (args, n, t) => {
-    // Decimal operands are rescaled to the result's scale; the precision check is the kernel's.
-    const operand = t.kind === 'decimal' ? T.decimal(MAX_DECIMAL_PRECISION, t.scale) : t;
-    return arith(op, castColumn(args[0], operand), castColumn(args[1], operand), n, t);
-  },
+  kernel: (args, n, t) => (t.kind === 'decimal' ? decimalKernel(op, args, n, t) : arith(op, castColumn(args[0], t), castColumn(args[1], t), n, t)),
   sql: binarySql(op),
   // DuckDB fails on an integer remainder by zero; Spark gives null.
   ...(op === '%' ? { dialects: { duckdb: (a: readonly string[]) => `(${a[0]} % NULLIF(${a[1]}, 0))` } } : {}),
@@ -183,13 +197,13 @@ export const arithmeticFunctions: ScalarFunction[] = [
   arithmetic('%', 'remainder with the sign of the dividend; null when dividing by zero'),
   {
     name: '/',
-    description: 'division; always a double, null when dividing by zero',
+    description: 'division; a double, or a decimal when an operand is one (and none is a float); null when dividing by zero',
     arity: [2, 2],
     resolve: (args) => {
       const r = operandType('/', args);
-      return 'problem' in r ? r : T.float64;
+      return 'problem' in r || r.kind === 'decimal' ? r : T.float64;
     },
-    kernel: (args, n) => divide(args, n),
+    kernel: (args, n, t) => (t.kind === 'decimal' ? decimalKernel('/', args, n, t) : divide(args, n)),
     sql: binarySql('/'),
     dialects: { duckdb: (a) => `(CAST(${a[0]} AS DOUBLE) / NULLIF(CAST(${a[1]} AS DOUBLE), 0))` },
   },

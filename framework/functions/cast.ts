@@ -7,6 +7,7 @@ import { allocData, makeColumn, type Column, type ColumnData } from '../columnar
 import { MAX_DECIMAL_PRECISION, sameType, type DataType } from '../schema/types.ts';
 import { javaTrim, validityCopy } from './kernel-util.ts';
 import { formatTimestampText, parseDateText, parseTimestampText } from './datetime-text.ts';
+import { decimalToDouble, rescale, sparkDecimalString } from './decimal-arith.ts';
 import { formatDate } from '../columnar/calendar.ts';
 
 const PRIMITIVES = new Set(['string', 'boolean', 'int32', 'int64', 'float32', 'float64', 'date', 'timestamp', 'decimal', 'null']);
@@ -126,7 +127,7 @@ function writer(from: DataType, to: DataType): Convert {
 function toNumber(from: DataType, v: unknown): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') {
-    if (from.kind === 'decimal') return Number(v) / 10 ** from.scale;
+    if (from.kind === 'decimal') return decimalToDouble(v, from);
     if (from.kind === 'timestamp') return Number(v) / 1e6;
     return Number(v);
   }
@@ -237,23 +238,8 @@ export function parseDecimal(s: string, scale: number): bigint | null {
   return m[1] === '-' ? -u : u;
 }
 
-function rescale(u: bigint, from: number, to: number): bigint {
-  if (to >= from) return u * 10n ** BigInt(to - from);
-  const div = 10n ** BigInt(from - to);
-  const q = u / div;
-  const r = u % div;
-  const half = div / 2n;
-  if (r >= half) return q + 1n;
-  if (r <= -half) return q - 1n;
-  return q;
-}
+export { decimalText } from './decimal-arith.ts';
 
-export function decimalText(u: bigint, scale: number): string {
-  const neg = u < 0n;
-  const digits = (neg ? -u : u).toString().padStart(scale + 1, '0');
-  const s = scale ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
-  return neg ? `-${s}` : s;
-}
 
 /** Java's Double.toString, which Spark uses for CAST(double AS STRING). */
 export function javaDoubleText(x: number): string {
@@ -294,7 +280,7 @@ function toText(from: DataType, v: unknown): string {
     case 'float64':
       return javaDoubleText(v as number);
     case 'decimal':
-      return decimalText(v as bigint, from.scale);
+      return sparkDecimalString(v as bigint, from.scale);
     case 'date':
       return formatDate(v as number);
     case 'timestamp':

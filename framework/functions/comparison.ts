@@ -68,10 +68,12 @@ export function compareColumns(left: Column, right: Column, n: number, t: DataTy
       // NaN-free fast path; compareDoubles only when a NaN is involved.
       out[i] = p < q ? lt : p > q ? gt : p === q ? eq : byOrder(compareDoubles(p, q));
     }
-  } else if (ad instanceof BigInt64Array) {
-    const y = bd as BigInt64Array;
+  } else if (ad instanceof BigInt64Array || t.kind === 'decimal') {
+    // 64-bit values, and decimals of any width (a bigint per value)
+    const x = ad as ArrayLike<bigint>;
+    const y = bd as ArrayLike<bigint>;
     for (let i = 0; i < n; i++) {
-      const p = ad[i];
+      const p = x[i];
       const q = y[i];
       out[i] = p < q ? lt : p === q ? eq : gt;
     }

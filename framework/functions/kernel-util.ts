@@ -1,4 +1,5 @@
 /** Building blocks shared by kernels, so each kernel states only its own arithmetic. */
+import { decimalToDouble } from './decimal-arith.ts';
 import { allocData, makeColumn, type Column, type ColumnData } from '../columnar/column.ts';
 import type { LiteralValue } from '../plan/expr.ts';
 import type { DataType } from '../schema/types.ts';
@@ -90,13 +91,12 @@ export function mapNary(args: readonly Column[], type: DataType, length: number,
 /** Reads a numeric column's value as a JS number (int64/decimal converted; callers check ranges). */
 export function numberReader(c: Column): (i: number) => number {
   const d = c.data;
-  if (d instanceof BigInt64Array) {
-    if (c.type.kind === 'decimal') {
-      const scale = 10 ** c.type.scale;
-      return (i) => Number(d[i]) / scale;
-    }
-    return (i) => Number(d[i]);
+  const t = c.type;
+  if (t.kind === 'decimal') {
+    const u = d as ArrayLike<bigint>;
+    return (i) => decimalToDouble(u[i], t);
   }
+  if (d instanceof BigInt64Array) return (i) => Number(d[i]);
   const a = d as Float64Array | Int32Array | Uint8Array;
   return (i) => a[i];
 }
@@ -124,7 +124,7 @@ const isJavaSpace = (c: number) => c <= 0x20 || c === 0x7f;
 /** Reads an integral column's value as bigint. */
 export function bigintReader(c: Column): (i: number) => bigint {
   const d = c.data;
-  if (d instanceof BigInt64Array) return (i) => d[i];
+  if (d instanceof BigInt64Array || c.type.kind === 'decimal') return (i) => (d as ArrayLike<bigint>)[i];
   const a = d as Float64Array | Int32Array;
   return (i) => BigInt(Math.trunc(a[i]));
 }

@@ -48,9 +48,13 @@ describe('Spark behaviour DuckDB does not share', () => {
     expect(call('abs', L(MIN_LONG))).toBe(MIN_LONG);
     expect(call('div', L(MIN_LONG), L(-1n))).toBe(MIN_LONG);
     expect(call('%', I(MIN_INT), I(-1))).toBe(0);
+    // decimal(18,0) + decimal(18,0) is decimal(19,0) in Spark: no overflow at 18 digits...
     const dec = (u: bigint) => lit(u, T.decimal(18, 0));
-    expect(call('+', dec(10n ** 18n - 1n), dec(1n))).toBeNull();
-    expect(call('+', dec(10n ** 17n), dec(1n))).toBe(10n ** 17n + 1n);
+    expect(call('+', dec(10n ** 18n - 1n), dec(1n))).toBe(10n ** 18n);
+    // ...but decimal(38,0) + decimal(38,0) stays decimal(38,0), and 39 digits are null.
+    const wide = (u: bigint) => lit(u, T.decimal(38, 0));
+    expect(call('+', wide(10n ** 38n - 1n), wide(1n))).toBeNull();
+    expect(call('+', wide(10n ** 37n), wide(1n))).toBe(10n ** 37n + 1n);
   });
 
   it('division and remainder by zero are null, also for doubles; float arithmetic stays single precision', () => {
@@ -220,7 +224,9 @@ describe('Spark behaviour DuckDB does not share', () => {
     expect(sum(T.int64, [MAX_LONG, 1n])).toBe(MIN_LONG);
     expect(sum(T.int32, Array(5000).fill(MAX_INT))).toBe(BigInt(MAX_INT) * 5000n);
     expect(sum(T.int32, [MAX_INT, MAX_INT, MIN_INT])).toBe(2n * BigInt(MAX_INT) + BigInt(MIN_INT));
-    expect(sum(T.decimal(18, 0), [10n ** 17n * 9n, 10n ** 17n * 9n])).toBeNull();
+    // sum(decimal(18,0)) is decimal(28,0): exact past 64 bits; sum(decimal(38,0)) overflows to null.
+    expect(sum(T.decimal(18, 0), [10n ** 17n * 9n, 10n ** 17n * 9n])).toBe(18n * 10n ** 17n);
+    expect(sum(T.decimal(38, 0), [10n ** 38n - 1n, 1n])).toBeNull();
   });
 
   it('lag/lead cast the default to the values type', () => {

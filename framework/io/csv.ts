@@ -1,14 +1,16 @@
 /**
  * CSV reader on csv-parse: the header maps columns to the schema by name (case-insensitive),
  * quoted fields may hold delimiters and newlines, and a record that does not fit (wrong
- * number of fields, a value of the wrong type, an unclosed quote) is a bad record with the
- * line where it starts.
+ * number of fields, a value of the wrong type, an unclosed quote, a quote inside an unquoted
+ * field or text after a closing quote) is a bad record with the line where it starts; the rest
+ * of the file is read on. Line endings are LF, CRLF or CR alone, whichever the file uses first
+ * (csv-parse's discovery; the Spark driver's reader does the same).
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Options } from 'csv-parse';
 import { ColumnBuilder, type Batch } from '../columnar/column.ts';
-import { BadRecordError, InputFileError, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
+import { BadRecordError, InputFileError, readableReason, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
 import { Problem, fromText } from './values.ts';
 
 export interface CsvOptions {
@@ -36,7 +38,8 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
     rows = 0;
     return batch;
   };
-  const bad = (record: BadRecord) => {
+  const bad = (found: BadRecord) => {
+    const record = { ...found, reason: readableReason(found.reason) };
     if (opts.mode === 'failfast') throw new BadRecordError(record);
     opts.onBadRecord(record);
   };
@@ -55,10 +58,21 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
       escape: opts.escape ?? quote,
       bom: true,
       relax_column_count: true,
+      // A stray quote is kept in the field's text (and the record found bad below), instead of
+      // csv-parse failing the whole file on it.
+      relax_quotes: true,
       // Empty lines come through as records and are skipped below, so every line is counted.
       skip_empty_lines: false,
       raw: true,
+      // A record csv-parse cannot parse is handed to on_skip instead of failing the stream: a
+      // failed stream drops the records it had parsed but not yet delivered (for a file under
+      // 64 KB, every record before an unclosed quote at its end). Handled after the records.
+      skip_records_with_error: true,
+      on_skip: (err: Error | undefined) => {
+        if (err) skipped.push(err as Error & { code?: string });
+      },
     };
+    const skipped: (Error & { code?: string })[] = [];
     const source = typeof input === 'string' ? createReadStream(input) : Readable.from([Buffer.from(input.bytes)]);
     source.on('data', (c) => opts.onProgress?.((c as Buffer).length));
     const parser = source.pipe(parse(parserOptions));
@@ -72,9 +86,13 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
         const startLine = lastLine + 1;
         lastLine += linesOf(item.raw);
         if (item.record.length === 1 && item.record[0] === '' && isBlank(item.raw)) continue;
-        const cells = cellsOf(item.record, item.raw, quote, delimiter);
+        const { cells, problem: quoting } = cellsOf(item.record, item.raw, quote, delimiter);
         if (mapping === null) {
           mapping = headerMapping(file, cells.map((c) => c.text), fields.map((f) => ({ name: f.name, nullable: f.nullable })));
+          continue;
+        }
+        if (quoting) {
+          bad({ file, line: startLine, reason: quoting, raw: rawText(item.raw) });
           continue;
         }
         const expected = mapping.length;
@@ -118,12 +136,12 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
       }
     } catch (e) {
       if (e instanceof BadRecordError || e instanceof InputFileError) throw e;
-      const err = e as Error & { code?: string; lines?: number };
-      if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
-        bad({ file, line: lastLine + 1, reason: 'a quoted field is never closed (the rest of the file was swallowed into it)', raw: '' });
-        continue;
-      }
-      throw new InputFileError(file, `could not be parsed as CSV: ${err.message}`);
+      throw new InputFileError(file, `could not be parsed as CSV: ${(e as Error).message}`);
+    }
+    for (const err of skipped) {
+      // An unclosed quote is found at the end of the input, after every record before it.
+      if (err.code !== 'CSV_QUOTE_NOT_CLOSED') throw new InputFileError(file, `could not be parsed as CSV: ${err.message}`);
+      bad({ file, line: lastLine + 1, reason: 'a quoted field is never closed (the rest of the file was swallowed into it)', raw: '' });
     }
     if (mapping === null) throw new InputFileError(file, 'is empty: it has no header row', 'a CSV input needs a header naming its columns (or header: false)');
   }
@@ -145,16 +163,21 @@ const isBlank = (raw: string) => raw === '' || raw === '\n' || raw === '\r\n' ||
 
 /**
  * The record's fields with whether each was quoted (a quoted "" is an empty string, an empty
- * unquoted field is null). csv-parse has validated the raw text, so a field is quoted exactly
- * when it starts with the quote character; a record without any quote has none.
+ * unquoted field is null), and what is wrong with its quoting: csv-parse (relax_quotes) keeps a
+ * quote inside an unquoted field, or text after a closing quote, in the field's text, where it
+ * would be data nobody wrote; such a record is bad. A field is quoted exactly when it starts with
+ * the quote character; a record without any quote has none.
  */
-function cellsOf(values: readonly string[], raw: string, quote: string, delimiter: string): Cell[] {
-  if (raw.indexOf(quote) < 0) return values.map((text) => ({ text, quoted: false }));
+function cellsOf(values: readonly string[], raw: string, quote: string, delimiter: string): { cells: Cell[]; problem?: string } {
+  if (raw.indexOf(quote) < 0) return { cells: values.map((text) => ({ text, quoted: false })) };
   const cells: Cell[] = [];
+  const end = raw.length - (/\r?\n$|\r$/.exec(raw)?.[0].length ?? 0);
+  let problem: string | undefined;
   let at = 0;
   for (const text of values) {
     const quoted = raw.startsWith(quote, at);
     cells.push({ text, quoted });
+    if (!quoted && text.includes(quote)) problem ??= strayQuote(cells.length);
     if (quoted) {
       // skip the quoted part: a doubled quote is a quote inside it
       at += quote.length;
@@ -168,16 +191,21 @@ function cellsOf(values: readonly string[], raw: string, quote: string, delimite
         if (raw.startsWith(quote, at)) at += quote.length;
         else break;
       }
+      if (at < end && !raw.startsWith(delimiter, at)) problem ??= textAfterQuote(cells.length);
     }
     const d = raw.indexOf(delimiter, at);
     at = d < 0 ? raw.length : d + delimiter.length;
   }
-  return cells;
+  return problem === undefined ? { cells } : { cells, problem };
 }
+
+// The same reasons as the Spark driver's csv_records.
+const strayQuote = (field: number) => `field ${field} has a quote inside an unquoted value: quote the whole field and double the quotes in it`;
+const textAfterQuote = (field: number) => `field ${field} has text after its closing quote: quote the whole field and double the quotes in it`;
 
 const RAW_LIMIT = 4096;
 const rawText = (raw: string) => {
-  const t = raw.replace(/\r?\n$/, '');
+  const t = raw.replace(/\r?\n$|\r$/, '');
   return t.length > RAW_LIMIT ? `${t.slice(0, RAW_LIMIT)}…` : t;
 };
 

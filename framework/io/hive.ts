@@ -2,6 +2,7 @@
  * Hive partition paths, escaped exactly as Hive's FileUtils.escapePathName (and Spark's
  * ExternalCatalogUtils) do, so Spark, Athena and Glue find the same partitions.
  */
+import { sparkDecimalString } from '../functions/decimal-arith.ts';
 import { typeToString, type DataType } from '../schema/types.ts';
 import { formatTimestamp } from './values.ts';
 import { formatDate } from '../columnar/calendar.ts';
@@ -49,7 +50,7 @@ export function parsePartitionPath(relPath: string): { name: string; value: stri
  * A typed value as Spark renders it in a partition folder name (before escaping): CAST(v AS STRING)
  * in UTC. date -> yyyy-MM-dd; timestamp -> `yyyy-MM-dd HH:mm:ss[.f]` (trailing zeros of the
  * fraction dropped, so `ts=2026-11-01 10%3A00%3A00` once escaped); integers as digits;
- * booleans true/false; decimals with their scale; null -> null (the default partition).
+ * booleans true/false; decimals as Spark's CAST writes them (1.50; 1.0E-7 when tiny); null -> null (the default partition).
  */
 export function renderPartitionValue(type: DataType, value: unknown): string | null {
   if (value === null || value === undefined) return null;
@@ -60,13 +61,8 @@ export function renderPartitionValue(type: DataType, value: unknown): string | n
       return formatTimestamp(value as bigint);
     case 'boolean':
       return value === 1 || value === true ? 'true' : 'false';
-    case 'decimal': {
-      const u = value as bigint;
-      const neg = u < 0n;
-      const digits = (neg ? -u : u).toString().padStart(type.scale + 1, '0');
-      const s = type.scale ? `${digits.slice(0, -type.scale)}.${digits.slice(-type.scale)}` : digits;
-      return neg ? `-${s}` : s;
-    }
+    case 'decimal':
+      return sparkDecimalString(value as bigint, type.scale);
     case 'int32':
     case 'int64':
     case 'string':

@@ -26,9 +26,9 @@ import { isUtf8 } from 'node:buffer';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { allocData, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { typeToString, type DataType, type Field } from '../schema/types.ts';
-import { BadRecordError, InputFileError, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
+import { BadRecordError, InputFileError, readableReason, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
 import {
-  JsonNumber, describeJson, enumReason, jsonText, parseDate, parseDecimal,
+  JsonNumber, describeJson, enumReason, jsonText, parseBase64, parseDate, parseDecimal,
   parseInt32, parseInt64, parseTimestamp, type JsonValue,
 } from './values.ts';
 import { daysFromCivil, daysInMonth } from '../columnar/calendar.ts';
@@ -40,6 +40,8 @@ const MAX_DEPTH = 64;
 /** Files up to this size are read in one call (many small Firehose objects make stream set-up dominate). */
 const WHOLE_FILE_LIMIT = 4 << 20;
 const DAMAGED_HINT = 'the file was cut short or corrupted: re-download it, or remove it from the input';
+
+const UNPAIRED_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** A reason a line is bad; thrown inside the scanner, caught per line. */
 class LineError {
@@ -250,11 +252,15 @@ class Scanner {
           break;
         }
         default:
-          this.fail(`invalid JSON: bad escape '\\${c === undefined ? '' : String.fromCharCode(c)}'`);
+          this.fail(`invalid JSON: bad escape '\\${c === undefined ? '' : c > 0x20 && c < 0x7f ? String.fromCharCode(c) : `' followed by byte 0x${c.toString(16).padStart(2, '0')}`}'`);
       }
       run = p;
     }
-    return out + b.utf8Slice(run, e);
+    out += b.utf8Slice(run, e);
+    // A lone surrogate from a \u escape is not Unicode text: written out it would become U+FFFD
+    // here and '?' in Spark, so neither engine keeps it (the driver refuses it likewise).
+    if (UNPAIRED_SURROGATE.test(out)) this.fail('invalid JSON: a \\u escape makes an unpaired surrogate, which is not Unicode text');
+    return out;
   }
 
   /** At '-' or a digit: the number's end; `integral` tells whether it had no fraction or exponent. */
@@ -646,6 +652,11 @@ class Scanner {
         const r = parseTimestamp(this.string());
         return typeof r === 'string' ? this.typeFail(r) : r;
       }
+      case 'binary': {
+        if (c !== C.QUOTE) return this.typedMismatch(type);
+        const r = parseBase64(this.string());
+        return typeof r === 'string' ? this.typeFail(r) : r;
+      }
       case 'decimal': {
         let text: string;
         if (c === C.QUOTE) text = this.string();
@@ -950,7 +961,7 @@ export async function* readJsonLines(files: readonly ReadSource[], opts: ReadOpt
   };
   const bad = (file: string, line: number, reason: string, buf: Buffer, s: number, e: number) => {
     const raw = buf.toString('utf8', s, Math.min(e, s + RAW_LIMIT)) + (e - s > RAW_LIMIT ? '…' : '');
-    const record: BadRecord = { file, line, reason, raw };
+    const record: BadRecord = { file, line, reason: readableReason(reason), raw };
     if (opts.mode === 'failfast') throw new BadRecordError(record);
     opts.onBadRecord(record);
   };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { fromZod, decimal } from '../schema/zod.ts';
+import { fromZod, decimal, binary } from '../schema/zod.ts';
 import { ColumnBuilder, valueAt, type Batch } from '../columnar/column.ts';
 import { readParquet, writeParquet } from './parquet.ts';
 import { InputFileError } from './types.ts';
@@ -95,6 +95,52 @@ describe('Parquet', () => {
     expect(rows[4]).toEqual(['v1', 4n, 4_000_000_000_000n, BigInt(Date.UTC(2026, 10, 1)) * 1000n + 4n, Date.UTC(2026, 10, 1) / 86_400_000 + 4]);
   });
 
+  it('reads binary, decimal(38), unsigned ints and binary text as DuckDB writes them, matching names ignoring case as Spark does', async () => {
+    const file = path.join(dir, 'wide.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    await conn.run(
+      `COPY (SELECT '\\x00\\xFFab'::BLOB AS Payload, 12345678901234567890123456789.123456789::DECIMAL(38,9) AS Big, -99999999999999999999999999999.999999999::DECIMAL(38,9) AS Small,
+        200::UTINYINT AS u8, 4000000000::UINTEGER AS u32, 18446744073709551615::UBIGINT AS u64, encode('héllo') AS text_bytes, '\\xFF'::BLOB AS bad_text) TO '${file}' (FORMAT PARQUET)`,
+    );
+    conn.closeSync();
+    const s = fromZod(z.object({ payload: binary(), big: decimal(38, 9), small: decimal(38, 9), u8: z.int32(), u32: z.int64(), u64: decimal(20, 0), text_bytes: z.string() }));
+    const rows: unknown[][] = [];
+    for await (const r of readParquet([file], { schema: s })) for (let i = 0; i < r.length; i++) rows.push(r.columns.map((c) => valueAt(c, i)));
+    expect(rows).toEqual([[new Uint8Array([0, 255, 97, 98]), 12345678901234567890123456789123456789n, -99999999999999999999999999999999999999n, 200, 4000000000n, 18446744073709551615n, 'héllo']]);
+    // Bytes that are not UTF-8 are not text: refused, never turned into U+FFFD.
+    const err = await (async () => {
+      for await (const _ of readParquet([file], { schema: fromZod(z.object({ bad_text: z.string() })) }));
+    })().catch((e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(InputFileError);
+    expect((err as Error).message).toMatch(/wide\.parquet: column 'bad_text' holds bytes that are not UTF-8 text .*ff/);
+    expect((err as InputFileError).hint).toContain('binary()');
+    // Narrowing is refused: the file's UINT32 does not fit an int.
+    const narrow = await (async () => {
+      for await (const _ of readParquet([file], { schema: fromZod(z.object({ u32: z.int32() })) }));
+    })().catch((e: unknown) => e as Error);
+    expect((narrow as Error).message).toMatch(/column 'u32' is bigint in the file \(Parquet INT32 UINT_32\), but the schema says int/);
+  });
+
+  it('writes binary and decimal(38) that DuckDB reads back exactly', async () => {
+    const s = fromZod(z.object({ b: binary().nullable(), d: decimal(38, 2).nullable() }));
+    const b = s.fields.map((f) => new ColumnBuilder(f.type, 4));
+    b[0].push(new Uint8Array([1, 2, 255]));
+    b[1].push(-12345678901234567890123456789012345678n);
+    b[0].pushNull();
+    b[1].push(99999999999999999999999999999999999999n);
+    const file = path.join(dir, 'wide-out.parquet');
+    await writeParquet(file, { schema: s, length: 2, columns: b.map((x) => x.finish()) }, s, { compression: 'snappy' });
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const rows = (await conn.runAndReadAll(`SELECT hex(b) AS b, d::VARCHAR AS d, typeof(d) AS t FROM read_parquet('${file}')`)).getRowObjectsJson();
+    expect(rows).toEqual([
+      { b: '0102FF', d: '-123456789012345678901234567890123456.78', t: 'DECIMAL(38,2)' },
+      { b: null, d: '999999999999999999999999999999999999.99', t: 'DECIMAL(38,2)' },
+    ]);
+    conn.closeSync();
+  });
+
   it('names the file and column on a type mismatch, and the file on a damaged footer', async () => {
     const file = path.join(dir, 'typed.parquet');
     await writeParquet(file, batch(), schema, { compression: 'snappy' });
@@ -103,10 +149,10 @@ describe('Parquet', () => {
       for await (const _ of readParquet([file], { schema: wrong }));
     })().catch((e) => e);
     expect(err).toBeInstanceOf(InputFileError);
-    expect(err.message).toMatch(/column 's' is string in the file, but the schema says bigint/);
+    expect(err.message).toMatch(/column 's' is string in the file \(Parquet BYTE_ARRAY UTF8\), but the schema says bigint/);
     const broken = path.join(dir, 'broken.parquet');
     writeFileSync(broken, Buffer.from('PAR1 definitely not parquet'));
-    await expect(readBack(broken)).rejects.toThrow(/broken\.parquet: is not a readable Parquet file/);
+    await expect(readBack(broken)).rejects.toThrow(/broken\.parquet: does not end with the Parquet magic bytes PAR1/);
   });
 
   it('writes several batches in row groups and streams them back in batches, with partition values per file', async () => {

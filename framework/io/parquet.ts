@@ -6,21 +6,18 @@
  */
 import { openAsBlob, promises as fs } from 'node:fs';
 import {
-  Bool, DateDay, Decimal, Field as ArrowField, Float64, Int32, Int64, List, Map_, Schema as ArrowSchema, Struct, Table, TimeUnit, Timestamp, Utf8,
-  RecordBatch, makeData, tableFromIPC, tableToIPC, Type, type DataType as ArrowType, type Data, type Vector,
+  Binary, Bool, DateDay, Decimal, Field as ArrowField, Float64, Int32, Int64, List, Map_, Schema as ArrowSchema, Struct, Table, TimeUnit, Timestamp, Utf8,
+  RecordBatch, makeData, tableFromIPC, tableToIPC, type DataType as ArrowType, type Data,
 } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm/node';
-
-type pq = typeof ParquetWasm;
-// parquet-wasm compiles its WebAssembly when imported (tens of ms): loaded on first use, so
-// commands that never touch Parquet (etl plan, etl list) do not pay for it.
-let parquetWasm: Promise<pq> | undefined;
-const loadParquetWasm = (): Promise<pq> => (parquetWasm ??= import('parquet-wasm/node'));
-import { ColumnBuilder, allocData, emptyBatch, makeColumn, nullColumn, take, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
-import { assertNever, typeToString, type DataType, type DatasetSchema } from '../schema/types.ts';
-import { castColumn, canCast } from '../functions/cast.ts';
+import { ColumnBuilder, emptyBatch, nullColumn, take, type Batch, type Column } from '../columnar/column.ts';
+import { MAX_LONG_DECIMAL_PRECISION, assertNever, type DataType, type DatasetSchema } from '../schema/types.ts';
+import { castColumn } from '../functions/cast.ts';
 import { parseDateText } from '../functions/datetime-text.ts';
 import type { InputFile } from './files.ts';
+import { chunkReader, fileTypeOf, matchField, type ChunkReader } from './parquet-columns.ts';
+import { FooterError, PHYSICAL_NAMES, Physical, convertedName, footerTail, leaves, logicalName, readFooter, type Footer, type SchemaNode } from './parquet-footer.ts';
+import { isWasmTrap, parquetWasm, type WasmInstance } from './parquet-wasm.ts';
 import { InputFileError, type Compression } from './types.ts';
 
 // ---------- types
@@ -29,6 +26,8 @@ export function arrowType(t: DataType): ArrowType {
   switch (t.kind) {
     case 'string':
       return new Utf8();
+    case 'binary':
+      return new Binary();
     case 'boolean':
       return new Bool();
     case 'int32':
@@ -97,11 +96,13 @@ function toArrowData(c: Column): Data {
       return makeData({ type: new Bool(), length: n, data: bits, nullBitmap, nullCount: nulls });
     }
     case 'decimal': {
-      const d = c.data as BigInt64Array;
+      // 128-bit two's complement, low word first (wide decimals are bigints beyond 64 bits).
+      const d = c.data as ArrayLike<bigint>;
       const words = new BigInt64Array(n * 2);
       for (let i = 0; i < n; i++) {
-        words[2 * i] = d[i];
-        words[2 * i + 1] = d[i] < 0n ? -1n : 0n;
+        const v = d[i];
+        words[2 * i] = BigInt.asIntN(64, v);
+        words[2 * i + 1] = t.precision <= MAX_LONG_DECIMAL_PRECISION ? (v < 0n ? -1n : 0n) : BigInt.asIntN(64, v >> 64n);
       }
       return makeData({ type: new Decimal(t.scale, t.precision, 128), length: n, data: new Uint32Array(words.buffer), nullBitmap, nullCount: nulls });
     }
@@ -126,6 +127,14 @@ function toArrowData(c: Column): Data {
         offsets[i + 1] = total;
       }
       return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: buf.subarray(0, total), nullBitmap, nullCount: nulls });
+    }
+    case 'binary': {
+      const d = c.data as Uint8Array[];
+      const offsets = new Int32Array(n + 1);
+      for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + (isNull(c, i) ? 0 : d[i].length);
+      const bytes = new Uint8Array(offsets[n]);
+      for (let i = 0; i < n; i++) if (!isNull(c, i)) bytes.set(d[i], offsets[i]);
+      return makeData({ type: new Binary(), length: n, valueOffsets: offsets, data: bytes, nullBitmap, nullCount: nulls });
     }
     case 'struct': {
       const rows = c.data as (Record<string, unknown> | null)[];
@@ -190,7 +199,7 @@ export interface WriteOptions {
   readonly rowGroupSize?: number;
 }
 
-const COMPRESSION: Record<Compression, keyof typeof ParquetWasm.Compression> = {
+const COMPRESSION: Record<Compression, 'SNAPPY' | 'ZSTD' | 'GZIP' | 'UNCOMPRESSED'> = {
   snappy: 'SNAPPY',
   zstd: 'ZSTD',
   gzip: 'GZIP',
@@ -211,13 +220,20 @@ export async function writeParquet(file: string, batches: Batch | readonly Batch
     (b) => new RecordBatch(arrowSchema, makeData({ type: structType, length: b.length, nullCount: 0, children: b.columns.map(toArrowData) })),
   );
   const ipc = tableToIPC(new Table(records), 'stream');
-  const pq = await loadParquetWasm();
-  const props = new pq.WriterPropertiesBuilder()
-    .setCompression(pq.Compression[COMPRESSION[options.compression]])
-    .setMaxRowGroupSize(options.rowGroupSize ?? 1_000_000)
-    .setCreatedBy('lakeform')
-    .build();
-  const bytes = pq.writeParquet(pq.Table.fromIPCStream(ipc), props);
+  const w = parquetWasm();
+  const pq = w.api;
+  let bytes: Uint8Array;
+  try {
+    const props = new pq.WriterPropertiesBuilder()
+      .setCompression(pq.Compression[COMPRESSION[options.compression]])
+      .setMaxRowGroupSize(options.rowGroupSize ?? 1_000_000)
+      .setCreatedBy('lakeform')
+      .build();
+    bytes = pq.writeParquet(pq.Table.fromIPCStream(ipc), props);
+  } catch (e) {
+    if (isWasmTrap(e)) w.discard();
+    throw e;
+  }
   await fs.writeFile(file, bytes);
 }
 
@@ -235,9 +251,11 @@ export interface ParquetReadOptions {
 
 /**
  * Reads Parquet files as batches of the declared schema, streaming record batches (of
- * batchSize rows, default 65 536) from a file-backed Blob, so memory holds one batch per file,
- * not the file. Only the schema's columns are decoded. Partition columns take their value
- * from the file's `k=v` folders (`InputFile.partition`) or from `partitionValues[i]` for the i-th file.
+ * batchSize rows, default 65 536, fewer for wide rows) from a file-backed Blob, so memory
+ * holds one batch per file, not the file. Only the schema's columns are decoded. Partition
+ * columns take their value from the file's `k=v` folders (`InputFile.partition`) or from
+ * `partitionValues[i]` for the i-th file. Every failure is an InputFileError naming the file
+ * (and the column, when one is at fault), never a crash: see parquet-wasm.ts.
  */
 export async function* readParquet(files: readonly (InputFile | string)[], opts: ParquetReadOptions): AsyncGenerator<Batch> {
   const partitionColumns = new Set(opts.partitionColumns ?? []);
@@ -249,66 +267,217 @@ export async function* readParquet(files: readonly (InputFile | string)[], opts:
   }
 }
 
-const notParquet = (file: string, e: unknown) =>
-  new InputFileError(file, `is not a readable Parquet file (${String((e as Error).message ?? e).split('\n')[0]})`, 'the file may be truncated or not Parquet at all; rewrite it or remove it from the input');
+const DAMAGED_HINT = 'the file is damaged or was cut short: rewrite it, or remove it from the input';
+/** A decoded batch is kept under this many bytes (estimated from the column chunks' uncompressed sizes). */
+const MAX_BATCH_BYTES = 256 << 20;
+/** A single row larger than this cannot be held (V8's longest string is about 512 MiB). */
+const MAX_ROW_BYTES = 256 << 20;
+
+/** The decoder failed on the file's contents (not on our checks): what the column probe looks into. */
+class DecodeError extends InputFileError {
+  constructor(file: string, readonly reason: string, column?: string) {
+    super(file, `${column ? `column '${column}' ` : ''}could not be decoded: ${reason}`, DAMAGED_HINT);
+  }
+}
+
+function decoderFailure(file: string, e: unknown): InputFileError {
+  const first = String((e as Error)?.message ?? e).split('\n')[0].replace(/^Parquet error: /, '');
+  return isWasmTrap(e) ? new DecodeError(file, `the Parquet decoder failed on it (${(e as Error).name}: ${first})`) : new InputFileError(file, `is not a readable Parquet file (${first})`, DAMAGED_HINT);
+}
+
+/** Runs a synchronous call into the decoder; a trap discards its instance (see parquet-wasm.ts). */
+function guarded<T>(w: WasmInstance, file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isWasmTrap(e)) w.discard();
+    throw decoderFailure(file, e);
+  }
+}
+
+async function guardedAsync<T>(w: WasmInstance, file: string, p: () => Promise<T>): Promise<T> {
+  try {
+    return await w.settle(p());
+  } catch (e) {
+    if (isWasmTrap(e)) w.discard();
+    throw decoderFailure(file, e);
+  }
+}
+
+interface OpenFile {
+  readonly pf: ParquetWasm.ParquetFile;
+  readonly footer: Footer;
+  readonly arrowFields: readonly ArrowField[];
+}
+
+/**
+ * Opens a file for parquet-wasm: its footer read by us first (parquet-footer.ts), amended when a
+ * writer put a field of the wrong type in it, and given an Arrow schema hint when a column is
+ * INT96, so arrow-rs converts it to microseconds (exact over the whole INT96 range) instead of
+ * 64-bit nanoseconds (which wrap after 2262: Spark's 9999-12-31 would read as 1816).
+ */
+async function openParquet(w: WasmInstance, file: string): Promise<OpenFile> {
+  let blob: Blob;
+  try {
+    blob = await openAsBlob(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputFileError(file, 'does not exist');
+    throw new InputFileError(file, `could not be read: ${(e as Error).message}`);
+  }
+  let footer: Footer;
+  try {
+    footer = await readFooter(blob);
+  } catch (e) {
+    if (e instanceof FooterError) throw new InputFileError(file, e.message, e.message.includes('encrypted') ? 'decrypt it with the writer\'s tools first' : DAMAGED_HINT);
+    throw e;
+  }
+  const int96 = footer.columns.some((c) => leaves(c).some((l) => l.physical === Physical.INT96));
+  const body = blob.slice(0, footer.offset);
+  let source = footer.amended.length || int96 ? new Blob([body, footerTail(footer)]) : blob;
+  let pf = await guardedAsync(w, file, () => w.api.ParquetFile.fromFile(source));
+  let arrowFields = guarded(w, file, () => tableFromIPC(pf.schema().intoIPCStream()).schema.fields);
+  if (int96) {
+    const hinted = arrowFields.map((f) => (f.type instanceof Timestamp && f.type.unit === TimeUnit.NANOSECOND && isInt96(footer, f.name) ? new ArrowField(f.name, new Timestamp(TimeUnit.MICROSECOND, null), f.nullable, f.metadata) : f));
+    const hint = Buffer.from(tableToIPC(new Table(new ArrowSchema(hinted)), 'stream')).toString('base64');
+    pf.free();
+    source = new Blob([body, footerTail(footer, { key: 'ARROW:schema', value: hint })]);
+    pf = await guardedAsync(w, file, () => w.api.ParquetFile.fromFile(source));
+    arrowFields = guarded(w, file, () => tableFromIPC(pf.schema().intoIPCStream()).schema.fields);
+  }
+  return { pf, footer, arrowFields };
+}
+
+const isInt96 = (footer: Footer, name: string) => footer.columns.some((c) => c.name === name && c.physical === Physical.INT96);
 
 async function* readOne(file: InputFile, opts: ParquetReadOptions, partitionColumns: ReadonlySet<string>): AsyncGenerator<Batch> {
-  const pq = await loadParquetWasm();
-  let pf: ParquetWasm.ParquetFile;
-  let inFile: Set<string>;
+  const w = parquetWasm();
+  const { pf, footer, arrowFields } = await openParquet(w, file.path);
   try {
-    const blob = await openAsBlob(file.path);
-    opts.onProgress?.(blob.size);
-    pf = await pq.ParquetFile.fromFile(blob);
-    inFile = new Set(tableFromIPC(pf.schema().intoIPCStream()).schema.fields.map((f) => f.name));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputFileError(file.path, 'does not exist');
-    throw notParquet(file.path, e);
-  }
-  try {
-    const wanted: string[] = [];
+    opts.onProgress?.(footer.offset);
+    /** The file's column for each declared one, found as Spark's Parquet reader finds it (matchField). */
+    const inFile = new Map<string, string>();
+    const readers = new Map<string, ChunkReader>();
     for (const f of opts.schema.fields) {
       if (partitionColumns.has(f.name)) continue;
-      if (inFile.has(f.name)) wanted.push(f.name);
-      else if (!f.nullable) throw new InputFileError(file.path, `has no column '${f.name}', which the schema requires`, 'check that the file belongs to this input');
+      const af = matchField(file.path, '', arrowFields, f.name);
+      if (af) {
+        inFile.set(f.name, af.name);
+        readers.set(f.name, chunkReader(file.path, f.name, af.type as ArrowType, f.type, physicalOf(footer.columns.find((c) => c.name === af.name))));
+      } else if (!f.nullable) throw new InputFileError(file.path, `has no column '${f.name}', which the schema requires`, 'check that the file belongs to this input');
     }
-    const convert = (n: number, child: (name: string) => Vector | null): Batch => ({
+    const wanted = [...inFile.values()];
+    const expected = footer.numRows;
+    const convert = (n: number, child: (name: string) => Data | null): Batch => ({
       schema: opts.schema,
       length: n,
       columns: opts.schema.fields.map((f) => {
         if (partitionColumns.has(f.name)) return partitionColumn(file.path, f.name, f.type, file.partition[f.name] ?? null, n);
-        const v = child(f.name);
-        return v ? fromArrow(file.path, f.name, v, f.type) : ({ type: f.type, length: n, data: allocData(f.type, n), valid: new Uint8Array(n) } as Column);
+        const d = inFile.has(f.name) ? child(inFile.get(f.name)!) : null;
+        return d ? readers.get(f.name)!(d, n) : nullColumn(f.type, n);
       }),
     });
     if (wanted.length === 0) {
       // Only partition columns (or nothing) wanted: the row count comes from the footer.
-      const n = Number(pf.metadata().fileMetadata().numRows());
+      const n = Number(expected);
       if (n > 0) yield convert(n, () => null);
       return;
     }
-    let stream: AsyncIterable<ParquetWasm.RecordBatch>;
+    const batchSize = batchRows(file.path, footer, wanted, opts.batchSize ?? 65_536);
+    let delivered = 0n;
     try {
-      stream = (await pf.stream({ batchSize: opts.batchSize ?? 65_536, columns: wanted })) as unknown as AsyncIterable<ParquetWasm.RecordBatch>;
-    } catch (e) {
-      throw notParquet(file.path, e);
-    }
-    const it = stream[Symbol.asyncIterator]();
-    for (;;) {
-      let next: IteratorResult<ParquetWasm.RecordBatch>;
-      let table: Table;
-      try {
-        next = await it.next();
-        if (next.done) break;
-        table = tableFromIPC(next.value.intoIPCStream());
-      } catch (e) {
-        throw notParquet(file.path, e);
+      for await (const rb of recordBatches(w, file.path, pf, wanted, batchSize)) {
+        delivered += BigInt(rb.numRows);
+        yield convert(rb.numRows, (name) => {
+          const i = rb.schema.fields.findIndex((x) => x.name === name);
+          return i < 0 ? null : (rb.data.children[i] as Data);
+        });
       }
-      for (const rb of table.batches) if (rb.numRows > 0) yield convert(rb.numRows, (name) => rb.getChild(name));
+    } catch (e) {
+      if (e instanceof DecodeError && wanted.length > 1) {
+        const column = await failingColumn(file.path, wanted, batchSize);
+        if (column) throw new DecodeError(file.path, e.reason, column);
+      }
+      throw e;
+    }
+    if (delivered !== expected) {
+      throw new InputFileError(file.path, `yielded ${delivered} rows where its row groups hold ${expected}`, DAMAGED_HINT);
     }
   } finally {
-    pf.free();
+    try {
+      pf.free();
+    } catch {
+      // an instance that trapped cannot free; it is discarded with everything it held
+    }
   }
+}
+
+/** The file's non-empty record batches for the given columns, each failure an InputFileError. */
+async function* recordBatches(w: WasmInstance, file: string, pf: ParquetWasm.ParquetFile, columns: readonly string[], batchSize: number): AsyncGenerator<RecordBatch> {
+  const stream = await guardedAsync(w, file, () => pf.stream({ batchSize, columns: [...columns] }) as Promise<unknown>);
+  const it = (stream as AsyncIterable<ParquetWasm.RecordBatch>)[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await guardedAsync(w, file, () => it.next());
+    if (next.done) return;
+    const table = guarded(w, file, () => tableFromIPC(next.value.intoIPCStream()));
+    for (const rb of table.batches) if (rb.numRows > 0) yield rb;
+  }
+}
+
+/**
+ * After the decoder failed on several columns at once: the first that fails when decoded
+ * alone, so the error can name it (the decoder's own message does not).
+ */
+async function failingColumn(file: string, columns: readonly string[], batchSize: number): Promise<string | undefined> {
+  for (const column of columns) {
+    const w = parquetWasm();
+    try {
+      const { pf } = await openParquet(w, file);
+      try {
+        for await (const _ of recordBatches(w, file, pf, [column], batchSize));
+      } finally {
+        try {
+          pf.free();
+        } catch {
+          // trapped instance: discarded with what it held
+        }
+      }
+    } catch (e) {
+      if (e instanceof DecodeError) return column;
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Rows per batch: the default, fewer when rows are wide (estimated from each wanted column's
+ * uncompressed bytes per row), so a batch stays well inside the decoder's 4 GB of WebAssembly
+ * memory. A row too large to hold at all is refused, naming its widest column, before the
+ * decoder runs out of memory and traps.
+ */
+function batchRows(file: string, footer: Footer, wanted: readonly string[], preferred: number): number {
+  let rows = preferred;
+  footer.rowGroupRows.forEach((n, g) => {
+    if (n === 0n) return;
+    let perRow = 0;
+    let widest = { name: '', bytes: 0 };
+    for (const [path, bytes] of footer.chunkBytes[g]) {
+      const top = path.split('.')[0];
+      if (!wanted.includes(top)) continue;
+      const b = Number(bytes) / Number(n);
+      perRow += b;
+      if (b > widest.bytes) widest = { name: top, bytes: b };
+    }
+    if (perRow > MAX_ROW_BYTES) {
+      throw new InputFileError(
+        file,
+        `column '${widest.name}' holds about ${Math.round(widest.bytes / 2 ** 20)} MiB per row (row group ${g}: ${n} rows), more than lakeform can hold in memory (${MAX_ROW_BYTES / 2 ** 20} MiB per row)`,
+        'leave the column out of the schema, or split its values across more rows',
+      );
+    }
+    rows = Math.min(rows, Math.max(1, Math.floor(MAX_BATCH_BYTES / Math.max(1, perRow))));
+  });
+  return rows;
 }
 
 function partitionColumn(file: string, name: string, type: DataType, value: string | null, n: number): Column {
@@ -320,192 +489,34 @@ function partitionColumn(file: string, name: string, type: DataType, value: stri
   return take(one, new Int32Array(n));
 }
 
-function unpackBits(data: Data, n: number): Uint8Array | null {
-  if (!data.nullBitmap || data.nullCount === 0) return null;
-  const out = new Uint8Array(n);
-  const bits = data.nullBitmap;
-  const off = data.offset;
-  for (let i = 0; i < n; i++) {
-    const j = i + off;
-    out[i] = (bits[j >> 3] >> (j & 7)) & 1;
-  }
-  return out;
+/** The Parquet type of a primitive column, for messages: `FIXED_LEN_BYTE_ARRAY(2) FLOAT16`. */
+function physicalOf(node: SchemaNode | undefined): string | undefined {
+  if (!node || node.physical === undefined) return undefined;
+  const name = PHYSICAL_NAMES[node.physical] ?? `type ${node.physical}`;
+  const len = node.physical === Physical.FIXED_LEN_BYTE_ARRAY ? `(${node.typeLength})` : '';
+  const annotation = node.convertedType !== undefined ? convertedName(node.convertedType) : node.logicalType !== undefined ? logicalName(node.logicalType) : '';
+  return `${name}${len}${annotation ? ` ${annotation}` : ''}`;
 }
 
-/** Our storage type for an Arrow type read from a file, or undefined when we have none. */
-function storedTypeOf(t: ArrowType): DataType | undefined {
-  switch (t.typeId) {
-    case Type.Utf8:
-    case Type.LargeUtf8:
-      return { kind: 'string' };
-    case Type.Bool:
-      return { kind: 'boolean' };
-    case Type.Int: {
-      const it = t as unknown as { bitWidth: number; isSigned: boolean };
-      return it.bitWidth <= 32 && (it.isSigned || it.bitWidth < 32) ? { kind: 'int32' } : { kind: 'int64' };
-    }
-    case Type.Float:
-      return { kind: 'float64' };
-    case Type.Date:
-      return { kind: 'date' };
-    case Type.Timestamp:
-      return { kind: 'timestamp' };
-    case Type.Decimal: {
-      const d = t as unknown as { precision: number; scale: number };
-      return { kind: 'decimal', precision: d.precision, scale: d.scale };
-    }
-    case Type.Dictionary:
-      return storedTypeOf((t as unknown as { dictionary: ArrowType }).dictionary);
-    default:
-      return undefined;
-  }
+/** A column of a Parquet file with the lakeform type it reads as (see parquet-columns.ts), or why it has none. */
+export interface ParquetColumn {
+  readonly name: string;
+  readonly type: DataType | { readonly unsupported: string };
+  readonly nullable: boolean;
+  /** The Parquet type of a primitive column, e.g. `INT96`, `FIXED_LEN_BYTE_ARRAY(2) FLOAT16`. */
+  readonly physical?: string;
 }
 
-function fromArrow(file: string, name: string, vector: Vector, want: DataType): Column {
-  if (want.kind === 'struct' || want.kind === 'array' || want.kind === 'map') return nestedFromArrow(vector, want);
-  const stored = storedTypeOf(vector.type as ArrowType);
-  if (!stored || !canCast(stored, want) || (stored.kind === 'string' && want.kind !== 'string')) {
-    throw new InputFileError(
-      file,
-      `column '${name}' is ${stored ? typeToString(stored) : String(vector.type)} in the file, but the schema says ${typeToString(want)}`,
-      'fix the schema, or rewrite the file with the declared type',
-    );
-  }
-  const n = vector.length;
-  const data = allocData(stored, n) as { [i: number]: unknown; set?: unknown };
-  const valid = new Uint8Array(n).fill(1);
-  let hasNull = false;
-  let at = 0;
-  for (const chunk of vector.data) {
-    const m = chunk.length;
-    const v = unpackBits(chunk, m);
-    if (v) {
-      valid.set(v, at);
-      hasNull = true;
-    }
-    copyChunk(chunk as Data, stored, data, at, m);
-    at += m;
-  }
-  const col = makeColumn(stored, data as ColumnData, hasNull ? valid : null);
-  return stored.kind === want.kind && typeToString(stored) === typeToString(want) ? col : castColumn(col, want);
-}
-
-function copyChunk(chunk: Data, stored: DataType, out: { [i: number]: unknown }, at: number, m: number): void {
-  const t = chunk.type as ArrowType;
-  if (t.typeId === Type.Dictionary) {
-    const dict = chunk.dictionary!;
-    const keys = chunk.values as ArrayLike<number>;
-    const values = new Array<unknown>(dict.length);
-    copyChunkVector(dict as unknown as Vector, stored, values);
-    for (let i = 0; i < m; i++) out[at + i] = values[Number(keys[i])] ?? defaultOf(stored);
-    return;
-  }
-  switch (stored.kind) {
-    case 'string': {
-      const offsets = chunk.valueOffsets as Int32Array | BigInt64Array;
-      const bytes = chunk.values as Uint8Array;
-      const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      for (let i = 0; i < m; i++) out[at + i] = buf.toString('utf8', Number(offsets[i]), Number(offsets[i + 1]));
-      return;
-    }
-    case 'boolean': {
-      const bits = chunk.values as Uint8Array;
-      for (let i = 0; i < m; i++) {
-        const j = i + chunk.offset;
-        out[at + i] = (bits[j >> 3] >> (j & 7)) & 1;
-      }
-      return;
-    }
-    case 'int32':
-    case 'float64': {
-      const src = chunk.values as ArrayLike<number>;
-      for (let i = 0; i < m; i++) out[at + i] = src[i];
-      return;
-    }
-    case 'int64': {
-      const src = chunk.values as ArrayLike<number | bigint>;
-      for (let i = 0; i < m; i++) out[at + i] = BigInt(src[i]);
-      return;
-    }
-    case 'date': {
-      const unit = (t as unknown as { unit: number }).unit;
-      const src = chunk.values as ArrayLike<number | bigint>;
-      // DateDay is days; DateMillisecond is ms.
-      for (let i = 0; i < m; i++) out[at + i] = unit === 0 ? Number(src[i]) : Math.floor(Number(src[i]) / 86_400_000);
-      return;
-    }
-    case 'timestamp': {
-      const unit = (t as unknown as { unit: TimeUnit }).unit;
-      const src = chunk.values as ArrayLike<bigint | number>;
-      const toMicros =
-        unit === TimeUnit.MICROSECOND ? (x: bigint) => x
-        : unit === TimeUnit.MILLISECOND ? (x: bigint) => x * 1000n
-        : unit === TimeUnit.SECOND ? (x: bigint) => x * 1_000_000n
-        : (x: bigint) => (x >= 0n ? x / 1000n : -((-x + 999n) / 1000n));
-      for (let i = 0; i < m; i++) out[at + i] = toMicros(BigInt(src[i]));
-      return;
-    }
-    case 'decimal': {
-      const words = chunk.values as Uint32Array;
-      const w64 = new BigInt64Array(words.buffer, words.byteOffset, Math.floor(words.byteLength / 8));
-      for (let i = 0; i < m; i++) out[at + i] = w64[2 * i];
-      return;
-    }
-    default:
-      throw new Error(`unexpected stored type ${stored.kind}`);
+/** The columns of a Parquet file as lakeform would declare them (for `etl sample`, docs and the conformance suite). */
+export async function describeParquet(file: string): Promise<ParquetColumn[]> {
+  const w = parquetWasm();
+  const { pf, footer, arrowFields } = await openParquet(w, file);
+  try {
+    return arrowFields.map((f) => {
+      const physical = physicalOf(footer.columns.find((c) => c.name === f.name));
+      return { name: f.name, type: fileTypeOf(f.type as ArrowType), nullable: f.nullable, ...(physical ? { physical } : {}) };
+    });
+  } finally {
+    pf.free();
   }
 }
-
-function copyChunkVector(v: Vector, stored: DataType, out: unknown[]): void {
-  let at = 0;
-  for (const d of v.data) {
-    copyChunk(d as Data, stored, out as { [i: number]: unknown }, at, d.length);
-    at += d.length;
-  }
-}
-
-function defaultOf(t: DataType): unknown {
-  return t.kind === 'string' ? '' : t.kind === 'int64' || t.kind === 'timestamp' || t.kind === 'decimal' ? 0n : 0;
-}
-
-/** Nested values are rare and passed through: read them as plain JS values. */
-function nestedFromArrow(vector: Vector, want: DataType): Column {
-  const n = vector.length;
-  const data = new Array<unknown>(n);
-  const valid = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = vector.get(i) as unknown;
-    if (v === null || v === undefined) continue;
-    data[i] = fromArrowValue(v, want);
-    valid[i] = 1;
-  }
-  return makeColumn(want, data, valid);
-}
-
-function fromArrowValue(v: unknown, t: DataType): unknown {
-  if (v === null || v === undefined) return null;
-  switch (t.kind) {
-    case 'struct': {
-      const row = (v as { toJSON(): Record<string, unknown> }).toJSON();
-      return Object.fromEntries(t.fields.map((f) => [f.name, fromArrowValue(row[f.name], f.type)]));
-    }
-    case 'array':
-      return [...(v as Iterable<unknown>)].map((x) => fromArrowValue(x, t.element));
-    case 'map': {
-      const entries = v instanceof Map ? [...v.entries()] : Object.entries((v as { toJSON(): Record<string, unknown> }).toJSON());
-      return Object.fromEntries(entries.map(([k, x]) => [String(k), fromArrowValue(x, t.value)]));
-    }
-    case 'int64':
-    case 'decimal':
-      return typeof v === 'bigint' ? v : BigInt(v as number);
-    case 'timestamp':
-      return typeof v === 'bigint' ? v : BigInt(Math.round(Number(v))) * 1000n;
-    case 'date':
-      return typeof v === 'number' ? Math.floor(v / 86_400_000) : v;
-    case 'boolean':
-      return v ? 1 : 0;
-    default:
-      return v;
-  }
-}
-

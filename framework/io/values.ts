@@ -179,6 +179,14 @@ export function parseDecimal(text: string, precision: number, scale: number): bi
   return m[1] === '-' ? -u : u;
 }
 
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Base64 text (standard alphabet, padded, as Spark's JSON reader takes binary) -> bytes, or a reason. */
+export function parseBase64(text: string): Uint8Array | string {
+  if (!BASE64_RE.test(text)) return `expected binary as base64 text, got ${quote(text)}`;
+  return new Uint8Array(Buffer.from(text, 'base64'));
+}
+
 /** `true`/`false` -> 1/0, or a reason. With `anyCase`, TRUE and False too (CSV). */
 export function parseBoolean(text: string, anyCase = false): number | string {
   const t = anyCase ? text.toLowerCase() : text;
@@ -275,6 +283,8 @@ export function fromJson(v: Exclude<JsonValue, null>, type: DataType, enumValues
       return typeof v === 'string' ? orProblem(parseDate(v)) : mismatch();
     case 'timestamp':
       return typeof v === 'string' ? orProblem(parseTimestamp(v)) : mismatch();
+    case 'binary':
+      return typeof v === 'string' ? orProblem(parseBase64(v)) : mismatch();
     case 'struct': {
       if (typeof v !== 'object' || v instanceof JsonNumber || Array.isArray(v)) return mismatch();
       const out: Record<string, unknown> = {};

@@ -348,9 +348,11 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: 
 
     let quarantine: string | null = null;
     const moves: Move[] = [];
-    if (badRecords.length) {
+    // 'dropmalformed' drops and counts; only 'permissive' keeps its bad records (as in Spark).
+    const quarantined = badRecords.filter((r) => (job.inputs[r.input] as { onBadRecord?: string }).onBadRecord !== 'dropmalformed');
+    if (quarantined.length) {
       const qRel = path.join('_quarantine', `${output.database}.${output.table}`, `${runId}.jsonl`);
-      const lines = badRecords.map((r) => JSON.stringify({ input: r.input, file: path.relative(projectRoot, r.file), line: r.line, reason: r.reason, raw: r.raw }));
+      const lines = quarantined.map((r) => JSON.stringify({ input: r.input, file: path.relative(projectRoot, r.file), line: r.line, reason: r.reason, raw: r.raw }));
       await writeFileAtomic(path.join(dirs.staging, qRel), lines.join('\n') + '\n');
       quarantine = path.join(lake.warehouse, qRel);
       moves.push({ kind: 'publish', from: path.join(dirs.staging, qRel), to: quarantine });

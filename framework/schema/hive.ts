@@ -37,6 +37,7 @@ const PRIMITIVES: Record<string, DataType> = {
   double: T.float64,
   date: T.date,
   timestamp: T.timestamp,
+  binary: T.binary,
 };
 
 class HiveTypeParser {

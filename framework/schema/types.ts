@@ -5,6 +5,7 @@
 
 export type PrimitiveKind =
   | 'string'
+  | 'binary'
   | 'boolean'
   | 'int32'
   | 'int64'
@@ -36,14 +37,20 @@ export interface DatasetSchema {
   readonly fields: readonly Field[];
 }
 
-/** Decimals are stored as unscaled 64-bit integers, which bounds precision. */
-export const MAX_DECIMAL_PRECISION = 18;
+/** Spark's (and Hive's, Athena's) widest decimal. */
+export const MAX_DECIMAL_PRECISION = 38;
+/**
+ * Decimals up to this precision are stored as unscaled 64-bit integers (a BigInt64Array); wider
+ * ones as an array of bigints (framework/columnar/column.ts). Both read as bigint per value.
+ */
+export const MAX_LONG_DECIMAL_PRECISION = 18;
 
 const primitive = (kind: PrimitiveKind | 'null'): DataType => Object.freeze({ kind }) as DataType;
 
 /** Type constants and constructors, e.g. `T.int64`, `T.decimal(10, 2)`. */
 export const T = {
   string: primitive('string'),
+  binary: primitive('binary'),
   boolean: primitive('boolean'),
   int32: primitive('int32'),
   int64: primitive('int64'),
@@ -83,6 +90,7 @@ export function sameType(a: DataType, b: DataType): boolean {
 export function typeToString(t: DataType): string {
   switch (t.kind) {
     case 'string':
+    case 'binary':
     case 'boolean':
     case 'date':
     case 'timestamp':
@@ -135,7 +143,8 @@ export function widerNumeric(a: DataType, b: DataType): DataType | undefined {
 }
 
 function widenDecimalForInt(d: Extract<DataType, { kind: 'decimal' }>, i: DataType): DataType {
-  const intDigits = i.kind === 'int32' ? 10 : 19;
+  // Spark's DecimalType.forType: an int is decimal(10,0), a bigint decimal(20,0).
+  const intDigits = i.kind === 'int32' ? 10 : 20;
   return T.decimal(Math.min(MAX_DECIMAL_PRECISION, Math.max(d.precision - d.scale, intDigits) + d.scale), d.scale);
 }
 

@@ -13,6 +13,15 @@ export class SchemaDefinitionError extends Error {
 }
 
 const DECIMAL_META = 'etl.decimal';
+const BINARY_META = 'etl.binary';
+
+/**
+ * A binary column (Spark BINARY): bytes. In JSON lines and in test rows a value is base64 text,
+ * as Spark's JSON reader and writer carry binary.
+ */
+export function binary() {
+  return z.base64().meta({ [BINARY_META]: true });
+}
 
 /**
  * A decimal column with the given precision and scale. Values are read from JSON numbers or
@@ -22,7 +31,7 @@ export function decimal(precision: number, scale: number) {
   if (!Number.isInteger(precision) || precision < 1 || precision > MAX_DECIMAL_PRECISION || !Number.isInteger(scale) || scale < 0 || scale > precision) {
     throw new SchemaDefinitionError(
       `decimal(${precision}, ${scale}) is not supported: precision must be 1..${MAX_DECIMAL_PRECISION} and scale 0..precision ` +
-        `(decimals are stored as 64-bit unscaled integers; use z.float64() for wider values)`,
+        `(Spark's and Athena's widest decimal has 38 digits)`,
     );
   }
   return z.union([z.string(), z.number()]).meta({ [DECIMAL_META]: { precision, scale } });
@@ -64,6 +73,7 @@ export function fromZodType(schema: AnyZod, path = 'value'): ZodFieldInfo {
   const meta = z.globalRegistry.get(s) as Record<string, unknown> | undefined;
   const dec = meta?.[DECIMAL_META] as { precision: number; scale: number } | undefined;
   if (dec) return info(T.decimal(dec.precision, dec.scale));
+  if (meta?.[BINARY_META]) return info(T.binary);
   const d = defOf(s);
   switch (d.type) {
     case 'string':

@@ -28,8 +28,13 @@ export function isoTimestamp(micros: bigint): string {
 export function toTestValue(v: unknown, t: DataType): unknown {
   if (v === null || v === undefined) return null;
   switch (t.kind) {
-    case 'string':
     case 'boolean':
+      // Nested booleans are stored as 0/1 like top-level ones; tests see true/false at any depth.
+      return v === true || v === 1;
+    case 'binary':
+      // As Spark's JSON reader and writer carry binary: base64 text.
+      return Buffer.from(v as Uint8Array).toString('base64');
+    case 'string':
     case 'int32':
     case 'float32':
     case 'float64':

@@ -45,6 +45,8 @@ function arbitraryOf(t: DataType, enumValues?: readonly string[]): fc.Arbitrary<
       return fc.array(nullable(arbitraryOf(t.element), t.containsNull), { maxLength: 3 });
     case 'map':
       return fc.dictionary(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }), nullable(arbitraryOf(t.value), t.valueContainsNull), { maxKeys: 3 });
+    case 'binary':
+      return fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b).toString('base64'));
     case 'null':
       return fc.constant(null);
     default:

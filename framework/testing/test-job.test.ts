@@ -7,6 +7,8 @@ import dailyKpis from '../../jobs/daily_kpis.ts';
 import { UserSession } from '../../schemas/sessions.ts';
 import { testJob, TestInputError } from './test-job.ts';
 import { expectRows, RowsDifferError } from './expect-rows.ts';
+import { z } from 'zod';
+import { binary, decimal, defineJob, jsonLines, table } from '../index.ts';
 
 const event = (id: string, user: number, ts: string, type = 'view', amount: number | null = null) => ({
   event_id: id, user_id: user, event_type: type, ts, amount, currency: amount === null ? null : 'USD', page: '/p', device: null, properties: null, dt: ts.slice(0, 10),
@@ -39,6 +41,24 @@ describe('testJob', () => {
     });
     expect(r.rows.map((k) => [k.country, k.events, k.revenue]).sort()).toEqual([['SE', 1n, 3], ['unknown', 1n, 0]]);
     expect(r.badRecords).toEqual([{ input: 'users', line: 2, reason: expect.stringMatching(/^signup_date: .*2025-02-30/), file: 'users rows' }]);
+  });
+
+  it('shows booleans as booleans at any depth, decimals (to 38 digits) as text and binary as base64, in rows and in expectRows', async () => {
+    const Row = z.object({
+      id: z.int32(),
+      ok: z.boolean(),
+      flags: z.array(z.boolean()),
+      meta: z.object({ seen: z.boolean(), tags: z.record(z.string(), z.boolean()) }),
+      price: decimal(38, 2),
+      blob: binary(),
+    });
+    const job = defineJob({ name: 'nested', inputs: { raw: jsonLines({ path: 's3://b/n/', schema: Row }) }, transform: ({ raw }) => raw, output: table('t.nested', Row) });
+    const row = { id: 1, ok: true, flags: [true, false], meta: { seen: false, tags: { a: true } }, price: '123456789012345678901234567890123456.78', blob: 'AAEC/w==' };
+    const r = await testJob(job, { inputs: { raw: [row] } });
+    expect(r.badRecords).toEqual([]);
+    expect(r.rows).toEqual([row]);
+    expectRows(r, [row]);
+    expect(() => expectRows(r, [{ ...row, flags: [1, 0] }])).toThrow(RowsDifferError);
   });
 
   it('refuses a table row that does not fit the table, naming input and row', async () => {

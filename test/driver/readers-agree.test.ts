@@ -15,46 +15,21 @@ import { fileURLToPath } from 'node:url';
 import { valueAt, type Batch } from '../../framework/columnar/column.ts';
 import { readJsonLines } from '../../framework/io/jsonl.ts';
 import { readCsv } from '../../framework/io/csv.ts';
-import { field, schemaOf, T, type DataType, type Field } from '../../framework/schema/types.ts';
+import { field, schemaOf, T, type Field } from '../../framework/schema/types.ts';
 import { seededRandom } from '../support/random.ts';
+import { canonical, type Json } from '../corpus/canonical.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-type Normal = null | boolean | number | string | Normal[] | { [k: string]: Normal };
-
-/** Storage values of the local engine -> the JSON read_with_driver.py prints. */
-function normal(v: unknown, t: DataType): Normal {
-  if (v === null || v === undefined) return null;
-  switch (t.kind) {
-    case 'int64':
-    case 'timestamp':
-    case 'decimal':
-      return String(v);
-    case 'boolean':
-      return v === true || v === 1;
-    case 'float32':
-    case 'float64':
-      return Number.isFinite(v) ? (v as number) : String(v);
-    case 'struct':
-      return Object.fromEntries(t.fields.map((f) => [f.name, normal((v as Record<string, unknown>)[f.name], f.type)]));
-    case 'array':
-      return (v as unknown[]).map((x) => normal(x, t.element));
-    case 'map':
-      return Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, normal(x, t.value)]);
-    default:
-      return v as Normal;
-  }
-}
-
 interface Read {
   readonly badLines: number[];
-  readonly rows: Normal[][];
+  readonly rows: Json[][];
 }
 
 async function readLocally(batches: AsyncIterable<Batch>, fields: readonly Field[], bad: number[]): Promise<Read> {
-  const rows: Normal[][] = [];
+  const rows: Json[][] = [];
   for await (const b of batches) {
-    for (let i = 0; i < b.length; i++) rows.push(b.columns.map((c, k) => normal(valueAt(c, i), fields[k].type)));
+    for (let i = 0; i < b.length; i++) rows.push(b.columns.map((c, k) => canonical(valueAt(c, i), fields[k].type)));
   }
   return { badLines: bad, rows };
 }
@@ -70,7 +45,7 @@ function readWithDriver(format: 'jsonl' | 'csv', file: string, fields: readonly 
   }
   const r = spawnSync('python3', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`read_with_driver.py failed:\n${r.stderr}`);
-  const out = JSON.parse(r.stdout) as ({ bad: number } | { row: Normal[] })[];
+  const out = JSON.parse(r.stdout) as ({ bad: number } | { row: Json[] })[];
   return { badLines: out.flatMap((o) => ('bad' in o ? [o.bad] : [])), rows: out.flatMap((o) => ('row' in o ? [o.row] : [])) };
 }
 

@@ -44,7 +44,10 @@ export async function runBoth(plan: BoundPlan, inputs: Record<string, Batch>): P
       await conn.run(`CREATE VIEW "${view}" AS SELECT * FROM read_parquet('${file}')`);
     }
     const out = path.join(dir, 'result.parquet');
-    await conn.run(`COPY (${sql}) TO '${out}' (FORMAT PARQUET)`);
+    // DuckDB's own result types can be wider (length() is BIGINT there): cast to the plan's types,
+    // which the Parquet reader then reads as declared (it refuses a narrowing it cannot do exactly).
+    const typed = plan.schema.fields.map((f) => `CAST(${duckdbDialect.quoteIdentifier(f.name)} AS ${duckdbDialect.typeName(f.type)}) AS ${duckdbDialect.quoteIdentifier(f.name)}`).join(', ');
+    await conn.run(`COPY (SELECT ${typed} FROM (${sql})) TO '${out}' (FORMAT PARQUET)`);
     const parts: Batch[] = [];
     for await (const b of readParquet([out], { schema: plan.schema })) parts.push(b);
     const duck = canonicalRows(plan.schema, parts.length ? concatBatches(plan.schema, parts) : emptyBatch(plan.schema));

@@ -188,8 +188,8 @@ def test_json_records_fit_the_schema():
         ('{"id": null}', "id: required field is null"),
         ('{"id": "7"}', 'id: expected bigint, got string "7"'),
         ('{"id": 1, "kind": "c"}', 'kind: "c" is not one of a, b'),
-        ('{"id": 1, "device": {}}', "device: os: missing required field"),
-        ('{"id": 1, "tags": {"x": 1.5}}', "tags: x: expected int, got a fractional number 1.5"),
+        ('{"id": 1, "device": {}}', "device.os: missing required field"),
+        ('{"id": 1, "tags": {"x": 1.5}}', "tags.x: expected int, got a fractional number 1.5"),
         ('{"id": 1, "note": "tab\there"}', "invalid JSON"),
     ],
 )
@@ -242,8 +242,22 @@ def test_csv_bad_records_and_broken_files():
         read_csv("id,ID\n1,2\n")
     with pytest.raises(InputError, match="no header row"):
         read_csv("")
-    with pytest.raises(InputError, match="a quote inside an unquoted field"):
-        read_csv('id,name\n1,a"b\n')
+    # A stray quote is one bad record, and the rest of the file is read on.
+    out = read_csv('id,name\n1,a"b\n2,"c"d\n3,ok\n')
+    assert [(t, v["line"] if t else v) for t, v in out] == [
+        (1, 2),
+        (1, 3),
+        (0, (3, "ok", None)),
+    ]
+    assert out[0][1]["reason"] == "field 2 has a quote inside an unquoted value: quote the whole field and double the quotes in it"
+    assert out[1][1]["reason"] == "field 2 has text after its closing quote: quote the whole field and double the quotes in it"
+
+
+def test_csv_line_endings_lf_crlf_and_cr_alone_read_alike():
+    for nl in ("\n", "\r\n", "\r"):
+        out = read_csv(nl.join(["id,name", "1,a", "", '2,"b', 'c"', "x,d"]) + nl)
+        # an embedded line break is counted as a line when it is LF (as the local reader counts)
+        assert [(t, v if t == 0 else v["line"]) for t, v in out] == [(0, (1, "a", None)), (0, (2, "b" + nl + "c", None)), (1, 6 if nl != "\r" else 5)], nl
 
 
 def test_failfast_stops_on_the_first_bad_record():
@@ -267,8 +281,8 @@ def test_input_files_skip_hidden_parts_and_keep_path_order():
 def test_every_duplicate_value_must_fit_though_the_last_one_wins():
     assert record('{"id": 1, "id": 2}')[0] == 2
     assert "id: 9223372036854775808 is out of the bigint range" in record('{"id": 9223372036854775808, "id": 2}').reason
-    assert "device: os: required field is null" in record('{"id": 1, "device": {"os": null, "os": "a"}}').reason
-    assert "tags: x: expected int" in record('{"id": 1, "tags": {"x": "no", "x": 1}}').reason
+    assert "device.os: required field is null" in record('{"id": 1, "device": {"os": null, "os": "a"}}').reason
+    assert "tags.x: expected int" in record('{"id": 1, "tags": {"x": "no", "x": 1}}').reason
 
 
 # ---- slices and run state

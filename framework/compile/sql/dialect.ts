@@ -66,6 +66,8 @@ export const sparkDialect: SqlDialect = {
         return 'TIMESTAMP';
       case 'decimal':
         return `DECIMAL(${type.precision},${type.scale})`;
+      case 'binary':
+        return 'BINARY';
       case 'null':
         return 'VOID';
       case 'struct':
@@ -121,6 +123,8 @@ export const duckdbDialect: SqlDialect = {
     switch (type.kind) {
       case 'string':
         return 'VARCHAR';
+      case 'binary':
+        return 'BLOB';
       case 'float32':
         return 'REAL';
       case 'timestamp':

@@ -1,6 +1,7 @@
-import { allocData, concatBatches, makeColumn, sliceBatch, take, type Batch, type Column } from '../../columnar/column.ts';
+import { allocData, concatBatches, makeColumn, sliceBatch, take, type Batch, type Column, type ColumnData } from '../../columnar/column.ts';
 import type { BoundExpr, BoundSortKey, BoundWindowColumn, BoundPlan } from '../../analyze/bound.ts';
 import { castColumn } from '../../functions/cast.ts';
+import { decimalAverage, fitDecimal, type DecimalType } from '../../functions/decimal-arith.ts';
 import { T } from '../../schema/types.ts';
 import { evaluate } from '../evaluate.ts';
 import { KeyIndex, orderCodes } from '../keys.ts';
@@ -112,6 +113,7 @@ function computeWindow(w: BoundWindowColumn, batch: Batch, L: Layout): Column {
       return countOverFrames(args[0], L.order, lo, hi, length);
     case 'sum':
     case 'avg':
+      if (args[0].type.kind === 'decimal') return decimalSumOverFrames(args[0], args[0].type, fn.name === 'avg', w, L, lo, hi);
       return sumOverFrames(args[0], fn.name === 'avg', w, L, lo, hi, shape, width);
     case 'min':
     case 'max':
@@ -167,6 +169,34 @@ function countOverFrames(arg: Column | undefined, order: Int32Array, lo: Int32Ar
   return makeColumn(T.int64, out, null);
 }
 
+/**
+ * sum/avg of decimals over frames: exact prefix sums in unbounded bigints, each frame's sum and
+ * average then Spark's (decimal-arith.ts), as the GROUP BY accumulator computes them.
+ */
+function decimalSumOverFrames(arg: Column, input: DecimalType, average: boolean, w: BoundWindowColumn, L: Layout, lo: Int32Array, hi: Int32Array): Column {
+  const { order } = L;
+  const length = order.length;
+  const counts = prefixCounts(arg, order, length);
+  const d = arg.data as ArrayLike<bigint>;
+  const v = arg.valid;
+  const P = new Array<bigint>(length + 1);
+  P[0] = 0n;
+  for (let k = 0; k < length; k++) P[k + 1] = v === null || v[order[k]] === 1 ? P[k] + d[order[k]] : P[k];
+  const out = allocData(w.type, length) as { [i: number]: bigint };
+  const valid = new Uint8Array(length);
+  const precision = (w.type as DecimalType).precision;
+  for (let k = 0; k < length; k++) {
+    const n = counts[hi[k]] - counts[lo[k]];
+    if (n === 0) continue;
+    const sum = P[hi[k]] - P[lo[k]];
+    const value = average ? decimalAverage(sum, BigInt(n), input) : fitDecimal(sum, precision);
+    if (value === null) continue;
+    out[order[k]] = value;
+    valid[order[k]] = 1;
+  }
+  return makeColumn(w.type, out as unknown as ColumnData, valid);
+}
+
 function sumOverFrames(arg: Column, average: boolean, w: BoundWindowColumn, L: Layout, lo: Int32Array, hi: Int32Array, shape: FrameShape, width: number): Column {
   const { order } = L;
   const length = order.length;
@@ -178,7 +208,7 @@ function sumOverFrames(arg: Column, average: boolean, w: BoundWindowColumn, L: L
   const xv = x.valid;
 
   if (x.data instanceof BigInt64Array) {
-    // Integer and decimal sums: prefix sums in 64-bit two's complement, so differences are the exact wrapped sums (Spark's long overflow).
+    // Integer sums: prefix sums in 64-bit two's complement, so differences are the exact wrapped sums (Spark's long overflow).
     const d = x.data;
     const P = new BigInt64Array(length + 1);
     for (let k = 0; k < length; k++) {

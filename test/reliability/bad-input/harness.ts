@@ -22,7 +22,7 @@ export type Outcome =
       readonly read: number;
       /** Bad records counted (quarantined or dropped). */
       readonly badCount: number;
-      /** Quarantined bad records, each with its line and reason. */
+      /** Quarantined bad records, each with its line and reason (none under dropmalformed: counted, not kept). */
       readonly bad: readonly { line: number; reason: string }[];
       readonly rows: readonly Record<string, unknown>[];
     }

@@ -1,0 +1,94 @@
+/**
+ * parquet-wasm, loaded so that a decoder failure cannot take the process down.
+ *
+ * The Rust decoder panics on some damaged files, and a panic in WebAssembly is a trap
+ * (`RuntimeError: unreachable`). Two things make that a crash rather than an error:
+ * - its async API runs Rust futures from `queueMicrotask` callbacks, so a trap there is an
+ *   uncaught exception, and the promise the caller awaits never settles;
+ * - after a trap the instance's state (its shadow stack pointer, allocator, borrowed cells)
+ *   is left mid-operation, so reusing it can corrupt the next file's values.
+ * So the package's glue code is evaluated here with a `queueMicrotask` that catches what the
+ * task throws and rejects every call awaiting that instance (`settle`), and an instance that
+ * has trapped is dropped: the next file gets a fresh one (the compiled module is reused).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import vm from 'node:vm';
+import type * as ParquetWasm from 'parquet-wasm/node';
+
+export type ParquetWasmApi = typeof ParquetWasm;
+
+export interface WasmInstance {
+  readonly api: ParquetWasmApi;
+  /** Awaits a promise of this instance's async API; rejects if the instance traps meanwhile. */
+  settle<T>(p: Promise<T>): Promise<T>;
+  /** Marks the instance unusable after a trap seen outside `settle` (a synchronous call). */
+  discard(): void;
+}
+
+/** The few parts of the WebAssembly global used here (the project's TypeScript libs declare only its namespace). */
+interface WasmGlobal {
+  Module: new (bytes: Uint8Array) => object;
+  RuntimeError: new (...args: never[]) => Error;
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
+
+const require = createRequire(import.meta.url);
+let glue: { source: string; file: string; wasm: WasmGlobal } | undefined;
+let current: WasmInstance | undefined;
+/** How many instances were made (tests check that a trap leads to a fresh one). */
+export let instancesCreated = 0;
+
+/** True for an error thrown by the WebAssembly machine itself (a trap), not by the decoder's checks. */
+export function isWasmTrap(e: unknown): boolean {
+  return e instanceof WA.RuntimeError || (e instanceof Error && e.name === 'RuntimeError');
+}
+
+/** The live instance, made on first use (commands that never touch Parquet do not pay for it). */
+export function parquetWasm(): WasmInstance {
+  return (current ??= instantiate());
+}
+
+function instantiate(): WasmInstance {
+  if (!glue) {
+    const file = require.resolve('parquet-wasm/node');
+    // The glue compiles its .wasm with `new WebAssembly.Module(bytes)`: compiled once, then shared by every instance.
+    let compiled: object | undefined;
+    const wasm = Object.create(WA, {
+      // A function, not an arrow: it is called with `new`, and returning an object from a constructor returns that object.
+      Module: {
+        value: function cachedModule(bytes: Uint8Array) {
+          return (compiled ??= new WA.Module(bytes));
+        },
+      },
+    }) as WasmGlobal;
+    glue = { source: readFileSync(file, 'utf8'), file, wasm };
+  }
+  let rejectTrap!: (e: unknown) => void;
+  const trapped = new Promise<never>((_, reject) => (rejectTrap = reject));
+  trapped.catch(() => undefined); // observed through settle(); never an unhandled rejection
+  const instance: WasmInstance = {
+    api: undefined as unknown as ParquetWasmApi,
+    settle: (p) => Promise.race([p, trapped]),
+    discard: () => {
+      if (current === instance) current = undefined;
+    },
+  };
+  const guardedMicrotask = (task: () => void) =>
+    queueMicrotask(() => {
+      try {
+        task();
+      } catch (e) {
+        instance.discard();
+        rejectTrap(e);
+      }
+    });
+  const exports = {};
+  const module = { exports };
+  const run = vm.compileFunction(glue.source, ['exports', 'require', 'module', '__filename', '__dirname', 'queueMicrotask', 'WebAssembly'], { filename: glue.file });
+  run(exports, createRequire(glue.file), module, glue.file, path.dirname(glue.file), guardedMicrotask, glue.wasm);
+  (instance as { api: ParquetWasmApi }).api = module.exports as ParquetWasmApi;
+  instancesCreated++;
+  return instance;
+}
