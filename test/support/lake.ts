@@ -4,7 +4,7 @@
  * the CLI run in it against its `local` environment.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BIN, ROOT } from '../run/helpers.ts';
@@ -34,12 +34,21 @@ export interface LakeProjectOptions extends LakeOptions {
   readonly landAll?: boolean;
   /** Reuse data generated once for several projects. */
   readonly data?: LakeData;
+  /** Let this process import the project's jobs (their 'lakeform' is this repository), for in-process tests. */
+  readonly importable?: boolean;
 }
 
 export function lakeProject(options: LakeProjectOptions = {}): LakeProject {
   const dir = mkdtempSync(path.join(tmpdir(), 'etl-lake-'));
   cpSync(LAKE_FIXTURE, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.lake`) });
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  if (options.importable) {
+    // The CLI resolves 'lakeform' itself; a plain import needs it in node_modules, beside the rest.
+    mkdirSync(path.join(dir, 'node_modules'));
+    for (const entry of readdirSync(path.join(ROOT, 'node_modules'))) symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(dir, 'node_modules', entry));
+    symlinkSync(ROOT, path.join(dir, 'node_modules', 'lakeform'));
+  } else {
+    symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  }
   const data = options.data ?? generateLake(options);
   mkdirSync(path.join(dir, 'data/users'), { recursive: true });
   writeFileSync(path.join(dir, 'data/users/users.csv'), data.users);
