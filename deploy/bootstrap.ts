@@ -1,16 +1,20 @@
 /**
  * `etl bootstrap`: what an environment needs before the first deploy, created if missing: the
- * bucket for artifacts and tables, and the Glue databases the jobs write and read.
+ * bucket for artifacts and tables, the Glue databases the jobs write and read, and for an EMR
+ * Serverless target without an application id, the application.
  */
 import { CreateBucketCommand, HeadBucketCommand, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import type { Environment } from '../framework/config/config.ts';
 import type { Metastore } from '../framework/catalog/metastore.ts';
 import type { AwsClients } from './aws/clients.ts';
 import { awsErrorCode, fromAws } from './aws/errors.ts';
+import { ensureApplication } from './emr-serverless/runs.ts';
 
 export interface BootstrapReport {
   readonly bucket: { readonly name: string; readonly created: boolean };
   readonly databases: readonly { readonly name: string; readonly created: boolean }[];
+  /** EMR Serverless environments that name no application: the one created (or found) by name. */
+  readonly application?: { readonly name: string; readonly id?: string; readonly created: boolean };
 }
 
 export async function bootstrap(env: Environment, clients: AwsClients, metastore: Metastore, databases: readonly string[], options: { dryRun?: boolean } = {}): Promise<BootstrapReport> {
@@ -31,7 +35,8 @@ export async function bootstrap(env: Environment, clients: AwsClients, metastore
   const existing = new Set(await metastore.listDatabases());
   const wanted = [...new Set(databases)].sort();
   if (!options.dryRun) for (const db of wanted) if (!existing.has(db)) await metastore.ensureDatabase(db);
-  return { bucket: { name: env.bucket, created: !bucketExists }, databases: wanted.map((name) => ({ name, created: !existing.has(name) })) };
+  const application = await ensureApplication(clients, env, options);
+  return { bucket: { name: env.bucket, created: !bucketExists }, databases: wanted.map((name) => ({ name, created: !existing.has(name) })), ...(application ? { application } : {}) };
 }
 
 async function headBucket(clients: AwsClients, bucket: string): Promise<boolean> {

@@ -9,6 +9,7 @@ import { applyTableChange, planTableChange, SchemaCompatibilityError, storedMode
 import { CatalogError } from '../framework/errors/index.ts';
 import type { AwsClients } from './aws/clients.ts';
 import { artifactUploads, uploadArtifacts } from './s3/artifacts.ts';
+import type { RunTarget } from './targets/target.ts';
 
 export interface JobDeployReport {
   readonly job: string;
@@ -17,6 +18,8 @@ export interface JobDeployReport {
   /** URIs uploaded (or, in a dry run, that would be). Empty when the plan's artifacts were already there. */
   readonly uploaded: readonly string[];
   readonly table: TableChangePlan & { readonly version?: number };
+  /** What the run target needed (a Glue job created or updated, its script uploaded). */
+  readonly target: readonly string[];
   /** Whether the deploy changed (or would change) anything at all. */
   readonly changed: boolean;
 }
@@ -26,7 +29,7 @@ export async function deployJob(
   clients: AwsClients,
   metastore: Metastore,
   driverSource: string,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; target?: RunTarget } = {},
 ): Promise<JobDeployReport> {
   const def = compiled.glue.table;
   const mode = storedMode(def);
@@ -36,9 +39,11 @@ export async function deployJob(
   const plan = await planTableChange(metastore, def, mode);
   if (plan.violations.length) throw new SchemaCompatibilityError(plan);
   const { uploaded } = await uploadArtifacts(clients.s3, artifactUploads(compiled, driverSource), { dryRun: options.dryRun ?? false });
+  const target = options.target ? await options.target.prepare(compiled, { dryRun: options.dryRun ?? false }) : [];
+  const base = { job: compiled.job, planHash: compiled.planHash, uploaded, target };
   if (options.dryRun || plan.action === 'unchanged') {
-    return { job: compiled.job, planHash: compiled.planHash, dryRun: options.dryRun ?? false, uploaded, table: plan, changed: uploaded.length > 0 || plan.action !== 'unchanged' };
+    return { ...base, dryRun: options.dryRun ?? false, table: plan, changed: uploaded.length > 0 || target.length > 0 || plan.action !== 'unchanged' };
   }
   const applied = await applyTableChange(metastore, def, mode);
-  return { job: compiled.job, planHash: compiled.planHash, dryRun: false, uploaded, table: applied, changed: true };
+  return { ...base, dryRun: false, table: applied, changed: true };
 }

@@ -12,4 +12,6 @@ export { deployJob, type JobDeployReport } from './deploy-job.ts';
 export { submitToCluster, submitTransient, findStep, findClusters, type SubmittedStep } from './emr/steps.ts';
 export { waitForStep, describeFailure, readDriverSummary, stepLogLocation, type StepOutcome, type StepFailure, type DriverSummary } from './emr/wait.ts';
 export { recentSteps, type StepReport } from './emr/status.ts';
-export { backfillOnEmr, type EmrBackfillContext } from './emr/backfill.ts';
+export { backfillOnTarget, type TargetBackfillContext } from './targets/backfill.ts';
+export { targetFor, type RunTarget, type StartedRun, type RunFailure, type TargetKind } from './targets/index.ts';
+export { ensureApplication } from './emr-serverless/runs.ts';

@@ -6,6 +6,8 @@
 import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { EMRClient } from '@aws-sdk/client-emr';
+import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Environment } from '../../framework/config/config.ts';
 
 /** Throttling and transient errors are retried with exponential backoff and jitter, this many attempts in all. */
@@ -21,6 +23,10 @@ export interface AwsClients {
    * them blindly after a lost response; the caller checks what happened before retrying.
    */
   readonly emrSingleAttempt: EMRClient;
+  /** Glue's StartJobRun is not idempotent either (it has no client token). */
+  readonly glueSingleAttempt: GlueClient;
+  readonly serverless: EMRServerlessClient;
+  readonly logs: CloudWatchLogsClient;
 }
 
 export function awsClients(env: Pick<Environment, 'region' | 'profile'>): AwsClients {
@@ -30,6 +36,9 @@ export function awsClients(env: Pick<Environment, 'region' | 'profile'>): AwsCli
   let s3: S3Client | undefined;
   let emr: EMRClient | undefined;
   let emrSingleAttempt: EMRClient | undefined;
+  let glueSingleAttempt: GlueClient | undefined;
+  let serverless: EMRServerlessClient | undefined;
+  let logs: CloudWatchLogsClient | undefined;
   return {
     region,
     get glue() {
@@ -45,6 +54,15 @@ export function awsClients(env: Pick<Environment, 'region' | 'profile'>): AwsCli
     },
     get emrSingleAttempt() {
       return (emrSingleAttempt ??= new EMRClient({ ...common, maxAttempts: 1 }));
+    },
+    get glueSingleAttempt() {
+      return (glueSingleAttempt ??= new GlueClient({ ...common, maxAttempts: 1 }));
+    },
+    get serverless() {
+      return (serverless ??= new EMRServerlessClient(common));
+    },
+    get logs() {
+      return (logs ??= new CloudWatchLogsClient(common));
     },
   };
 }

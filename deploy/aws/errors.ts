@@ -57,3 +57,10 @@ export function redact(text: string): string {
     .replace(/X-Amz-(Signature|Credential|Security-Token)=[^&\s]+/g, 'X-Amz-$1=<redacted>')
     .replace(/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, '<access-key>');
 }
+
+/** Errors after which the request may or may not have reached AWS (a lost response, a server error): check before retrying a call that is not idempotent. */
+export function outcomeUnknown(e: unknown): boolean {
+  const code = awsErrorCode(e);
+  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return code === 'ThrottlingException' || code === 'InternalServerError' || code === 'InternalFailure' || code === 'Error' || code === 'TimeoutError' || (status !== undefined && status >= 500) || code === undefined;
+}

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-emr';
 import type { EmrStepConfig, RunJobFlowRequest } from '../../framework/compile/emr.ts';
 import type { AwsClients } from '../aws/clients.ts';
-import { AwsError, awsErrorCode, fromAws } from '../aws/errors.ts';
+import { AwsError, awsErrorCode, fromAws, outcomeUnknown } from '../aws/errors.ts';
 
 /** States in which a step with our name means "already submitted". */
 export const LIVE_STEP_STATES: StepState[] = ['PENDING', 'CANCEL_PENDING', 'RUNNING', 'COMPLETED'];
@@ -46,12 +46,6 @@ export async function findStep(emr: EMRClient, clusterId: string, name: string, 
   return undefined;
 }
 
-/** Errors after which the request may or may not have reached EMR. */
-function outcomeUnknown(e: unknown): boolean {
-  const code = awsErrorCode(e);
-  const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return code === 'ThrottlingException' || code === 'InternalServerError' || code === 'InternalFailure' || code === 'Error' || code === 'TimeoutError' || (status !== undefined && status >= 500) || code === undefined;
-}
 
 export interface StepOptions {
   /** Add a new step even when one with the same name is pending, running or completed. */

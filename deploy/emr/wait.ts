@@ -9,47 +9,28 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { AwsClients } from '../aws/clients.ts';
 import { awsErrorCode, fromAws, redact } from '../aws/errors.ts';
 import { parseS3Uri } from '../s3/uri.ts';
-import { sleep } from './steps.ts';
+import { pollUntilEnd, type PollOptions, type Polled } from '../aws/poll.ts';
 
 export const TERMINAL_STATES = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'INTERRUPTED']);
 
-export interface WaitOptions {
-  /** First poll interval; grows by half each poll up to maxPollMs. */
-  readonly pollMs?: number;
-  readonly maxPollMs?: number;
-  readonly onState?: (state: string, elapsedMs: number) => void;
-  readonly signal?: AbortSignal;
-}
+export type WaitOptions = PollOptions;
 
-export interface StepOutcome {
-  readonly state: string;
-  readonly status: StepStatus;
-  readonly elapsedMs: number;
-  /** Aborted by the signal (Ctrl-C) before the step ended. */
-  readonly detached: boolean;
-}
+export type StepOutcome = Polled<StepStatus>;
 
 export async function waitForStep(emr: EMRClient, clusterId: string, stepId: string, options: WaitOptions = {}): Promise<StepOutcome> {
-  const started = Date.now();
-  let interval = options.pollMs ?? 5_000;
-  let last: string | undefined;
-  for (;;) {
-    let status: StepStatus;
-    try {
-      const { Step } = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }), { abortSignal: options.signal });
-      status = Step?.Status ?? {};
-    } catch (e) {
-      if (options.signal?.aborted) return { state: last ?? 'UNKNOWN', status: {}, elapsedMs: Date.now() - started, detached: true };
-      throw fromAws(e, 'elasticmapreduce:DescribeStep', `step ${stepId} on cluster ${clusterId}`);
-    }
-    const state = status.State ?? 'UNKNOWN';
-    if (state !== last) options.onState?.(state, Date.now() - started);
-    last = state;
-    if (TERMINAL_STATES.has(state)) return { state, status, elapsedMs: Date.now() - started, detached: false };
-    await sleep(interval, options.signal);
-    if (options.signal?.aborted) return { state, status, elapsedMs: Date.now() - started, detached: true };
-    interval = Math.min(options.maxPollMs ?? 30_000, Math.round(interval * 1.5));
-  }
+  return pollUntilEnd(
+    async (abortSignal) => {
+      try {
+        const { Step } = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }), { abortSignal });
+        const status = Step?.Status ?? {};
+        return { state: status.State ?? 'UNKNOWN', status };
+      } catch (e) {
+        throw fromAws(e, 'elasticmapreduce:DescribeStep', `step ${stepId} on cluster ${clusterId}`);
+      }
+    },
+    TERMINAL_STATES,
+    options,
+  );
 }
 
 /** `<LogUri>/<cluster>/steps/<step>/`, where EMR pushes a step's stdout and stderr (gzip), a few minutes after the fact. */

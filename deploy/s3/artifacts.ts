@@ -42,16 +42,17 @@ export async function uploadArtifacts(s3: S3Client, uploads: readonly ArtifactUp
   const plan = uploads[uploads.length - 1];
   if (await objectExists(s3, plan.uri)) return { uploaded: [], present: true };
   if (options.dryRun) return { uploaded: uploads.map((u) => u.uri), present: false };
-  for (const u of uploads) {
-    const { bucket, key } = parseS3Uri(u.uri);
-    const body = Buffer.from(u.body, 'utf8');
-    try {
-      await s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: u.contentType, ChecksumSHA256: createHash('sha256').update(body).digest('base64') }),
-      );
-    } catch (e) {
-      throw fromAws(e, 's3:PutObject', `s3://${bucket}/${key}`);
-    }
-  }
+  for (const u of uploads) await uploadObject(s3, u);
   return { uploaded: uploads.map((u) => u.uri), present: false };
+}
+
+/** One object, with its SHA-256 checked by S3 on arrival. */
+export async function uploadObject(s3: S3Client, u: ArtifactUpload): Promise<void> {
+  const { bucket, key } = parseS3Uri(u.uri);
+  const body = Buffer.from(u.body, 'utf8');
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: u.contentType, ChecksumSHA256: createHash('sha256').update(body).digest('base64') }));
+  } catch (e) {
+    throw fromAws(e, 's3:PutObject', `s3://${bucket}/${key}`);
+  }
 }

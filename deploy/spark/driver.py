@@ -101,8 +101,46 @@ options:
 """
 
 
+# The arguments lakeform's Glue job runs pass (framework/compile/glue-job.ts); Glue adds its own
+# (--JOB_NAME, --JOB_ID, --JOB_RUN_ID, --job-bookmark-option, --TempDir, --enable-glue-datacatalog, ...).
+GLUE_ARGUMENTS = ("--plan-uri", "--result-uri", "--etl-params", "--etl-run")
+
+
+def parse_glue_args(argv: List[str]) -> Options:
+    """Arguments as a Glue job run passes them: `--key value` pairs, ours among Glue's, which are ignored."""
+    values: Dict[str, str] = {}
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if not arg.startswith("--"):
+            i += 1
+            continue
+        name, eq, inline = arg.partition("=")
+        if eq:
+            values[name] = inline
+            i += 1
+        elif i + 1 < len(argv) and not argv[i + 1].startswith("--"):
+            values[name] = argv[i + 1]
+            i += 2
+        else:
+            values[name] = "true"
+            i += 1
+    opts = Options(plan_uri=values["--plan-uri"])
+    opts.result_uri = values.get("--result-uri")
+    try:
+        params = json.loads(values.get("--etl-params", "{}"))
+    except ValueError as e:
+        raise DriverError("--etl-params is not a JSON object: %s" % e, "the Glue job run's arguments are written by `etl submit`; submit again")
+    if not isinstance(params, dict) or not all(isinstance(v, str) for v in params.values()):
+        raise DriverError("--etl-params must be a JSON object of strings", "the Glue job run's arguments are written by `etl submit`; submit again")
+    opts.params = dict(params)
+    return opts
+
+
 def parse_args(argv: List[str]) -> Options:
     """argv without the program name. Raises DriverError with the usage on any mistake."""
+    if "--plan-uri" in argv or any(a.startswith("--plan-uri=") for a in argv):
+        return parse_glue_args(argv)
     if not argv or argv[0] in ("-h", "--help"):
         raise DriverError("a plan URI is required", USAGE)
     opts = Options(plan_uri=argv[0])

@@ -16,6 +16,9 @@ import { fixedPrefix, renderWindow, templateNames } from '../dsl/template.ts';
 import { glueTableInput, tableParameters, type GlueTableInput } from './glue.ts';
 import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
 import { emrStep, runJobFlowRequest, stepName, type EmrStepConfig, type RunJobFlowRequest } from './emr.ts';
+import { glueJobDefinition, glueStartJobRun, type GlueJobDefinition, type GlueStartJobRun } from './glue-job.ts';
+import { serverlessStartJobRun, type ServerlessStartJobRun } from './emr-serverless.ts';
+import { driverHash } from './driver.ts';
 import { renderQuery } from './sql/render.ts';
 import { sparkDialect } from './sql/dialect.ts';
 import { compileChecks, type CompiledCheck } from './checks.ts';
@@ -95,19 +98,30 @@ export interface CompiledJob {
   readonly env: string;
   readonly planHash: string;
   readonly params: Readonly<Record<string, string>>;
+  /** Where the environment runs jobs: EMR steps, Glue jobs or EMR Serverless. */
+  readonly target: Environment['target'];
+  /** The run's identity (job, plan hash, params): its step name, Glue `--etl-run`, Serverless name. */
+  readonly runName: string;
   readonly glue: {
     readonly databaseName: string;
     /** The table as the metastore records it (what `etl deploy` syncs through the schema gate). */
     readonly table: TableDefinition;
     readonly tableInput: GlueTableInput;
     readonly partitionInputs: readonly never[];
+    /** Target glue: the Glue job (script: the driver at its stable location) and the run to start. */
+    readonly job?: GlueJobDefinition;
+    readonly startJobRun?: GlueStartJobRun;
   };
+  /** Target emrServerless: the job run to start. */
+  readonly emrServerless?: { readonly startJobRun: ServerlessStartJobRun; readonly applicationName: string };
   readonly spark: { readonly sql: string };
   readonly artifact: PlanArtifact;
   readonly artifacts: {
     readonly planUri: string;
     readonly driverUri: string;
     readonly sqlUri: string;
+    /** The driver at a location named by its own hash (a Glue job's script does not change with each plan). */
+    readonly stableDriverUri: string;
     /** Where the driver writes its JSON summary (in cluster mode its stdout goes to the YARN log). */
     readonly resultUri: string;
   };
@@ -231,6 +245,7 @@ export function compileJob(prepared: CompilableJob, env: Environment): CompiledJ
     planUri: `${base}plan.json`,
     driverUri: `${base}driver.py`,
     sqlUri: `${base}job.sql`,
+    stableDriverUri: `s3://${env.bucket}/${trimSlashes(env.artifactsPrefix)}/drivers/${driverHash()}/driver.py`,
     resultUri: `${runsUri(env)}${job.name}/${createHash('sha256').update(name).digest('hex').slice(0, 16)}/result.json`,
   };
   const step = emrStep({
@@ -266,12 +281,54 @@ export function compileJob(prepared: CompilableJob, env: Environment): CompiledJ
     env: env.name,
     planHash,
     params,
-    glue: { databaseName: database, table, tableInput: glueTableInput(table), partitionInputs: [] },
+    target: env.target,
+    runName: name,
+    glue: { databaseName: database, table, tableInput: glueTableInput(table), partitionInputs: [], ...glueTarget(env, job.name, description, name, params, artifacts) },
+    ...serverlessTarget(env, job.name, name, planHash, params, artifacts),
     spark: { sql },
     artifact,
     artifacts,
     emr: { step, ...emrTarget(env, job.name, planHash, step) },
   };
+}
+
+function glueTarget(env: Environment, job: string, description: string | undefined, runName: string, params: Readonly<Record<string, string>>, artifacts: CompiledJob['artifacts']): Pick<CompiledJob['glue'], 'job' | 'startJobRun'> {
+  if (env.target !== 'glue' || !env.glue) return {};
+  const name = `${env.glue.jobNamePrefix}${job}`;
+  return {
+    job: glueJobDefinition({
+      job,
+      name,
+      ...(description ? { description } : {}),
+      role: env.glue.role,
+      version: env.glue.version,
+      workerType: env.glue.workerType,
+      numberOfWorkers: env.glue.numberOfWorkers,
+      timeoutMinutes: env.glue.timeoutMinutes,
+      scriptUri: artifacts.stableDriverUri,
+      sparkConf: env.sparkConf,
+    }),
+    startJobRun: glueStartJobRun({ name, runName, planUri: artifacts.planUri, resultUri: artifacts.resultUri, params }),
+  };
+}
+
+function serverlessTarget(env: Environment, job: string, runName: string, planHash: string, params: Readonly<Record<string, string>>, artifacts: CompiledJob['artifacts']): Pick<CompiledJob, 'emrServerless'> {
+  const s = env.emrServerless;
+  if (env.target !== 'emrServerless' || !s) return {};
+  const startJobRun = serverlessStartJobRun({
+    job,
+    runName,
+    planHash,
+    ...(s.applicationId ? { applicationId: s.applicationId } : {}),
+    executionRoleArn: s.executionRoleArn,
+    driverUri: artifacts.driverUri,
+    planUri: artifacts.planUri,
+    resultUri: artifacts.resultUri,
+    params,
+    sparkConf: env.sparkConf,
+    logUri: s.logUri ?? `s3://${env.bucket}/${trimSlashes(env.artifactsPrefix)}/serverless-logs/`,
+  });
+  return { emrServerless: { startJobRun, applicationName: s.application.name } };
 }
 
 function emrTarget(env: Environment, job: string, planHash: string, step: EmrStepConfig): { clusterId?: string; runJobFlow?: RunJobFlowRequest } {
@@ -338,7 +395,19 @@ export function stableJson(value: unknown): string {
 /** What `etl plan --json` prints: the compiled job without the artifact (written by --out) and the catalog's typed table. */
 export function planJsonView(compiled: CompiledJob): object {
   const { table: _table, ...glue } = compiled.glue;
-  return { job: compiled.job, env: compiled.env, planHash: compiled.planHash, params: compiled.params, glue, spark: compiled.spark, artifacts: compiled.artifacts, emr: compiled.emr };
+  return {
+    job: compiled.job,
+    env: compiled.env,
+    target: compiled.target,
+    planHash: compiled.planHash,
+    params: compiled.params,
+    runName: compiled.runName,
+    glue,
+    spark: compiled.spark,
+    artifacts: compiled.artifacts,
+    emr: compiled.emr,
+    ...(compiled.emrServerless ? { emrServerless: compiled.emrServerless } : {}),
+  };
 }
 
 function catalogColumn(f: Field): CatalogColumn {

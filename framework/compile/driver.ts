@@ -1,4 +1,5 @@
 /** The generic Spark driver shipped with every plan (deploy/spark/driver.py). */
+import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,4 +22,15 @@ export async function driverSource(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+let hashed: string | undefined;
+
+/**
+ * The first 16 hex digits of the driver's SHA-256: it names the driver's stable location for
+ * targets whose job definition points at one script (a Glue job's ScriptLocation).
+ */
+export function driverHash(): string {
+  hashed ??= createHash('sha256').update(existsSync(DRIVER_PATH) ? readFileSync(DRIVER_PATH) : Buffer.alloc(0)).digest('hex').slice(0, 16);
+  return hashed;
 }

@@ -1,7 +1,7 @@
 /**
  * The project's environments (`etl.config.ts` at the project root), validated with zod:
- * where each environment keeps artifacts and tables in S3, how database names map, and which
- * EMR target runs the jobs.
+ * where each environment keeps artifacts and tables in S3, how database names map, and where
+ * its jobs run: EMR steps, Glue jobs or EMR Serverless (the `target`).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -20,6 +20,32 @@ const TransientCluster = z.object({
   logUri: z.string().startsWith('s3://').optional(),
   subnetId: z.string().optional(),
 });
+
+/** AWS Glue jobs: one Glue job per lakeform job, its script the generic driver. */
+const GlueTarget = z.object({
+  /** The IAM role the Glue job runs as (S3, Glue catalog and CloudWatch Logs access). */
+  role: z.string().min(1, 'the IAM role (name or ARN) Glue jobs run as'),
+  /** Glue 5.0 is Spark 3.5 and Python 3.11, the Spark the driver is tested on. */
+  version: z.enum(['5.0', '4.0']).default('5.0'),
+  workerType: z.enum(['G.1X', 'G.2X', 'G.4X', 'G.8X', 'G.025X']).default('G.1X'),
+  numberOfWorkers: z.int().min(2).default(2),
+  /** Minutes before Glue stops a run (Glue's default is 2880). */
+  timeoutMinutes: z.int().min(1).default(120),
+  /** Glue job names are `<prefix><job>`. */
+  jobNamePrefix: z.string().default('lakeform-'),
+});
+
+/** EMR Serverless: an application (given, or created by `etl bootstrap`) runs one job run per submit. */
+const EmrServerlessTarget = z
+  .object({
+    /** An existing application; without one, `etl bootstrap` creates `application` and its id is found by name. */
+    applicationId: z.string().optional(),
+    application: z.object({ name: z.string().default('lakeform'), releaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, 'an EMR release label such as emr-7.5.0').default('emr-7.5.0') }).default({ name: 'lakeform', releaseLabel: 'emr-7.5.0' }),
+    /** The IAM role job runs execute as. */
+    executionRoleArn: z.string().min(1, 'the IAM role ARN job runs execute as'),
+    /** Where EMR Serverless writes driver and executor logs (stderr.gz), for failure reports. */
+    logUri: z.string().startsWith('s3://').optional(),
+  });
 
 const EnvironmentFields = z.object({
   /**
@@ -40,9 +66,13 @@ const EnvironmentFields = z.object({
   databases: z.record(z.string(), z.string()).default({}),
   /** Values for `{name}` in input locations besides job params, e.g. { bucket: 'acme-raw' }. */
   variables: z.record(z.string(), z.string()).default({}),
+  /** Where `etl submit` and `etl backfill` run jobs: EMR steps (default), Glue jobs or EMR Serverless. */
+  target: z.enum(['emr', 'glue', 'emrServerless']).default('emr'),
   emr: z
     .object({ clusterId: z.string().regex(/^j-[A-Z0-9]+$/, 'an EMR cluster id such as j-2AXXXXXXGAPLF').optional(), transient: TransientCluster.optional() })
     .default({}),
+  glue: GlueTarget.optional(),
+  emrServerless: EmrServerlessTarget.optional(),
   executionRoleArn: z.string().optional(),
   actionOnFailure: z.enum(['CONTINUE', 'CANCEL_AND_WAIT', 'TERMINATE_CLUSTER']).default('CONTINUE'),
   sparkConf: z.record(z.string(), z.string()).default({}),
@@ -57,6 +87,8 @@ const EnvironmentFields = z.object({
 
 export const EnvironmentSchema = EnvironmentFields.superRefine((e, ctx) => {
   if (e.kind === 'aws' && e.bucket === undefined) ctx.addIssue({ code: 'custom', path: ['bucket'], message: 'an AWS environment needs the S3 bucket for its tables and artifacts' });
+  if (e.target === 'glue' && !e.glue) ctx.addIssue({ code: 'custom', path: ['glue'], message: "target 'glue' needs glue: { role: '...' } (the IAM role Glue jobs run as)" });
+  if (e.target === 'emrServerless' && !e.emrServerless) ctx.addIssue({ code: 'custom', path: ['emrServerless'], message: "target 'emrServerless' needs emrServerless: { executionRoleArn: '...' } (and applicationId, or etl bootstrap creates one)" });
   if (e.kind === 'aws') {
     for (const key of ['root', 'mounts'] as const) {
       if (key === 'root' ? e.root !== undefined : Object.keys(e.mounts).length) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is for local environments (kind: 'local')` });

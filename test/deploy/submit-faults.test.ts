@@ -20,7 +20,7 @@ import { loadEnvironment } from '../../framework/config/config.ts';
 import { findProject } from '../../framework/run/project.ts';
 import { prepareJob } from '../../framework/run/run-job.ts';
 import { ROOT } from '../run/helpers.ts';
-import { startMoto, type Moto } from '../support/moto.ts';
+import { startMoto, testClients, type Moto } from '../support/moto.ts';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const emr = new EMRClient({ region: 'eu-west-1', credentials });
@@ -43,7 +43,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => moto?.stop());
 
-const clients = (): AwsClients => ({ region: 'eu-west-1', emr, emrSingleAttempt, s3, glue });
+const clients = (): AwsClients => testClients(moto, { emr, emrSingleAttempt, s3, glue });
 const step = { Name: 'etl:events_clean:abc:dt=2026-11-01', ActionOnFailure: 'CONTINUE' as const, HadoopJarStep: { Jar: 'command-runner.jar' as const, Args: ['spark-submit'] } };
 const lost = () => Object.assign(new Error('socket hang up'), { name: 'TimeoutError', $metadata: {} });
 

@@ -32,6 +32,6 @@ describe('etl test --spark', () => {
     expect(r.status).toBe(1);
     const failed = JSON.parse(r.stdout).cases[0];
     expect(failed.passed).toBe(false);
-    expect(failed.diff.changed).toEqual([{ key: { session_id: '2-1' }, expected: rows[2], actual: { ...rows[2], revenue: 30 }, columns: ['revenue'] }]);
+    expect(failed.diff.changed).toEqual([{ key: { session_id: '2-20261101120000000000' }, expected: rows[2], actual: { ...rows[2], revenue: 30 }, columns: ['revenue'] }]);
   }, 240_000);
 });

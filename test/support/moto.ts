@@ -5,6 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { EMRClient } from '@aws-sdk/client-emr';
+import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { AwsClients } from '../../deploy/aws/clients.ts';
 
 export interface Moto {
   readonly endpoint: string;
@@ -57,5 +63,24 @@ export async function startMoto(): Promise<Moto> {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
+  };
+}
+
+/**
+ * SDK clients for tests: every client of AwsClients against this moto server (or unconnected,
+ * where `moto` is undefined, for clients a test mocks), with `overrides` for the mocked ones.
+ */
+export function testClients(moto: Moto | undefined, overrides: Partial<AwsClients> = {}): AwsClients {
+  const common = { region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' }, ...(moto ? { endpoint: moto.endpoint } : {}) };
+  return {
+    region: 'eu-west-1',
+    s3: new S3Client({ ...common, forcePathStyle: true }),
+    glue: new GlueClient(common),
+    glueSingleAttempt: new GlueClient({ ...common, maxAttempts: 1 }),
+    emr: new EMRClient(common),
+    emrSingleAttempt: new EMRClient({ ...common, maxAttempts: 1 }),
+    serverless: new EMRServerlessClient(common),
+    logs: new CloudWatchLogsClient(common),
+    ...overrides,
   };
 }

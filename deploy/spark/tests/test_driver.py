@@ -34,6 +34,21 @@ def test_parse_args_reads_params_and_local_overrides():
     assert (o.incremental, o.state_location, o.params) == (True, "/state", {})
 
 
+def test_parse_args_reads_a_glue_job_runs_arguments_and_ignores_glues_own():
+    argv = [
+        "--JOB_ID", "j_0123", "--JOB_RUN_ID", "jr_abc", "--job-bookmark-option", "job-bookmark-disable",
+        "--JOB_NAME", "lakeform-events_clean", "--TempDir", "s3://aws-glue-temp/x", "--enable-glue-datacatalog", "true",
+        "--plan-uri", "s3://b/etl/artifacts/h/plan.json", "--result-uri", "s3://b/etl/runs/r.json",
+        "--etl-params", '{"dt": "2026-11-01"}', "--etl-run", "etl:events_clean:abc:dt=2026-11-01",
+        "--enable-metrics", "--conf", "spark.sql.shuffle.partitions=32 --conf spark.x=y",
+    ]
+    o = driver.parse_args(argv)
+    assert (o.plan_uri, o.result_uri, o.params) == ("s3://b/etl/artifacts/h/plan.json", "s3://b/etl/runs/r.json", {"dt": "2026-11-01"})
+    assert o.inputs == {} and o.output_location is None
+    with pytest.raises(DriverError, match="--etl-params is not a JSON object"):
+        driver.parse_args(["--plan-uri", "p.json", "--etl-params", "dt=1"])
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [

@@ -26,7 +26,7 @@ export const backfillCommand: CommandModule<object, BackfillArgs> = {
       .option('from', { type: 'string', demandOption: true, describe: 'First day (yyyy-MM-dd)' })
       .option('to', { type: 'string', demandOption: true, describe: 'Last day, included (yyyy-MM-dd)' })
       .option('param', { alias: 'p', type: 'string', array: true, default: [] as string[], describe: 'Other job parameters name=value, the same for every day' })
-      .option('env', { type: 'string', describe: "Environment from etl.config.ts: a local one (kind: 'local') runs here on its folders, an AWS one runs each day as an EMR step; default: the samples" })
+      .option('env', { type: 'string', describe: "Environment from etl.config.ts: a local one (kind: 'local') runs here on its folders, an AWS one runs each day on its target (EMR step, Glue job run, EMR Serverless job run); default: the samples" })
       .option('warehouse', { type: 'string', describe: 'Local warehouse folder (runs on the samples or a local environment)' })
       .option('force', { type: 'boolean', default: false, describe: 'Rerun days that are up to date' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object at the end (progress goes to stderr)' })
@@ -48,8 +48,8 @@ export const backfillCommand: CommandModule<object, BackfillArgs> = {
     let result: BackfillResult;
     try {
       if (env?.kind === 'aws') {
-        const { backfillOnEmr } = await import('./backfill-emr.ts');
-        result = await backfillOnEmr(env.name, argv.job, { from: argv.from, to: argv.to, params, force: argv.force, ...hooks });
+        const { backfillOnAws } = await import('./backfill-aws.ts');
+        result = await backfillOnAws(env.name, argv.job, { from: argv.from, to: argv.to, params, force: argv.force, ...hooks });
       } else {
         result = await backfill(project, argv.job, { from: argv.from, to: argv.to, params, force: argv.force, ...(env ? { env } : {}), ...(argv.warehouse ? { warehouse: argv.warehouse } : {}), ...hooks });
       }

@@ -5,7 +5,7 @@ import { awsSession, projectDatabases } from './aws-session.ts';
 
 export const bootstrapCommand: CommandModule<object, { env?: string; json: boolean; 'dry-run': boolean }> = {
   command: 'bootstrap',
-  describe: "Create what an environment needs before the first deploy (the S3 bucket, the jobs' Glue databases), if missing",
+  describe: "Create what an environment needs before the first deploy (the S3 bucket, the jobs' Glue databases, an EMR Serverless application), if missing",
   builder: (y) =>
     y
       .option('env', { type: 'string', describe: 'Environment from etl.config.ts' })
@@ -19,9 +19,14 @@ export const bootstrapCommand: CommandModule<object, { env?: string; json: boole
     const verb = argv['dry-run'] ? 'would create' : 'created';
     const line = (what: string, created: boolean) => `  ${created ? pc.green(verb) : pc.dim('exists ')} ${what}`;
     process.stdout.write(
-      [`${pc.bold(session.env.name)} ${pc.dim(`(${session.clients.region})`)}`, line(`bucket s3://${report.bucket.name}`, report.bucket.created), ...report.databases.map((d) => line(`Glue database ${d.name}`, d.created))].join('\n') + '\n',
+      [
+        `${pc.bold(session.env.name)} ${pc.dim(`(${session.clients.region})`)}`,
+        line(`bucket s3://${report.bucket.name}`, report.bucket.created),
+        ...report.databases.map((d) => line(`Glue database ${d.name}`, d.created)),
+        ...(report.application ? [line(`EMR Serverless application ${report.application.name}${report.application.id ? ` (${report.application.id})` : ''}`, report.application.created)] : []),
+      ].join('\n') + '\n',
     );
-    const created = [report.bucket, ...report.databases].filter((x) => x.created).length;
+    const created = [report.bucket, ...report.databases, ...(report.application ? [report.application] : [])].filter((x) => x.created).length;
     if (!created) process.stdout.write(`nothing to do: ${session.env.name} is ready\n`);
   },
 };

@@ -17,12 +17,13 @@ export function deployLine(r: JobDeployReport): string {
         ? pc.dim(`table ${t.table} unchanged`)
         : pc.yellow(`table ${t.table} ${would}updated${'version' in t && t.version !== undefined ? ` to version ${t.version}` : ''}`);
   const changes = t.changes.map((c) => `\n    ${describeChange(c)}`).join('') + (t.stalePartitions.length ? `\n    ${t.stalePartitions.length} partition(s) ${would}brought to the new schema` : '');
-  return `${pc.bold(r.job)} ${pc.dim(`plan ${r.planHash.slice(0, 12)}`)}  ${artifacts}; ${table}${changes}`;
+  const target = r.target.map((t) => `\n    ${r.dryRun ? 'would ' : ''}${t}`).join('');
+  return `${pc.bold(r.job)} ${pc.dim(`plan ${r.planHash.slice(0, 12)}`)}  ${artifacts}; ${table}${changes}${target}`;
 }
 
 export const deployCommand: CommandModule<object, { jobs: string[]; env?: string; param: string[]; json: boolean; 'dry-run': boolean }> = {
   command: 'deploy [jobs..]',
-  describe: 'Upload plans, SQL and the driver to S3 (content-addressed) and sync the Glue tables through the schema gate',
+  describe: 'Upload plans, SQL and the driver to S3 (content-addressed), sync the Glue tables through the schema gate, and create or update what the target needs (Glue jobs)',
   builder: (y) =>
     y
       .positional('jobs', { type: 'string', array: true, default: [] as string[], describe: 'Jobs to deploy (default: all)' })
@@ -36,10 +37,11 @@ export const deployCommand: CommandModule<object, { jobs: string[]; env?: string
     const session = await awsSession(argv.env, 'etl deploy');
     const driver = await requireDriver();
     const params = parseAssignments(argv.param, '--param', 'dt=2026-11-01');
+    const target = session.aws.targetFor(session.env, session.clients, driver);
     const reports: JobDeployReport[] = [];
     for (const job of selectedJobs(session, argv.jobs)) {
       const compiled = await compileFor(session, job, params);
-      reports.push(await session.aws.deployJob(compiled, session.clients, session.metastore, driver, { dryRun: argv['dry-run'] }));
+      reports.push(await session.aws.deployJob(compiled, session.clients, session.metastore, driver, { dryRun: argv['dry-run'], target }));
       if (!argv.json) process.stdout.write(deployLine(reports[reports.length - 1]) + '\n');
     }
     if (argv.json) return printJson({ env: session.env.name, dryRun: argv['dry-run'], changed: reports.some((r) => r.changed), jobs: reports.map(deployJson) });
@@ -52,6 +54,7 @@ export function deployJson(r: JobDeployReport) {
     job: r.job,
     planHash: r.planHash,
     uploaded: r.uploaded,
+    target: r.target,
     table: { name: r.table.table, action: r.table.action, changes: r.table.changes.map(describeChange), stalePartitions: r.table.stalePartitions.length, ...('version' in r.table ? { version: r.table.version } : {}) },
     changed: r.changed,
   };

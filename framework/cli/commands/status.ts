@@ -1,9 +1,10 @@
 import type { CommandModule } from 'yargs';
 import pc from 'picocolors';
 import { printJson, table } from '../output.ts';
-import { awsSession } from './aws-session.ts';
+import { awsSession, requireDriver, selectedJobs } from './aws-session.ts';
+import { loadJob } from '../../run/project.ts';
 
-const STATE_COLOUR: Record<string, (s: string) => string> = { COMPLETED: pc.green, FAILED: pc.red, CANCELLED: pc.yellow, INTERRUPTED: pc.yellow, RUNNING: pc.cyan };
+const STATE_COLOUR: Record<string, (s: string) => string> = { COMPLETED: pc.green, SUCCEEDED: pc.green, SUCCESS: pc.green, FAILED: pc.red, ERROR: pc.red, TIMEOUT: pc.red, CANCELLED: pc.yellow, STOPPED: pc.yellow, INTERRUPTED: pc.yellow, RUNNING: pc.cyan };
 
 function duration(ms: number | undefined): string {
   if (ms === undefined) return '';
@@ -13,26 +14,28 @@ function duration(ms: number | undefined): string {
 
 export const statusCommand: CommandModule<object, { job?: string; env?: string; limit: number; json: boolean }> = {
   command: 'status [job]',
-  describe: "Recent EMR steps of the project's jobs: state, duration and where their logs are",
+  describe: "Recent runs of the project's jobs on the environment's target (EMR steps, Glue job runs, EMR Serverless job runs): state, duration and where their logs are",
   builder: (y) =>
     y
       .positional('job', { type: 'string', describe: 'Only this job' })
       .option('env', { type: 'string', describe: 'Environment from etl.config.ts' })
-      .option('limit', { type: 'number', default: 20, describe: 'How many steps to show, newest first' })
+      .option('limit', { type: 'number', default: 20, describe: 'How many runs to show, newest first' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' })
       .example('$0 status events_clean --env prod', '') as never,
   handler: async (argv) => {
-    const { env, aws, clients } = await awsSession(argv.env, 'etl status');
-    const steps = await aws.recentSteps(clients.emr, { ...(env.emr.clusterId ? { clusterId: env.emr.clusterId } : {}), transient: !env.emr.clusterId }, { ...(argv.job ? { job: argv.job } : {}), limit: argv.limit });
-    if (argv.json) return printJson({ env: env.name, steps });
-    if (!steps.length) {
-      process.stdout.write(`no steps of ${argv.job ?? 'any job'} on ${env.emr.clusterId ? `cluster ${env.emr.clusterId}` : 'transient clusters of the last 7 days'}\n`);
+    const session = await awsSession(argv.env, 'etl status');
+    const { env, aws, clients } = session;
+    const jobs = argv.job ? [(await loadJob(session.project, argv.job)).job.name] : selectedJobs(session, []);
+    const runs = await aws.targetFor(env, clients, await requireDriver()).recent(jobs, argv.limit);
+    if (argv.json) return printJson({ env: env.name, target: env.target, runs });
+    if (!runs.length) {
+      process.stdout.write(`no runs of ${argv.job ?? 'any job'} on ${env.target === 'emr' ? (env.emr.clusterId ? `cluster ${env.emr.clusterId}` : 'transient clusters of the last 7 days') : env.target}\n`);
       return;
     }
     process.stdout.write(
       table(
-        ['job', 'step', 'state', 'started (UTC)', 'duration', 'logs'],
-        steps.map((s) => [s.job, `${s.stepId}\n${pc.dim(s.clusterId)}`, (STATE_COLOUR[s.state] ?? ((x: string) => x))(s.state) + (s.failure ? `\n${pc.dim(s.failure)}` : ''), (s.startedAt ?? '').replace('T', ' ').slice(0, 19), duration(s.durationMs), s.logLocation ?? pc.dim('no LogUri')]),
+        ['job', 'run', 'state', 'started (UTC)', 'duration', 'logs'],
+        runs.map((r) => [r.job, `${r.runId}\n${pc.dim(r.where)}`, (STATE_COLOUR[r.state] ?? ((x: string) => x))(r.state) + (r.failure ? `\n${pc.dim(r.failure)}` : ''), (r.startedAt ?? '').replace('T', ' ').slice(0, 19), duration(r.durationMs), r.logLocation ?? pc.dim('no logs configured')]),
       ) + '\n',
     );
   },

@@ -10,7 +10,8 @@ import { AddJobFlowStepsCommand, DescribeClusterCommand, DescribeStepCommand, EM
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GlueClient } from '@aws-sdk/client-glue';
 import type { AwsClients } from '../../deploy/aws/clients.ts';
-import { backfillOnEmr, type EmrBackfillContext } from '../../deploy/emr/backfill.ts';
+import { backfillOnTarget, type TargetBackfillContext } from '../../deploy/targets/backfill.ts';
+import { targetFor } from '../../deploy/targets/index.ts';
 import { GlueMetastore } from '../../deploy/glue/metastore.ts';
 import { inputFingerprintS3 } from '../../deploy/s3/run-state.ts';
 import { parseS3Uri } from '../../deploy/s3/uri.ts';
@@ -21,7 +22,7 @@ import { prepareJob } from '../../framework/run/run-job.ts';
 import { inputFingerprint } from '../../framework/slices/state.ts';
 import { generateLake } from '../fixtures/lake/generate.ts';
 import { lakeProject, type LakeProject } from '../support/lake.ts';
-import { startMoto, type Moto } from '../support/moto.ts';
+import { startMoto, testClients, type Moto } from '../support/moto.ts';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const emr = new EMRClient({ region: 'eu-west-1', credentials });
@@ -48,9 +49,9 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => moto?.stop());
 
-const clients = (): AwsClients => ({ region: 'eu-west-1', emr, emrSingleAttempt: emr, s3, glue });
+const clients = (): AwsClients => testClients(moto, { emr, emrSingleAttempt: emr, s3, glue });
 const compile = async (params: Record<string, string>): Promise<CompiledJob> => compileJob(await prepareJob(findProject(project.dir), 'clean_events', { params, resolveInputs: false }), env);
-const context = (): EmrBackfillContext => ({ env, clients: clients(), metastore: new GlueMetastore(glue), driverSource: '# driver', compile, pollMs: 1, maxPollMs: 1 });
+const context = (): TargetBackfillContext => ({ env, clients: clients(), target: targetFor(env, clients(), '# driver'), metastore: new GlueMetastore(glue), driverSource: '# driver', compile, pollMs: 1, maxPollMs: 1 });
 const put = (uri: string, body: string) => s3.send(new PutObjectCommand({ Bucket: parseS3Uri(uri).bucket, Key: parseS3Uri(uri).key, Body: body }));
 
 /** Plays the driver of a completed step: its summary, and the day's record with the inputs it read. */
@@ -97,19 +98,19 @@ describe('etl backfill on EMR', () => {
   it('runs each day as a step in order, registers its partitions, then skips the days that are up to date and reruns one whose inputs changed', async () => {
     const added = completingEmr();
     const days = ['2026-11-01', '2026-11-02', '2026-11-03'];
-    const first = await backfillOnEmr(context(), { job: 'clean_events', column: 'dt', days, params: {}, force: false });
+    const first = await backfillOnTarget(context(), { job: 'clean_events', column: 'dt', days, params: {}, force: false });
     expect(first.status).toBe('succeeded');
     expect(first.slices.map((s) => [s.day, s.status, s.counts?.rowsOutsideSlice])).toEqual(days.map((d) => [d, 'ran', 7]));
     expect(added.map((n) => n.split('dt=')[1])).toEqual(days);
     expect((await new GlueMetastore(glue).getPartitions('lake', 'events')).map((p) => p.values[0]).sort()).toEqual(days);
 
-    const second = await backfillOnEmr(context(), { job: 'clean_events', column: 'dt', days, params: {}, force: false });
+    const second = await backfillOnTarget(context(), { job: 'clean_events', column: 'dt', days, params: {}, force: false });
     expect(second.slices.map((s) => s.status)).toEqual(['skipped', 'skipped', 'skipped']);
     expect(added).toHaveLength(3);
 
     // A redelivery lands in 11-03's 02:00 folder: 11-02 (its lateness window) and 11-03 change.
     await put('s3://raw-bucket/raw/events/2026/11/03/02/events-redelivered.gz', '{}\n');
-    const third = await backfillOnEmr(context(), { job: 'clean_events', column: 'dt', days, params: {}, force: false });
+    const third = await backfillOnTarget(context(), { job: 'clean_events', column: 'dt', days, params: {}, force: false });
     expect(third.slices.map((s) => s.status)).toEqual(['skipped', 'ran', 'ran']);
     // A completed step of the same name ran those days from older inputs: a new one is added (forced).
     expect(added.slice(3).map((n) => n.split('dt=')[1])).toEqual(['2026-11-02', '2026-11-03']);
@@ -123,7 +124,7 @@ describe('etl backfill on EMR', () => {
     await new GlueMetastore(glue).upsertPartitions('lake', 'events', [{ values: ['2026-11-01'], location: `${compiled.glue.table.location}dt=2026-11-01/` }]);
     await driverRan(compiled, ['dt=2026-11-01']);
     await put(`${compiled.artifact.state}slices/dt=2026-11-01.json`, '{"planHash":"old"}');
-    const r = await backfillOnEmr(context(), { job: 'clean_events', column: 'dt', days: ['2026-11-01'], params: {}, force: false });
+    const r = await backfillOnTarget(context(), { job: 'clean_events', column: 'dt', days: ['2026-11-01'], params: {}, force: false });
     expect(r.slices[0].status).toBe('ran');
     expect(emrMock.commandCalls(AddJobFlowStepsCommand)).toHaveLength(0);
     expect(emrMock.commandCalls(DescribeStepCommand).every((c) => c.args[0].input.StepId === 's-LIVE')).toBe(true);
@@ -142,7 +143,7 @@ describe('etl backfill on EMR', () => {
       await driverRan(await compileOn({ dt: days[Number(input.StepId.slice(2))] }));
       return { Step: { Status: { State: 'COMPLETED' } } };
     });
-    const r = await backfillOnEmr({ ...context(), env: transient, compile: compileOn }, { job: 'clean_events', column: 'dt', days, params: {}, force: true });
+    const r = await backfillOnTarget({ ...context(), env: transient, target: targetFor(transient, clients(), '# driver'), compile: compileOn }, { job: 'clean_events', column: 'dt', days, params: {}, force: true });
     expect(r.slices.map((s) => s.status)).toEqual(['ran', 'ran']);
     const request = emrMock.commandCalls(RunJobFlowCommand)[0].args[0].input;
     expect(request.Name).toMatch(/^etl-backfill-clean_events-[0-9a-f]{12}$/);
@@ -155,7 +156,7 @@ describe('etl backfill on EMR', () => {
     emrMock.on(AddJobFlowStepsCommand).resolves({ StepIds: ['s-FAIL'] });
     emrMock.on(DescribeStepCommand).resolves({ Step: { Status: { State: 'FAILED', FailureDetails: { Reason: 'Unknown Error.' } } } });
     emrMock.on(DescribeClusterCommand).resolves({ Cluster: {} });
-    const r = await backfillOnEmr(context(), { job: 'clean_events', column: 'dt', days: ['2026-11-01', '2026-11-02'], params: {}, force: true });
+    const r = await backfillOnTarget(context(), { job: 'clean_events', column: 'dt', days: ['2026-11-01', '2026-11-02'], params: {}, force: true });
     expect(r.status).toBe('failed');
     expect(r.slices.map((s) => s.status)).toEqual(['failed', 'not run']);
     expect(r.slices[0].error?.message).toMatch(/step s-FAIL on cluster j-LAKEFIXTURE1 ended FAILED: Unknown Error\./);

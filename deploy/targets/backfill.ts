@@ -1,13 +1,16 @@
 /**
- * `etl backfill --env <aws env>`: a sliced job's days on EMR, one step per day, in order.
+ * `etl backfill --env <aws env>`: a sliced job's days on the environment's target, one run per
+ * day, in order.
  *
  * Each day is compiled for its own slice (the plan carries its parameters). A day whose slice
  * record in S3 (written by the driver after the day's commit) has the same plan hash and input
- * fingerprint as now is up to date and skipped. The others run as steps: on the environment's
- * cluster one at a time (a step of the same day still pending or running is followed, not added
- * again), or on one transient cluster that runs them all and ends (each step ends the cluster
- * if it fails). After each completed step the partitions it wrote are registered in Glue and
- * those it removed are dropped; the first failure stops the backfill, whose rerun then resumes.
+ * fingerprint as now is up to date and skipped. The others run one at a time: an EMR step on the
+ * environment's cluster, a Glue job run, an EMR Serverless job run; a run of the same day still
+ * pending or running is followed, not started again, and one that succeeded earlier (from older
+ * inputs) is run again. On a transient-cluster EMR environment one cluster runs every day's step
+ * in order and ends (each step ends the cluster if it fails). After each successful run the
+ * partitions it wrote are registered in Glue and those it removed are dropped; the first failure
+ * stops the backfill, whose rerun then resumes.
  */
 import { createHash } from 'node:crypto';
 import type { CompiledJob } from '../../framework/compile/compile-job.ts';
@@ -17,14 +20,16 @@ import type { BackfillResult, SliceCounts, SliceOutcome } from '../../framework/
 import { UsageError } from '../../framework/errors/index.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { deployJob } from '../deploy-job.ts';
+import type { RunTarget, StartedRun } from './target.ts';
 import { registerPartitions } from '../glue/register-partitions.ts';
 import { inputFingerprintS3, readSliceRecordS3 } from '../s3/run-state.ts';
-import { findClusters, findStep, submitToCluster, submitTransient } from './steps.ts';
-import { describeFailure, readDriverSummary, waitForStep, type DriverSummary } from './wait.ts';
+import { findClusters, findStep, submitTransient } from '../emr/steps.ts';
+import { readDriverSummary, type DriverSummary } from '../emr/wait.ts';
 
-export interface EmrBackfillContext {
+export interface TargetBackfillContext {
   readonly env: Environment;
   readonly clients: AwsClients;
+  readonly target: RunTarget;
   readonly metastore: Metastore;
   readonly driverSource: string;
   /** The job compiled for one day's parameters. */
@@ -33,7 +38,7 @@ export interface EmrBackfillContext {
   readonly maxPollMs?: number;
 }
 
-export interface EmrBackfillOptions {
+export interface TargetBackfillOptions {
   readonly job: string;
   readonly column: string;
   readonly days: readonly string[];
@@ -45,7 +50,7 @@ export interface EmrBackfillOptions {
 
 const ALL_STEP_STATES = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'INTERRUPTED', 'CANCEL_PENDING'] as const;
 
-export async function backfillOnEmr(ctx: EmrBackfillContext, o: EmrBackfillOptions): Promise<BackfillResult> {
+export async function backfillOnTarget(ctx: TargetBackfillContext, o: TargetBackfillOptions): Promise<BackfillResult> {
   const { clients, env } = ctx;
   const outcomes = new Map<string, SliceOutcome>();
   const stale: { day: string; compiled: CompiledJob }[] = [];
@@ -64,12 +69,12 @@ export async function backfillOnEmr(ctx: EmrBackfillContext, o: EmrBackfillOptio
   for (const day of o.days) if (outcomes.has(day)) report(day);
 
   if (stale.length) {
-    for (const { compiled } of stale) await deployJob(compiled, clients, ctx.metastore, ctx.driverSource);
-    const transient = await startTransient(ctx, o.job, stale);
+    for (const { compiled } of stale) await deployJob(compiled, clients, ctx.metastore, ctx.driverSource, { target: ctx.target });
+    const transient = ctx.target.kind === 'emr' ? await startTransient(ctx, o.job, stale) : undefined;
     for (const [i, { day, compiled }] of stale.entries()) {
       o.onSliceStart?.(day, o.days.indexOf(day), o.days.length);
-      const step = transient ? { clusterId: transient.clusterId, stepId: transient.stepIds[i] } : await addStep(ctx, compiled);
-      const outcome = await follow(ctx, compiled, day, step);
+      const run: StartedRun = transient ? { target: 'emr', runId: transient.stepIds[i], where: transient.clusterId, name: compiled.runName, added: true } : await startDay(ctx.target, compiled);
+      const outcome = await follow(ctx, compiled, day, run);
       outcomes.set(day, outcome);
       report(day);
       if (outcome.status === 'failed') break;
@@ -79,13 +84,8 @@ export async function backfillOnEmr(ctx: EmrBackfillContext, o: EmrBackfillOptio
   return { job: o.job, column: o.column, slices, status: slices.some((s) => s.status === 'failed') ? 'failed' : 'succeeded' };
 }
 
-interface StepRef {
-  readonly clusterId: string;
-  readonly stepId: string;
-}
-
-/** On a transient-cluster environment, one cluster that runs every stale day's step in order; else undefined. */
-async function startTransient(ctx: EmrBackfillContext, job: string, stale: readonly { compiled: CompiledJob }[]): Promise<{ clusterId: string; stepIds: string[] } | undefined> {
+/** On a transient-cluster EMR environment, one cluster that runs every stale day's step in order; else undefined. */
+async function startTransient(ctx: TargetBackfillContext, job: string, stale: readonly { compiled: CompiledJob }[]): Promise<{ clusterId: string; stepIds: string[] } | undefined> {
   const { env, clients } = ctx;
   if (env.emr.clusterId) return undefined;
   const template = stale[0].compiled.emr.runJobFlow;
@@ -109,32 +109,29 @@ async function startTransient(ctx: EmrBackfillContext, job: string, stale: reado
   return { clusterId: submitted.clusterId, stepIds };
 }
 
-/** A day's step on the long-running cluster: the one still pending or running, else a new one. */
-async function addStep(ctx: EmrBackfillContext, compiled: CompiledJob): Promise<StepRef> {
-  const clusterId = ctx.env.emr.clusterId!;
-  const live = await findStep(ctx.clients.emr, clusterId, compiled.emr.step.Name, ['PENDING', 'RUNNING', 'CANCEL_PENDING']);
-  if (live?.Id) return { clusterId, stepId: live.Id };
-  // A completed step of the same name ran this day from older inputs: this one must run again.
-  const added = await submitToCluster(ctx.clients, clusterId, compiled.emr.step, { force: true, ...(ctx.env.executionRoleArn ? { executionRoleArn: ctx.env.executionRoleArn } : {}) });
-  return { clusterId, stepId: added.stepId };
+/** A day's run: the one of the same identity still pending or running, else a new one (one that succeeded ran from older inputs). */
+async function startDay(target: RunTarget, compiled: CompiledJob): Promise<StartedRun> {
+  const found = await target.start(compiled, { force: false });
+  if (found.added || !found.state || !target.succeeded(found.state)) return found;
+  return target.start(compiled, { force: true });
 }
 
-async function follow(ctx: EmrBackfillContext, compiled: CompiledJob, day: string, { clusterId, stepId }: StepRef): Promise<SliceOutcome> {
-  const outcome = await waitForStep(ctx.clients.emr, clusterId, stepId, { ...(ctx.pollMs ? { pollMs: ctx.pollMs } : {}), ...(ctx.maxPollMs ? { maxPollMs: ctx.maxPollMs } : {}) });
-  if (outcome.state !== 'COMPLETED') {
-    const failure = await describeFailure(ctx.clients, clusterId, stepId, outcome.status);
+async function follow(ctx: TargetBackfillContext, compiled: CompiledJob, day: string, run: StartedRun): Promise<SliceOutcome> {
+  const outcome = await ctx.target.wait(run, { ...(ctx.pollMs ? { pollMs: ctx.pollMs } : {}), ...(ctx.maxPollMs ? { maxPollMs: ctx.maxPollMs } : {}) });
+  if (!ctx.target.succeeded(outcome.state)) {
+    const failure = await ctx.target.failure(run, outcome);
     return {
       day,
       status: 'failed',
       error: {
-        message: `step ${stepId} on cluster ${clusterId} ended ${outcome.state}${failure.reason ? `: ${failure.reason}` : ''}${failure.stderrTail ? `\n${failure.stderrTail}` : ''}`,
-        hint: failure.logLocation ? `the step's logs: ${failure.logLocation}` : 'the cluster has no LogUri; set one to keep step logs',
+        message: `${run.target === 'emr' ? `step ${run.runId} on cluster ${run.where}` : `run ${run.runId} (${run.where})`} ended ${outcome.state}${failure.reason && failure.reason !== outcome.state ? `: ${failure.reason}` : ''}${failure.message ? `: ${failure.message}` : ''}${failure.stderrTail ? `\n${failure.stderrTail}` : ''}`,
+        hint: failure.logLocation ? `the run's logs: ${failure.logLocation}` : 'the cluster has no LogUri; set one to keep step logs',
       },
     };
   }
   const summary = await readDriverSummary(ctx.clients.s3, compiled.artifacts.resultUri);
   if (!summary) {
-    return { day, status: 'failed', error: { message: `step ${stepId} completed, but its summary is missing at ${compiled.artifacts.resultUri}`, hint: 'run the backfill again: the day is rerun' } };
+    return { day, status: 'failed', error: { message: `run ${run.runId} succeeded, but its summary is missing at ${compiled.artifacts.resultUri}`, hint: 'run the backfill again: the day is rerun' } };
   }
   await registerPartitions(ctx.metastore, compiled, summary);
   return { day, status: 'ran', counts: countsOf(summary, outcome.elapsedMs) };
