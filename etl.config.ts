@@ -28,6 +28,26 @@ export default defineConfig({
       },
       sparkConf: { 'spark.sql.shuffle.partitions': '32' },
     },
+    // The same lake, its jobs run as AWS Glue jobs (Glue 5.0: Spark 3.5, Python 3.11).
+    'glue-dev': {
+      region: 'eu-west-1',
+      bucket: 'acme-lake-dev',
+      databases: { analytics: 'analytics_dev' },
+      variables: { bucket: 'acme-raw-dev' },
+      target: 'glue',
+      glue: { role: 'arn:aws:iam::123456789012:role/lakeform-glue-dev', workerType: 'G.1X', numberOfWorkers: 2, timeoutMinutes: 60 },
+      sparkConf: { 'spark.sql.shuffle.partitions': '32' },
+    },
+    // ... and on EMR Serverless (etl bootstrap creates the application).
+    'serverless-dev': {
+      region: 'eu-west-1',
+      bucket: 'acme-lake-dev',
+      databases: { analytics: 'analytics_dev' },
+      variables: { bucket: 'acme-raw-dev' },
+      target: 'emrServerless',
+      emrServerless: { executionRoleArn: 'arn:aws:iam::123456789012:role/lakeform-serverless-dev', application: { name: 'lakeform-dev', releaseLabel: 'emr-7.5.0' } },
+      sparkConf: { 'spark.sql.shuffle.partitions': '32' },
+    },
     prod: {
       region: 'eu-west-1',
       bucket: 'acme-lake-prod',

@@ -19,7 +19,7 @@ import type { CompiledJob } from '../../framework/compile/compile-job.ts';
 import type { Environment } from '../../framework/config/config.ts';
 import { CompileError, UsageError } from '../../framework/errors/index.ts';
 import type { AwsClients } from '../aws/clients.ts';
-import { fromAws, redact } from '../aws/errors.ts';
+import { awsErrorCode, fromAws, redact } from '../aws/errors.ts';
 import { pollUntilEnd, type PollOptions, type Polled } from '../aws/poll.ts';
 import { logTail } from '../emr/wait.ts';
 import { timesOf, type RunFailure, type RunReport, type RunTarget, type StartedRun } from '../targets/target.ts';
@@ -39,17 +39,10 @@ export function serverlessTarget(clients: AwsClients, env: Environment): RunTarg
     async recent(jobs, limit) {
       const app = await applicationId(clients, env);
       const out: RunReport[] = [];
-      try {
-        for await (const page of paginateListJobRuns({ client: clients.serverless }, { applicationId: app })) {
-          for (const r of page.jobRuns ?? []) {
-            const job = jobOfStep(r.name ?? '');
-            if (!job || !jobs.includes(job)) continue;
-            out.push({ job, target: 'emrServerless', runId: r.id!, where: app, name: r.name!, state: r.state ?? 'UNKNOWN', ...timesOf(r.createdAt, r.state === 'SUCCESS' || r.state === 'FAILED' || r.state === 'CANCELLED' ? r.updatedAt : undefined), ...(r.stateDetails ? { failure: redact(r.stateDetails) } : {}) });
-          }
-          if (out.length >= limit * 3) break;
-        }
-      } catch (e) {
-        throw fromAws(e, 'emr-serverless:ListJobRuns', `application ${app}`);
+      for (const r of await listRuns(clients, app)) {
+        const job = jobOfStep(r.name ?? '');
+        if (!job || !jobs.includes(job)) continue;
+        out.push({ job, target: 'emrServerless', runId: r.id!, where: app, name: r.name!, state: r.state ?? 'UNKNOWN', ...timesOf(r.createdAt, TERMINAL.has(r.state ?? '') ? r.updatedAt : undefined), ...(r.stateDetails ? { failure: redact(r.stateDetails) } : {}) });
       }
       return out.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '')).slice(0, limit);
     },
@@ -96,15 +89,21 @@ export async function ensureApplication(clients: AwsClients, env: Environment, o
 }
 
 async function findRun(clients: AwsClients, app: string, name: string): Promise<JobRunSummary | undefined> {
+  for (const r of await listRuns(clients, app, LIVE)) if (r.name === name) return r;
+  return undefined;
+}
+
+async function listRuns(clients: AwsClients, app: string, states?: JobRunState[]): Promise<JobRunSummary[]> {
+  const out: JobRunSummary[] = [];
   try {
-    for await (const page of paginateListJobRuns({ client: clients.serverless }, { applicationId: app, states: LIVE })) {
-      const hit = (page.jobRuns ?? []).find((r) => r.name === name);
-      if (hit) return hit;
-    }
+    for await (const page of paginateListJobRuns({ client: clients.serverless }, { applicationId: app, ...(states ? { states } : {}) })) out.push(...(page.jobRuns ?? []));
   } catch (e) {
+    // moto answers ResourceNotFound for an application that has had no run yet. A missing
+    // application makes the StartJobRun that follows fail, with AWS's reason.
+    if (awsErrorCode(e) === 'ResourceNotFoundException') return [];
     throw fromAws(e, 'emr-serverless:ListJobRuns', `application ${app}`);
   }
-  return undefined;
+  return out;
 }
 
 export async function startServerlessRun(clients: AwsClients, env: Environment, job: CompiledJob, options: { force?: boolean } = {}): Promise<StartedRun> {

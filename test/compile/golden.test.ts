@@ -59,6 +59,18 @@ describe('etl plan golden files (env dev)', () => {
     });
   }
 
+  // The other targets: their requests (Glue job and run, EMR Serverless run) beside the same plan.
+  for (const env of ['glue-dev', 'serverless-dev']) {
+    it(`events_clean on ${env}: --json output matches the golden file`, async () => {
+      const texts = await planTexts('events_clean', env);
+      const file = path.join(GOLDEN_DIR, `events_clean.${env}.json`);
+      if (UPDATE) return writeFileSync(file, texts.json);
+      expect(texts.json).toBe(golden(file));
+      // The plan that runs is the same whatever the target.
+      expect(texts.planJson).toBe(golden(goldenFiles('events_clean').planJson));
+    });
+  }
+
   it.skipIf(UPDATE)('the CLI prints and writes the golden files byte for byte (events_clean)', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'etl-plan-'));
     const r = spawnSync(process.execPath, ['framework/cli/bin.js', 'plan', 'events_clean', '--env', 'dev', '--param', 'dt=2026-11-01', '--json', '--out', out], {

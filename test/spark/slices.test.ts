@@ -74,6 +74,27 @@ describe('runs over time on Spark', () => {
   }, 600_000);
 });
 
+describe('the driver under Glue\'s runner', () => {
+  it('reads a Glue job run\'s arguments, ignores the ones Glue adds, and writes the day etl run writes', async () => {
+    const p = lakeProject({ data });
+    const day = p.days[3];
+    const out = path.join(p.dir, 'plans', 'glue');
+    const planned = p.etl(['plan', 'clean_events', '--env', 'spark', '--param', `dt=${day}`, '--out', out]);
+    expect(planned.status, planned.stderr).toBe(0);
+    // As Glue 5.0 starts a job run's script: its own arguments around the run's (framework/compile/glue-job.ts).
+    const glueArgs = [
+      '--JOB_ID', 'j_7b0f', '--JOB_RUN_ID', 'jr_5e1c', '--job-bookmark-option', 'job-bookmark-disable', '--JOB_NAME', 'lakeform-clean_events',
+      '--TempDir', path.join(p.dir, 'glue-temp'), '--enable-glue-datacatalog', 'true', '--job-language', 'python',
+      '--plan-uri', path.join(out, 'plan.json'), '--result-uri', path.join(p.dir, 'result.json'),
+      '--etl-params', JSON.stringify({ dt: day }), '--etl-run', `etl:clean_events:x:dt=${day}`, '--enable-metrics', '--enable-continuous-cloudwatch-log', 'true',
+    ];
+    const run = await sparkSubmit(path.join(out, 'driver.py'), path.join(out, 'plan.json'), [], glueArgs);
+    expect(run.status, JSON.stringify(run.result)).toBe(0);
+    const c = await sameRows(path.join(reference.table('events'), `dt=${day}`), path.join(sparkTable(p, 'events'), `dt=${day}`));
+    expect(c).toEqual({ same: true, rows: [c.rows[0], c.rows[0]], onlyA: [], onlyB: [] });
+  }, 300_000);
+});
+
 function thirds(objects: readonly LakeObject[]): LakeObject[][] {
   const n = Math.ceil(objects.length / 3);
   return [objects.slice(0, n), objects.slice(n, 2 * n), objects.slice(2 * n)];

@@ -32,14 +32,17 @@ export interface DriverRun {
   readonly result: DriverResult;
 }
 
-/** spark-submit --master local[2] <driver> <plan> <args...>; small shuffles keep local runs quick. */
-export function sparkSubmit(driver: string, plan: string, args: readonly string[]): Promise<DriverRun> {
+/**
+ * spark-submit --master local[2] <driver> <plan> <args...>; small shuffles keep local runs quick.
+ * `scriptArgs`, when given, replace `<plan> <args...>`: the arguments as another runner passes them (Glue's).
+ */
+export function sparkSubmit(driver: string, plan: string, args: readonly string[], scriptArgs?: readonly string[]): Promise<DriverRun> {
   const argv = [
     '--master', 'local[2]',
     '--conf', 'spark.ui.enabled=false',
     '--conf', 'spark.sql.shuffle.partitions=4',
     '--conf', `spark.driver.extraJavaOptions=-Dderby.system.home=${path.dirname(plan)}`,
-    driver, plan, ...args,
+    driver, ...(scriptArgs ?? [plan, ...args]),
   ];
   const env = { ...process.env, PATH: `${VENV_BIN}${path.delimiter}${process.env.PATH ?? ''}`, PYSPARK_PYTHON: path.join(VENV_BIN, 'python'), SPARK_LOCAL_IP: '127.0.0.1' };
   return new Promise((resolve, reject) => {
