@@ -1182,7 +1182,10 @@ class Run:
                 df = self.spark.table(spec["table"])
                 location = spec["table"]
             if locations or spec.get("location"):
-                self.fingerprint_parquet(spec["name"], locations or [spec["location"]], spec.get("root") or (locations or [spec["location"]])[0], prange)
+                read = locations or [spec["location"]]
+                # Replaced locations (--input, --table) are their own root.
+                overridden = override is not None or spec["name"] in self.opts.inputs
+                self.fingerprint_parquet(spec["name"], read, read[0] if overridden else (spec.get("root") or read[0]), prange)
             if prange:
                 # A table read by slice: Spark prunes the partitions outside the range.
                 c = quote_identifier(prange["column"])
