@@ -16,7 +16,7 @@ import {
   type JobRunState,
 } from '@aws-sdk/client-emr-serverless';
 import type { CompiledJob } from '../../framework/compile/compile-job.ts';
-import type { Environment } from '../../framework/config/config.ts';
+import { serverlessLogUri, type Environment } from '../../framework/config/config.ts';
 import { CompileError, UsageError } from '../../framework/errors/index.ts';
 import type { AwsClients } from '../aws/clients.ts';
 import { awsErrorCode, fromAws, redact } from '../aws/errors.ts';
@@ -42,7 +42,8 @@ export function serverlessTarget(clients: AwsClients, env: Environment): RunTarg
       for (const r of await listRuns(clients, app)) {
         const job = jobOfStep(r.name ?? '');
         if (!job || !jobs.includes(job)) continue;
-        out.push({ job, target: 'emrServerless', runId: r.id!, where: app, name: r.name!, state: r.state ?? 'UNKNOWN', ...timesOf(r.createdAt, TERMINAL.has(r.state ?? '') ? r.updatedAt : undefined), ...(r.stateDetails ? { failure: redact(r.stateDetails) } : {}) });
+        const logs = driverLogs(serverlessLogUri(env), app, r.id!);
+        out.push({ job, target: 'emrServerless', runId: r.id!, where: app, name: r.name!, state: r.state ?? 'UNKNOWN', ...timesOf(r.createdAt, TERMINAL.has(r.state ?? '') ? r.updatedAt : undefined), logLocation: logs, ...(r.stateDetails ? { failure: redact(r.stateDetails) } : {}) });
       }
       return out.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '')).slice(0, limit);
     },
@@ -143,7 +144,7 @@ export function waitForServerlessRun(clients: AwsClients, run: StartedRun, optio
 /** The run's state details and the tail of the driver's stderr from the S3 monitoring location. */
 export async function serverlessFailure(clients: AwsClients, settings: NonNullable<Environment['emrServerless']>, run: StartedRun, jobRun: JobRun): Promise<RunFailure> {
   const logUri = jobRun.configurationOverrides?.monitoringConfiguration?.s3MonitoringConfiguration?.logUri ?? settings.logUri;
-  const logLocation = logUri ? `${logUri.replace(/\/?$/, '/')}applications/${run.where}/jobs/${run.runId}/SPARK_DRIVER/` : undefined;
+  const logLocation = logUri ? driverLogs(logUri, run.where, run.runId) : undefined;
   const stderrTail = logLocation ? await logTail(clients.s3, `${logLocation}stderr.gz`) : undefined;
   return {
     ...(jobRun.state ? { reason: jobRun.state } : {}),
@@ -151,4 +152,9 @@ export async function serverlessFailure(clients: AwsClients, settings: NonNullab
     ...(logLocation ? { logLocation } : {}),
     ...(stderrTail ? { stderrTail } : {}),
   };
+}
+
+/** Where EMR Serverless puts a run's driver logs below the monitoring location. */
+function driverLogs(logUri: string, app: string, run: string): string {
+  return `${logUri.replace(/\/?$/, '/')}applications/${app}/jobs/${run}/SPARK_DRIVER/`;
 }

@@ -11,7 +11,7 @@ import { partitionDays, windowSpan } from '../slices/slice.ts';
 import { STATE_DIR } from '../slices/state.ts';
 import type { DataType, Field } from '../schema/types.ts';
 import { typeToString } from '../schema/types.ts';
-import { artifactsUri, databaseName, localPathOf, runsUri, tableLocation, type Environment } from '../config/config.ts';
+import { artifactsUri, databaseName, localPathOf, runsUri, serverlessLogUri, tableLocation, type Environment } from '../config/config.ts';
 import { fixedPrefix, renderWindow, templateNames } from '../dsl/template.ts';
 import { glueTableInput, tableParameters, type GlueTableInput } from './glue.ts';
 import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
@@ -326,7 +326,7 @@ function serverlessTarget(env: Environment, job: string, runName: string, planHa
     resultUri: artifacts.resultUri,
     params,
     sparkConf: env.sparkConf,
-    logUri: s.logUri ?? `s3://${env.bucket}/${trimSlashes(env.artifactsPrefix)}/serverless-logs/`,
+    logUri: serverlessLogUri(env),
   });
   return { emrServerless: { startJobRun, applicationName: s.application.name } };
 }

@@ -198,6 +198,11 @@ export function runsUri(env: Environment): string {
   return `s3://${env.bucket}/${trimSlashes(env.artifactsPrefix)}/runs/`;
 }
 
+/** Where EMR Serverless runs write their logs: the environment's logUri, or s3://<bucket>/<artifactsPrefix>/serverless-logs/ */
+export function serverlessLogUri(env: Environment): string {
+  return env.emrServerless?.logUri ?? `s3://${env.bucket}/${trimSlashes(env.artifactsPrefix)}/serverless-logs/`;
+}
+
 function trimSlashes(s: string): string {
   return s.replace(/^\/+|\/+$/g, '');
 }
