@@ -99,21 +99,21 @@ describe('etl against AWS (moto_server)', () => {
 
   it('submits once: a second submit finds the step by name, --force adds another', () => {
     const dry = json('submit', 'user_sessions', '--env', 'dev', '--dry-run');
-    expect(dry.step.args.slice(0, 3)).toEqual(['spark-submit', '--deploy-mode', 'cluster']);
+    expect(dry.request.runJobFlow.Steps[0].HadoopJarStep.Args.slice(0, 3)).toEqual(['spark-submit', '--deploy-mode', 'cluster']);
 
     const first = json('submit', 'user_sessions', '--env', 'dev');
-    expect(first.step).toMatchObject({ added: true, startedCluster: true });
-    expect(first.step.clusterId).toMatch(/^j-/);
+    expect(first.run).toMatchObject({ target: 'emr', added: true, startedCluster: true });
+    expect(first.run.where).toMatch(/^j-/);
     const second = json('submit', 'user_sessions', '--env', 'dev');
-    expect(second.step).toMatchObject({ added: false, clusterId: first.step.clusterId, stepId: first.step.stepId });
+    expect(second.run).toMatchObject({ added: false, where: first.run.where, runId: first.run.runId });
     const forced = json('submit', 'user_sessions', '--env', 'dev', '--force');
-    expect(forced.step.added).toBe(true);
-    expect(forced.step.stepId).not.toBe(first.step.stepId);
+    expect(forced.run.added).toBe(true);
+    expect(forced.run.runId).not.toBe(first.run.runId);
 
     const status = json('status', 'user_sessions', '--env', 'dev');
-    expect(status.steps.map((s: { stepId: string }) => s.stepId)).toContain(first.step.stepId);
-    const shown = status.steps.find((s: { stepId: string }) => s.stepId === first.step.stepId);
-    expect(shown).toMatchObject({ job: 'user_sessions', clusterId: first.step.clusterId, logLocation: `s3://acme-lake-dev/emr-logs/${first.step.clusterId}/steps/${first.step.stepId}/` });
+    expect(status.runs.map((s: { runId: string }) => s.runId)).toContain(first.run.runId);
+    const shown = status.runs.find((s: { runId: string }) => s.runId === first.run.runId);
+    expect(shown).toMatchObject({ job: 'user_sessions', target: 'emr', where: first.run.where, logLocation: `s3://acme-lake-dev/emr-logs/${first.run.where}/steps/${first.run.runId}/` });
   });
 
   it('Ctrl-C while waiting leaves the step running and says how to follow or cancel it', async () => {
@@ -130,7 +130,7 @@ describe('etl against AWS (moto_server)', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     outputs.push(stderr);
     expect(code).toBe(130);
-    expect(stderr).toMatch(/stopped waiting; step s-\w+ keeps running on cluster j-\w+/);
+    expect(stderr).toMatch(/stopped waiting; step s-\w+ on cluster j-\w+ goes on \(RUNNING\)/);
     expect(stderr).toMatch(/cancel it: aws emr cancel-steps --cluster-id j-\w+ --step-ids s-\w+/);
   }, 60_000);
 
