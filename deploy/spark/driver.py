@@ -226,6 +226,121 @@ def check_integrity(uri: str, text: str) -> str:
     return digest
 
 
+# ---------------------------------------------------------------- slices given at run time
+# A plan compiled without its slice's parameters carries a `slicing` section; given them, the
+# driver makes the plan `etl plan --param dt=...` would have compiled (framework/compile/compile-job.ts,
+# framework/dsl/template.ts: the same rendering; test/driver/specialize.test.ts holds them equal).
+
+DAY_MS = 86_400_000
+TEMPLATE_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([^}]*))?\}")
+UNITS = ("hour", "day", "month", "year")
+
+
+def unit_of(pattern: Optional[str]) -> str:
+    if pattern is None:
+        return "day"
+    if "HH" in pattern:
+        return "hour"
+    if "dd" in pattern:
+        return "day"
+    return "month" if "MM" in pattern else "year"
+
+
+def floor_to(unit: str, t: datetime) -> datetime:
+    if unit == "hour":
+        return t.replace(minute=0, second=0, microsecond=0)
+    if unit == "day":
+        return t.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "month":
+        return t.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return t.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_unit(unit: str, t: datetime) -> datetime:
+    if unit == "hour":
+        return t + timedelta(hours=1)
+    if unit == "day":
+        return t + timedelta(days=1)
+    if unit == "month":
+        return t.replace(year=t.year + 1, month=1) if t.month == 12 else t.replace(month=t.month + 1)
+    return t.replace(year=t.year + 1)
+
+
+def format_pattern(pattern: str, t: datetime) -> str:
+    fields = {"yyyy": "%04d" % t.year, "MM": "%02d" % t.month, "dd": "%02d" % t.day, "HH": "%02d" % t.hour}
+    return re.sub(r"yyyy|MM|dd|HH", lambda m: fields[m.group(0)], pattern)
+
+
+def from_ms(ms: int) -> datetime:
+    return EPOCH + timedelta(milliseconds=ms)
+
+
+def render_window(template: str, param: str, start_ms: int, end_ms: int) -> List[str]:
+    """The locations a template names over a window of its date parameter, in time order, one
+    per unit of the finest letter of the parameter's placeholders (framework/dsl/template.ts)."""
+    uses = [m.group(2) for m in TEMPLATE_PLACEHOLDER.finditer(template) if m.group(1) == param]
+    unit = next(u for u in UNITS if any(unit_of(p) == u for p in uses))
+    out: List[str] = []
+    t = floor_to(unit, from_ms(start_ms))
+    end = from_ms(end_ms)
+    while t < end:
+        rendered = TEMPLATE_PLACEHOLDER.sub(lambda m: format_pattern(m.group(2) or "yyyy-MM-dd", t) if m.group(1) == param else m.group(0), template)
+        if not out or out[-1] != rendered:
+            out.append(rendered)
+        t = next_unit(unit, t)
+    return out
+
+
+def partition_days(start_ms: int, end_ms: int) -> Tuple[str, str]:
+    """The date partitions [from, to) whose day overlaps the span (framework/slices/slice.ts)."""
+    floor = (start_ms // DAY_MS) * DAY_MS
+    ceil = -((-end_ms) // DAY_MS) * DAY_MS
+    return from_ms(floor).strftime("%Y-%m-%d"), from_ms(ceil).strftime("%Y-%m-%d")
+
+
+def spark_string(value: str) -> str:
+    """A Spark SQL string literal, as the compiler writes one (framework/compile/sql/dialect.ts)."""
+    return "'%s'" % value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\r", "\\r").replace("${", "$\\{")
+
+
+def specialize(plan: Dict[str, Any], given: Dict[str, str]) -> Dict[str, Any]:
+    """The plan of the slice the given parameters name, from a plan compiled without them; a
+    plan without a slicing section, or parameters without the slice's, are returned as they are."""
+    slicing = plan.get("slicing")
+    if not slicing or not any(p in given for p in slicing["params"]):
+        return plan
+    missing = [p for p in slicing["params"] if p not in given]
+    if missing:
+        raise DriverError("the plan is sliced by %s: give all of them or none (missing %s)" % (", ".join(slicing["params"]), ", ".join(missing)), "pass every slice parameter as name=value")
+    values = {p: given[p] for p in slicing["params"]}
+    out = json.loads(json.dumps(plan))
+    del out["slicing"]
+    out["params"] = dict(plan["params"], **values)
+    time_param = slicing.get("time")
+    if time_param is not None:
+        day = values[time_param]
+        try:
+            start = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+        except ValueError:
+            raise DriverError("%s=%s is not a date" % (time_param, day), "give the day as yyyy-MM-dd")
+        start_ms = int((start - EPOCH).total_seconds() * 1000)
+        inputs = {i["name"]: i for i in out["inputs"]}
+        for f in slicing["files"]:
+            spec = inputs[f["input"]]
+            spec["locations"] = render_window(f["template"], time_param, start_ms - f["beforeMs"], start_ms + DAY_MS + f["afterMs"])
+            spec["windowed"] = True
+        for t in slicing["tables"]:
+            frm, to = partition_days(start_ms - t["beforeMs"], start_ms + DAY_MS + t["afterMs"])
+            inputs[t["input"]]["partitionRange"] = {"column": t["column"], "from": frm, "to": to}
+    out["output"]["slice"] = {
+        "key": "/".join("%s=%s" % (escape_partition_value(c), escape_partition_value(values[c])) for c in slicing["params"]),
+        "values": values,
+        "outside": slicing["outside"],
+        "predicate": " AND ".join("CAST(%s AS STRING) = %s" % (quote_identifier(c), spark_string(values[c])) for c in slicing["params"]),
+    }
+    return out
+
+
 def check_params(plan: Dict[str, Any], given: Dict[str, str]) -> None:
     """The plan was compiled for certain parameter values; the step's must be the same."""
     planned = plan["params"]
@@ -1544,6 +1659,7 @@ def main(argv: List[str]) -> int:
             plan = load_plan(text, opts.plan_uri)
         digest = check_integrity(opts.plan_uri, text)
         summary = {"job": plan["job"], "planHash": digest, "status": "running"}
+        plan = specialize(plan, opts.params)
         check_params(plan, opts.params)
         for key, value in sorted(plan["sessionConf"].items()):
             spark.conf.set(key, value)

@@ -12,7 +12,7 @@ import { STATE_DIR } from '../slices/state.ts';
 import type { DataType, Field } from '../schema/types.ts';
 import { typeToString } from '../schema/types.ts';
 import { artifactsUri, databaseName, localPathOf, runsUri, serverlessLogUri, tableLocation, type Environment } from '../config/config.ts';
-import { fixedPrefix, renderWindow, templateNames } from '../dsl/template.ts';
+import { fixedPrefix, renderExcept, renderWindow, templateNames } from '../dsl/template.ts';
 import { glueTableInput, tableParameters, type GlueTableInput } from './glue.ts';
 import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
 import { emrStep, runJobFlowRequest, stepName, type EmrStepConfig, type RunJobFlowRequest } from './emr.ts';
@@ -64,6 +64,12 @@ export interface PlanArtifact {
   readonly quarantine: string;
   /** The table's run state (slice records, incremental ledger): <warehouse>/_etl_state/<db>.<table>/ */
   readonly state: string;
+  /**
+   * A plan compiled without its slice parameters can be given them when it runs (a scheduled
+   * run knows its day only then): how the driver makes the plan of that slice, the same plan
+   * `etl plan --param dt=...` compiles (deploy/spark/driver.py, specialize).
+   */
+  readonly slicing?: PlanSlicing;
   /** How the driver runs the job incrementally (`--incremental`), when the job allows it. */
   readonly incremental?: {
     readonly input: string;
@@ -72,6 +78,18 @@ export interface PlanArtifact {
     readonly keys: readonly string[];
     readonly orderBy: readonly { readonly column: string; readonly ascending: boolean; readonly nullsFirst: boolean }[];
   };
+}
+
+export interface PlanSlicing {
+  /** The slice's parameters, in the table's partition order. */
+  readonly params: readonly string[];
+  readonly outside: 'drop' | 'fail';
+  /** The date parameter whose day is the time window, if any. */
+  readonly time?: string;
+  /** File inputs read through the window: their location template, only the slice's parameters left to render. */
+  readonly files: readonly { readonly input: string; readonly template: string; readonly beforeMs: number; readonly afterMs: number }[];
+  /** Tables read by slice: their date partition column and window. */
+  readonly tables: readonly { readonly input: string; readonly column: string; readonly beforeMs: number; readonly afterMs: number }[];
 }
 
 export interface ArtifactInput {
@@ -216,6 +234,7 @@ export function compileJob(prepared: CompilableJob, env: Environment): CompiledJ
     : {};
   const warehouse = `s3://${env.bucket}/${trimSlashes(env.warehousePrefix)}/`;
   const incremental = incrementalSpec(prepared, env, templateValues, sliceParams, where);
+  const deferred = !slice && slicing.slice ? slicingSpec(prepared, templateValues, where) : undefined;
 
   const artifact: PlanArtifact = {
     formatVersion: PLAN_FORMAT_VERSION,
@@ -237,6 +256,7 @@ export function compileJob(prepared: CompilableJob, env: Environment): CompiledJ
     quarantine: where(`${warehouse}_quarantine/${database}.${output.table}/`),
     state: where(`${warehouse}${STATE_DIR}/${database}.${output.table}/`),
     ...(incremental ? { incremental } : {}),
+    ...(deferred ? { slicing: deferred } : {}),
   };
   const planHash = createHash('sha256').update(stableJson(artifact)).digest('hex');
   const base = artifactsUri(env, planHash);
@@ -350,6 +370,30 @@ function emrTarget(env: Environment, job: string, planHash: string, step: EmrSte
     [step],
   );
   return { runJobFlow };
+}
+
+/** The artifact's slicing section: what the driver needs to make a slice's plan at run time. */
+function slicingSpec(prepared: CompilableJob, values: Readonly<Record<string, unknown>>, where: (uri: string) => string): PlanSlicing {
+  const slice = prepared.slicing.slice!;
+  const params = slice.columns.map((c) => c.name);
+  const keep = new Set(params);
+  const time = slice.timeColumn;
+  const files: PlanSlicing['files'][number][] = [];
+  const tables: PlanSlicing['tables'][number][] = [];
+  for (const [name, spec] of Object.entries(prepared.loaded.job.inputs)) {
+    const window = prepared.slicing.windows[name] ?? { beforeMs: 0, afterMs: 0 };
+    if (spec.format === 'table') {
+      if (window.column) tables.push({ input: name, column: window.column, beforeMs: window.beforeMs, afterMs: window.afterMs });
+      continue;
+    }
+    if (!time || !templateNames(spec.path).includes(time)) continue;
+    const what = `location of input '${name}'`;
+    const template = renderExcept(spec.path, values, keep, what);
+    // The fixed part is a location of its own (a local environment maps it to a folder); the rest stays a template.
+    const cut = template.lastIndexOf('/', template.indexOf('{')) + 1;
+    files.push({ input: name, template: where(template.slice(0, cut)) + template.slice(cut), beforeMs: window.beforeMs, afterMs: window.afterMs });
+  }
+  return { params, outside: slice.outside, ...(time ? { time } : {}), files, tables };
 }
 
 /** The artifact's incremental section, for jobs an incremental run can merge (framework/run/incremental.ts checks the same). */

@@ -136,3 +136,14 @@ export function fixedPrefix(template: string, values: Readonly<Record<string, un
   }
   return out;
 }
+
+/**
+ * The template with every placeholder rendered but those of `keep`, which stay as they are
+ * written: what a plan carries for the Spark driver to render at run time (a scheduled run
+ * learns its day only when it starts).
+ */
+export function renderExcept(template: string, values: Readonly<Record<string, unknown>>, keep: ReadonlySet<string>, what: string): string {
+  return parse(template)
+    .map((p) => (p.kind === 'text' ? p.text : keep.has(p.name) ? `{${p.name}${p.pattern === undefined ? '' : `|${p.pattern}`}}` : renderValue(p, values, what)))
+    .join('');
+}
