@@ -8,6 +8,7 @@ import { bootstrapCommand } from './commands/bootstrap.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { submitCommand } from './commands/submit.ts';
 import { backfillCommand } from './commands/backfill.ts';
+import { graphCommand } from './commands/graph.ts';
 import { statusCommand } from './commands/status.ts';
 import { testCommand } from './commands/test.ts';
 import { sampleCommand } from './commands/sample.ts';
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   .scriptName('etl')
   .usage('$0 <command> [options]\n\nTyped ETL jobs for AWS Glue and EMR: run them offline on sample data, compile them for the cluster.')
   .command(listCommand)
+  .command(graphCommand)
   .command(runCommand)
   .command(previewCommand)
   .command(testCommand)
