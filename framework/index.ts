@@ -1,5 +1,6 @@
 /** The public API for job files: `import { defineJob, col, ... } from 'lakeform'`. */
 export { defineJob, type JobDefinition, type SliceSpec } from './dsl/job.ts';
+export { definePipeline, type PipelineDefinition, type PipelineSpec } from './dsl/pipeline.ts';
 export { Dataset } from './dsl/dataset.ts';
 export { col, lit, Col, Window } from './dsl/expr.ts';
 export * from './dsl/functions.ts';

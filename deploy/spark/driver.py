@@ -83,6 +83,9 @@ class Options:
     result_uri: Optional[str] = None
     # Process only the input objects the table's ledger does not list, merging their rows in.
     incremental: bool = False
+    # Register the partitions written (and drop those removed) in the metastore (the Glue Data
+    # Catalog on EMR, Glue and EMR Serverless): what `etl submit --wait` does when nobody waits.
+    register_partitions: bool = False
 
 
 USAGE = """usage: driver.py PLAN_URI [param=value ...] [options]
@@ -98,12 +101,13 @@ options:
   --result-uri URI              also write the ETL_RESULT summary as JSON to URI
   --incremental                 read only the objects the ledger does not list yet; merge their rows into
                                 the partitions they belong to (jobs whose plan has an `incremental` section)
+  --register-partitions         add the partitions written to the table in the metastore, drop those removed
 """
 
 
 # The arguments lakeform's Glue job runs pass (framework/compile/glue-job.ts); Glue adds its own
 # (--JOB_NAME, --JOB_ID, --JOB_RUN_ID, --job-bookmark-option, --TempDir, --enable-glue-datacatalog, ...).
-GLUE_ARGUMENTS = ("--plan-uri", "--result-uri", "--etl-params", "--etl-run")
+GLUE_ARGUMENTS = ("--plan-uri", "--result-uri", "--etl-params", "--etl-run", "--register-partitions")
 
 
 def parse_glue_args(argv: List[str]) -> Options:
@@ -127,6 +131,7 @@ def parse_glue_args(argv: List[str]) -> Options:
             i += 1
     opts = Options(plan_uri=values["--plan-uri"])
     opts.result_uri = values.get("--result-uri")
+    opts.register_partitions = values.get("--register-partitions", "false") == "true"
     try:
         params = json.loads(values.get("--etl-params", "{}"))
     except ValueError as e:
@@ -147,8 +152,8 @@ def parse_args(argv: List[str]) -> Options:
     i = 1
     while i < len(argv):
         arg = argv[i]
-        if arg == "--incremental":
-            opts.incremental = True
+        if arg in ("--incremental", "--register-partitions"):
+            setattr(opts, arg[2:].replace("-", "_"), True)
             i += 1
             continue
         if arg.startswith("--"):
@@ -1550,6 +1555,26 @@ class Run:
             self.hadoop.delete(base.rstrip("/") + "/" + folder)
         return removed
 
+    def register_partitions(self) -> None:
+        """ALTER TABLE ... ADD IF NOT EXISTS PARTITION for each partition written, DROP IF EXISTS
+        for each removed: the metastore's partitions follow the data without MSCK REPAIR."""
+        out = self.plan["output"]
+        parts = out["partitionBy"]
+        if not parts:
+            return
+        table = ".".join(quote_identifier(x) for x in out["table"].split("."))
+        location = self.summary["output"]["location"].rstrip("/")
+
+        def spec(values: Dict[str, Any]) -> str:
+            return ", ".join("%s = %s" % (quote_identifier(c), "NULL" if values[c] is None else spark_string(str(values[c]))) for c in parts)
+
+        for p in self.summary["output"]["partitions"]:
+            folder = "/".join("%s=%s" % (escape_partition_value(c), escape_partition_value(None if p[c] is None else str(p[c]))) for c in parts)
+            self.spark.sql("ALTER TABLE %s ADD IF NOT EXISTS PARTITION (%s) LOCATION %s" % (table, spec(p), spark_string("%s/%s" % (location, folder))))
+        for removed in self.summary["output"].get("partitionsRemoved", []):
+            self.spark.sql("ALTER TABLE %s DROP IF EXISTS PARTITION (%s)" % (table, spec(partition_values(removed + "/x"))))
+        self.summary["partitionsRegistered"] = len(self.summary["output"]["partitions"])
+
     def record_state(self) -> None:
         """After the output is committed: the slice's record, or the incremental run's ledger
         segment. A run killed before this leaves no record: the next backfill reruns the slice
@@ -1591,11 +1616,18 @@ class Run:
             self.summary["badRecords"] = 0
             self.summary["status"] = "succeeded"
             return
+        if self.opts.register_partitions and not self.spark.catalog.tableExists(self.plan["output"]["table"]):
+            raise DriverError(
+                "table %s is not in the metastore, so its partitions cannot be registered; nothing was written" % self.plan["output"]["table"],
+                "deploy the job first (etl deploy --env <env>), which creates the table",
+            )
         result = self.transform()
         self.run_checks()
         self.write(result)
         self.quarantine()
         self.record_state()
+        if self.opts.register_partitions:
+            self.register_partitions()
         self.summary["rowsRead"] = sum(i.get("rowsRead", 0) for i in self.summary["inputs"])
         self.summary["badRecords"] = sum(i.get("badRecords", 0) for i in self.summary["inputs"])
         self.summary["status"] = "succeeded"
@@ -1650,7 +1682,7 @@ def main(argv: List[str]) -> int:
         text = read_plan_text(opts.plan_uri) if is_local_path(opts.plan_uri) else None
         plan = load_plan(text, opts.plan_uri) if text is not None else None
         # The metastore is needed only for catalog tables not replaced by --table (Glue on EMR).
-        needs_hive = plan is None or any(i["format"] == "table" and i["table"] not in opts.tables for i in plan["inputs"])
+        needs_hive = plan is None or opts.register_partitions or any(i["format"] == "table" and i["table"] not in opts.tables for i in plan["inputs"])
         builder = SparkSession.builder.appName("lakeform %s" % (plan["job"] if plan else opts.plan_uri))
         spark = (builder.enableHiveSupport() if needs_hive else builder).getOrCreate()
         hadoop = Hadoop(spark)

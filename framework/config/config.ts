@@ -73,6 +73,15 @@ const EnvironmentFields = z.object({
     .default({}),
   glue: GlueTarget.optional(),
   emrServerless: EmrServerlessTarget.optional(),
+  /** Pipelines (pipelines/*.ts) on AWS: the roles of their Step Functions state machines and EventBridge schedules. */
+  pipelines: z
+    .object({
+      /** The role a state machine runs as: it starts the target's runs (and passes their roles). */
+      stateMachineRoleArn: z.string().min(1),
+      /** The role EventBridge Scheduler starts executions as (states:StartExecution). */
+      schedulerRoleArn: z.string().min(1),
+    })
+    .optional(),
   executionRoleArn: z.string().optional(),
   actionOnFailure: z.enum(['CONTINUE', 'CANCEL_AND_WAIT', 'TERMINATE_CLUSTER']).default('CONTINUE'),
   sparkConf: z.record(z.string(), z.string()).default({}),
