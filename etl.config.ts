@@ -27,6 +27,7 @@ export default defineConfig({
         transient: { releaseLabel: 'emr-7.5.0', instanceType: 'm5.xlarge', instanceCount: 2, logUri: 's3://acme-lake-dev/emr-logs/' },
       },
       sparkConf: { 'spark.sql.shuffle.partitions': '32' },
+      pipelines: { stateMachineRoleArn: 'arn:aws:iam::123456789012:role/lakeform-pipelines-dev', schedulerRoleArn: 'arn:aws:iam::123456789012:role/lakeform-scheduler-dev' },
     },
     // The same lake, its jobs run as AWS Glue jobs (Glue 5.0: Spark 3.5, Python 3.11).
     'glue-dev': {
@@ -37,6 +38,7 @@ export default defineConfig({
       target: 'glue',
       glue: { role: 'arn:aws:iam::123456789012:role/lakeform-glue-dev', workerType: 'G.1X', numberOfWorkers: 2, timeoutMinutes: 60 },
       sparkConf: { 'spark.sql.shuffle.partitions': '32' },
+      pipelines: { stateMachineRoleArn: 'arn:aws:iam::123456789012:role/lakeform-pipelines-dev', schedulerRoleArn: 'arn:aws:iam::123456789012:role/lakeform-scheduler-dev' },
     },
     // ... and on EMR Serverless (etl bootstrap creates the application).
     'serverless-dev': {
@@ -47,6 +49,7 @@ export default defineConfig({
       target: 'emrServerless',
       emrServerless: { executionRoleArn: 'arn:aws:iam::123456789012:role/lakeform-serverless-dev', application: { name: 'lakeform-dev', releaseLabel: 'emr-7.5.0' } },
       sparkConf: { 'spark.sql.shuffle.partitions': '32' },
+      pipelines: { stateMachineRoleArn: 'arn:aws:iam::123456789012:role/lakeform-pipelines-dev', schedulerRoleArn: 'arn:aws:iam::123456789012:role/lakeform-scheduler-dev' },
     },
     prod: {
       region: 'eu-west-1',

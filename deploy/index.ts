@@ -15,3 +15,5 @@ export { recentSteps, type StepReport } from './emr/status.ts';
 export { backfillOnTarget, type TargetBackfillContext } from './targets/backfill.ts';
 export { targetFor, type RunTarget, type StartedRun, type RunFailure, type TargetKind } from './targets/index.ts';
 export { ensureApplication } from './emr-serverless/runs.ts';
+export { deployPipeline, findStateMachine, startPipeline, waitForExecution, pipelineExecutions, type PipelineDeployReport, type ExecutionReport } from './pipelines/pipelines.ts';
+export { applicationId } from './emr-serverless/runs.ts';

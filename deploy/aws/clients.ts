@@ -8,6 +8,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { EMRClient } from '@aws-sdk/client-emr';
 import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Environment } from '../../framework/config/config.ts';
 
 /** Throttling and transient errors are retried with exponential backoff and jitter, this many attempts in all. */
@@ -27,6 +29,8 @@ export interface AwsClients {
   readonly glueSingleAttempt: GlueClient;
   readonly serverless: EMRServerlessClient;
   readonly logs: CloudWatchLogsClient;
+  readonly sfn: SFNClient;
+  readonly scheduler: SchedulerClient;
 }
 
 export function awsClients(env: Pick<Environment, 'region' | 'profile'>): AwsClients {
@@ -39,6 +43,8 @@ export function awsClients(env: Pick<Environment, 'region' | 'profile'>): AwsCli
   let glueSingleAttempt: GlueClient | undefined;
   let serverless: EMRServerlessClient | undefined;
   let logs: CloudWatchLogsClient | undefined;
+  let sfn: SFNClient | undefined;
+  let scheduler: SchedulerClient | undefined;
   return {
     region,
     get glue() {
@@ -63,6 +69,12 @@ export function awsClients(env: Pick<Environment, 'region' | 'profile'>): AwsCli
     },
     get logs() {
       return (logs ??= new CloudWatchLogsClient(common));
+    },
+    get sfn() {
+      return (sfn ??= new SFNClient(common));
+    },
+    get scheduler() {
+      return (scheduler ??= new SchedulerClient(common));
     },
   };
 }

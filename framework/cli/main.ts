@@ -9,6 +9,7 @@ import { deployCommand } from './commands/deploy.ts';
 import { submitCommand } from './commands/submit.ts';
 import { backfillCommand } from './commands/backfill.ts';
 import { graphCommand } from './commands/graph.ts';
+import { pipelineCommand } from './commands/pipeline.ts';
 import { statusCommand } from './commands/status.ts';
 import { testCommand } from './commands/test.ts';
 import { sampleCommand } from './commands/sample.ts';
@@ -47,6 +48,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   .command(bootstrapCommand)
   .command(deployCommand)
   .command(backfillCommand)
+  .command(pipelineCommand)
   .command(submitCommand)
   .command(statusCommand)
   .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces of errors', global: true })

@@ -24,8 +24,9 @@ export type AslState =
       readonly Comment?: string;
       readonly Resource: string;
       readonly Arguments: object;
+      readonly Assign?: Readonly<Record<string, string>>;
       readonly Retry?: readonly AslRetrier[];
-      readonly Catch: readonly AslCatcher[];
+      readonly Catch?: readonly AslCatcher[];
       readonly Next?: string;
       readonly End?: true;
     }
@@ -43,6 +44,7 @@ export interface AslRetrier {
 export interface AslCatcher {
   readonly ErrorEquals: readonly string[];
   readonly Next: string;
+  readonly Assign?: Readonly<Record<string, string>>;
 }
 
 export interface AslMachine {
@@ -88,38 +90,62 @@ const SCHEDULED_TIME = '<aws.scheduler.scheduled-time>';
 
 export function compilePipeline(p: BoundPipeline, env: Environment, jobs: ReadonlyMap<string, CompiledJob>, context: PipelineTargetContext = {}): CompiledPipeline {
   const name = `lakeform-${env.name}-${p.name}`;
-  if (env.target === 'emr' && !env.emr.clusterId) {
-    throw new CompileError(
-      `pipeline ${p.name} cannot run on environment ${env.name}: its EMR target starts a transient cluster per run, which a state machine does not manage`,
-      'give the environment a long-running cluster (emr.clusterId), or use a Glue or EMR Serverless target',
-    );
+  // An EMR environment without a running cluster: the state machine starts one for the run and ends it.
+  const transient = env.target === 'emr' && !env.emr.clusterId ? jobs.get(p.jobs[0])!.emr.runJobFlow : undefined;
+  if (env.target === 'emr' && !env.emr.clusterId && !transient) {
+    throw new CompileError(`pipeline ${p.name} cannot run on environment ${env.name}: it names no EMR cluster`, 'set emr.clusterId or emr.transient in etl.config.ts');
   }
   const day = p.slice === 'previous day' ? `$fromMillis($toMillis($states.input.scheduledTime) - 86400000, '[Y0001]-[M01]-[D01]')` : `$substring($states.input.scheduledTime, 0, 10)`;
+  const first = transient ? 'Start cluster' : levelName(0, p.levels[0]);
+  const done = transient ? 'End cluster' : 'Pipeline succeeded';
+  const onFailure = transient ? 'End cluster after a failure' : 'Pipeline failed';
+  const catchAll: AslCatcher = { ErrorEquals: ['States.ALL'], Assign: { failure: jsonata('$states.errorOutput') }, Next: onFailure };
   const states: Record<string, AslState> = {
     Slice: {
       Type: 'Pass',
       Comment: `the day to build: given as {"slice": "yyyy-MM-dd"} by etl pipeline run, else the ${p.slice} of the scheduled time`,
       Assign: { day: jsonata(`$exists($states.input.slice) ? $states.input.slice : ${day}`) },
-      Next: levelName(0, p.levels[0]),
+      Next: first,
     },
   };
+  if (transient) {
+    const { Steps: _steps, ...cluster } = transient;
+    states['Start cluster'] = {
+      Type: 'Task',
+      Comment: 'a transient EMR cluster for this run, with the Glue Data Catalog as metastore',
+      Resource: 'arn:aws:states:::elasticmapreduce:createCluster.sync',
+      Arguments: {
+        ...cluster,
+        Name: jsonata(`${lit(`lakeform-${p.name}-`)} & $states.context.Execution.Name`),
+        Instances: { ...cluster.Instances, KeepJobFlowAliveWhenNoSteps: true },
+        Tags: [{ Key: 'lakeform:env', Value: env.name }, { Key: 'lakeform:pipeline', Value: p.name }],
+      },
+      Assign: { cluster: jsonata('$states.result.ClusterId') },
+      Catch: [{ ErrorEquals: ['States.ALL'], Assign: { failure: jsonata('$states.errorOutput') }, Next: 'Pipeline failed' }],
+      Next: levelName(0, p.levels[0]),
+    };
+  }
   p.levels.forEach((level, i) => {
     states[levelName(i, level)] = {
       Type: 'Parallel',
-      Branches: level.map((job) => branch(job, jobs.get(job)!, p, env, context)),
-      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Pipeline failed' }],
-      Next: i + 1 < p.levels.length ? levelName(i + 1, p.levels[i + 1]) : 'Pipeline succeeded',
+      Branches: level.map((job) => branch(job, jobs.get(job)!, p, env, context, !!transient)),
+      Catch: [catchAll],
+      Next: i + 1 < p.levels.length ? levelName(i + 1, p.levels[i + 1]) : done,
     };
   });
-  states['Pipeline failed'] = { Type: 'Fail', Error: 'lakeform.PipelineFailed', Cause: jsonata('$states.input.Cause') };
+  if (transient) {
+    const end = (next: string): AslState => ({ Type: 'Task', Resource: 'arn:aws:states:::elasticmapreduce:terminateCluster.sync', Arguments: { ClusterId: jsonata('$cluster') }, Next: next });
+    states['End cluster'] = end('Pipeline succeeded');
+    states['End cluster after a failure'] = end('Pipeline failed');
+  }
+  states['Pipeline failed'] = { Type: 'Fail', Error: 'lakeform.PipelineFailed', Cause: jsonata("$exists($failure.Cause) ? $failure.Cause : $string($failure)") };
   states['Pipeline succeeded'] = { Type: 'Succeed' };
   const definition: AslMachine = { Comment: `lakeform pipeline ${p.name}${p.description ? `: ${p.description}` : ''} (environment ${env.name})`, QueryLanguage: 'JSONata', StartAt: 'Slice', States: states };
   const plans = Object.fromEntries(p.jobs.map((j) => [j, { planHash: jobs.get(j)!.planHash, planUri: jobs.get(j)!.artifacts.planUri }]));
-  const roleArn = env.pipelines?.stateMachineRoleArn ?? '';
   return {
     name: p.name,
     env: env.name,
-    stateMachine: { name, roleArn, definition },
+    stateMachine: { name, roleArn: env.pipelines?.stateMachineRoleArn ?? '', definition },
     ...(p.schedule ? { schedule: scheduleRequest(p, env, name) } : {}),
     plans,
   };
@@ -129,7 +155,7 @@ function levelName(i: number, level: readonly string[]): string {
   return `Level ${i + 1}: ${level.join(', ')}`;
 }
 
-function branch(job: string, compiled: CompiledJob, p: BoundPipeline, env: Environment, context: PipelineTargetContext): AslMachine {
+function branch(job: string, compiled: CompiledJob, p: BoundPipeline, env: Environment, context: PipelineTargetContext, transient: boolean): AslMachine {
   const param = p.sliceParam[job];
   if (param && !compiled.artifact.slicing) throw new CompileError(`job ${job} was compiled with its slice's parameters; a pipeline runs plans compiled without them`, 'this is a lakeform bug: report it');
   const identity = jsonata(`${lit(`etl:${job}:${compiled.planHash.slice(0, 12)}`)}${param ? ` & ${lit(`:${param}=`)} & $day` : ''}`);
@@ -141,7 +167,7 @@ function branch(job: string, compiled: CompiledJob, p: BoundPipeline, env: Envir
     States: {
       [job]: {
         Type: 'Task',
-        ...targetTask(env, compiled, { identity, resultUri, params, param }, context),
+        ...targetTask(env, compiled, { identity, resultUri, params, param, cluster: transient ? jsonata('$cluster') : env.emr.clusterId }, context),
         ...(attempts > 1 ? { Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: attempts - 1, IntervalSeconds: p.retries.intervalSeconds, BackoffRate: p.retries.backoffRate }] } : {}),
         Catch: [{ ErrorEquals: ['States.ALL'], Next: `${job} failed` }],
         End: true,
@@ -161,6 +187,8 @@ interface RunValues {
   /** `dt=<day>` as the driver takes parameters (none for a job that is not sliced). */
   readonly params: readonly string[];
   readonly param: string | undefined;
+  /** EMR: the cluster id, or the expression of the transient cluster's. */
+  readonly cluster?: string;
 }
 
 /** The `.sync` task of the environment's target, shaped as the Step Functions service integrations take it. */
@@ -169,10 +197,10 @@ function targetTask(env: Environment, c: CompiledJob, v: RunValues, context: Pip
     case 'emr': {
       const conf = Object.keys(env.sparkConf).sort().flatMap((k) => ['--conf', `${k}=${env.sparkConf[k]}`]);
       return {
-        Comment: `EMR step on cluster ${env.emr.clusterId}`,
+        Comment: env.emr.clusterId ? `EMR step on cluster ${env.emr.clusterId}` : 'EMR step on the run\'s transient cluster',
         Resource: 'arn:aws:states:::elasticmapreduce:addStep.sync',
         Arguments: {
-          ClusterId: env.emr.clusterId,
+          ClusterId: v.cluster,
           Step: {
             Name: v.identity,
             ActionOnFailure: 'CONTINUE',

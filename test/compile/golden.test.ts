@@ -15,6 +15,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_JOBS, GOLDEN_DIR, ROOT, planTexts } from './helpers.ts';
+import { compilePipelineFor } from '../../framework/pipelines/compile.ts';
+import { findProject } from '../../framework/run/project.ts';
+import { loadEnvironment } from '../../framework/config/config.ts';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
@@ -68,6 +71,17 @@ describe('etl plan golden files (env dev)', () => {
       expect(texts.json).toBe(golden(file));
       // The plan that runs is the same whatever the target.
       expect(texts.planJson).toBe(golden(goldenFiles('events_clean').planJson));
+    });
+  }
+
+  // The example pipeline's state machine and schedule, per target (etl plan --pipeline daily --env <env> --json).
+  for (const env of ['dev', 'glue-dev', 'serverless-dev']) {
+    it(`pipeline daily on ${env}: the state machine and schedule match the golden file`, async () => {
+      const { compiled } = await compilePipelineFor(findProject(ROOT), 'daily', await loadEnvironment(ROOT, env));
+      const text = JSON.stringify(compiled, null, 2) + '\n';
+      const file = path.join(GOLDEN_DIR, `pipeline-daily.${env}.json`);
+      if (UPDATE) return writeFileSync(file, text);
+      expect(text).toBe(golden(file));
     });
   }
 

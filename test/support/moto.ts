@@ -10,6 +10,8 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { EMRClient } from '@aws-sdk/client-emr';
 import { EMRServerlessClient } from '@aws-sdk/client-emr-serverless';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AwsClients } from '../../deploy/aws/clients.ts';
 
 export interface Moto {
@@ -81,6 +83,8 @@ export function testClients(moto: Moto | undefined, overrides: Partial<AwsClient
     emrSingleAttempt: new EMRClient({ ...common, maxAttempts: 1 }),
     serverless: new EMRServerlessClient(common),
     logs: new CloudWatchLogsClient(common),
+    sfn: new SFNClient(common),
+    scheduler: new SchedulerClient(common),
     ...overrides,
   };
 }

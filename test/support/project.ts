@@ -7,7 +7,7 @@ import { BIN, ROOT } from '../run/helpers.ts';
 
 export function copyOfExampleProject(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'etl-project-'));
-  for (const entry of ['jobs', 'schemas', 'sample', 'package.json', 'etl.config.ts']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of ['jobs', 'pipelines', 'schemas', 'sample', 'package.json', 'etl.config.ts']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return dir;
 }

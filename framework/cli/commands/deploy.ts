@@ -5,6 +5,9 @@ import { parseAssignments } from '../../run/params.ts';
 import { printJson } from '../output.ts';
 import { awsSession, compileFor, requireDriver, selectedJobs } from './aws-session.ts';
 import type { JobDeployReport } from '../../../deploy/deploy-job.ts';
+import type { PipelineDeployReport } from '../../../deploy/pipelines/pipelines.ts';
+import { pipelineNames } from '../../pipelines/pipeline.ts';
+import { compilePipelineFor } from '../../pipelines/compile.ts';
 
 export function deployLine(r: JobDeployReport): string {
   const would = r.dryRun ? 'would be ' : '';
@@ -44,10 +47,29 @@ export const deployCommand: CommandModule<object, { jobs: string[]; env?: string
       reports.push(await session.aws.deployJob(compiled, session.clients, session.metastore, driver, { dryRun: argv['dry-run'], target }));
       if (!argv.json) process.stdout.write(deployLine(reports[reports.length - 1]) + '\n');
     }
-    if (argv.json) return printJson({ env: session.env.name, dryRun: argv['dry-run'], changed: reports.some((r) => r.changed), jobs: reports.map(deployJson) });
-    if (!reports.some((r) => r.changed)) process.stdout.write(`nothing changed: ${session.env.name} is up to date\n`);
+    // Pipelines run the plans just deployed (compiled without a slice): a deploy of every job deploys them too.
+    const pipelines: PipelineDeployReport[] = [];
+    if (!argv.jobs.length) {
+      for (const name of pipelineNames(session.project)) {
+        const applicationId = session.env.target === 'emrServerless' ? await session.aws.applicationId(session.clients, session.env) : undefined;
+        const { compiled } = await compilePipelineFor(session.project, name, session.env, applicationId ? { applicationId } : {});
+        pipelines.push(await session.aws.deployPipeline(session.clients, compiled, { dryRun: argv['dry-run'] }));
+        if (!argv.json) process.stdout.write(pipelineLine(pipelines[pipelines.length - 1], argv['dry-run']) + '\n');
+      }
+    }
+    const changed = reports.some((r) => r.changed) || pipelines.some((p) => p.changed);
+    if (argv.json) return printJson({ env: session.env.name, dryRun: argv['dry-run'], changed, jobs: reports.map(deployJson), pipelines });
+    if (!changed) process.stdout.write(`nothing changed: ${session.env.name} is up to date\n`);
   },
 };
+
+function pipelineLine(r: PipelineDeployReport, dryRun: boolean): string {
+  const would = dryRun ? 'would be ' : '';
+  const sm = r.stateMachine.action === 'unchanged' ? pc.dim(`state machine ${r.stateMachine.name} unchanged`) : pc.green(`state machine ${r.stateMachine.name} ${would}${r.stateMachine.action === 'create' ? 'created' : 'updated'}`);
+  const schedule =
+    r.schedule.action === 'none' ? pc.dim('no schedule') : r.schedule.action === 'unchanged' ? pc.dim(`schedule ${r.schedule.expression} unchanged`) : pc.green(`schedule ${r.schedule.expression ?? ''} ${would}${r.schedule.action}d`);
+  return `${pc.bold(`pipeline ${r.pipeline}`)}  ${sm}; ${schedule}`;
+}
 
 export function deployJson(r: JobDeployReport) {
   return {

@@ -7,24 +7,45 @@ import { prepareJob } from '../../run/run-job.ts';
 import { compileJob, planJsonView, stableJson } from '../../compile/compile-job.ts';
 import { loadEnvironment } from '../../config/config.ts';
 import { driverSource } from '../../compile/driver.ts';
+import { compilePipelineFor } from '../../pipelines/compile.ts';
 import { printJson, table } from '../output.ts';
 import { jobOptions, runOptionsFrom, withOptions, type JobArgs, type OptionSpec } from './common.ts';
 
 export const PLAN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   env: { type: 'string', describe: 'Environment from etl.config.ts (bucket, database names, EMR target)' },
+  pipeline: { type: 'string', describe: 'Compile this pipeline (pipelines/<name>.ts) instead of a job: its Step Functions state machine and schedule' },
   out: { type: 'string', describe: 'Write the artifacts (plan.json, job.sql, driver.py) into this folder' },
 };
 
-export const planCommand: CommandModule<object, JobArgs & { env?: string; out?: string }> = {
-  command: 'plan <job>',
+export const planCommand: CommandModule<object, JobArgs & { env?: string; out?: string; pipeline?: string }> = {
+  command: 'plan [job]',
   describe: 'Compile a job for the cluster: Glue table, Spark SQL, driver plan artifact and EMR step (nothing is sent)',
   builder: (y) =>
     withOptions(jobOptions(y), PLAN_OPTIONS)
+      .check((a) => {
+        if (!a.job === !a.pipeline) throw new Error('name a job (etl plan <job>) or a pipeline (etl plan --pipeline <name>), one of them');
+        return true;
+      })
       .example('$0 plan events_clean --json', 'The compiled plan as one JSON object')
+      .example('$0 plan --pipeline daily --env glue-dev --json', "A pipeline's state machine (Amazon States Language) and schedule")
       .example('$0 plan events_clean --env dev --out build/', 'Write the artifacts that `etl deploy` uploads') as never,
   handler: async (argv) => {
     const project = findProject();
     const env = await loadEnvironment(project.root, argv.env);
+    if (argv.pipeline) {
+      const { compiled } = await compilePipelineFor(project, argv.pipeline, env);
+      if (argv.json) return printJson(compiled);
+      process.stdout.write(
+        [
+          `${pc.bold(`pipeline ${compiled.name}`)} ${pc.dim(`(env ${compiled.env}: state machine ${compiled.stateMachine.name})`)}`,
+          compiled.schedule ? `schedule ${compiled.schedule.ScheduleExpression} ${compiled.schedule.ScheduleExpressionTimezone}` : 'no schedule: started by etl pipeline run',
+          ...Object.entries(compiled.plans).map(([job, p]) => `  ${job.padEnd(20)} ${pc.dim(p.planUri)}`),
+          '',
+          JSON.stringify(compiled.stateMachine.definition, null, 2),
+        ].join('\n') + '\n',
+      );
+      return;
+    }
     const prepared = await prepareJob(project, argv.job, { ...runOptionsFrom(argv), resolveInputs: false });
     const compiled = compileJob(prepared, env);
     if (argv.out) {
