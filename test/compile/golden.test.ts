@@ -16,6 +16,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_JOBS, GOLDEN_DIR, ROOT, planTexts } from './helpers.ts';
 import { compilePipelineFor } from '../../framework/pipelines/compile.ts';
+import { projectGraph } from '../../framework/graph/graph.ts';
+import { graphSvg } from '../../framework/graph/render.ts';
 import { findProject } from '../../framework/run/project.ts';
 import { loadEnvironment } from '../../framework/config/config.ts';
 
@@ -84,6 +86,13 @@ describe('etl plan golden files (env dev)', () => {
       expect(text).toBe(golden(file));
     });
   }
+
+  it("docs/graph.svg, the README's picture of the example jobs, is what etl graph --format svg draws", async () => {
+    const svg = graphSvg(await projectGraph(findProject(ROOT))) + '\n';
+    const file = path.join(ROOT, 'docs/graph.svg');
+    if (UPDATE) return writeFileSync(file, svg);
+    expect(svg).toBe(golden(file));
+  });
 
   it.skipIf(UPDATE)('the CLI prints and writes the golden files byte for byte (events_clean)', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'etl-plan-'));
