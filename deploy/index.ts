@@ -3,7 +3,7 @@
  * commands which never talk to AWS do not load the SDK.
  */
 export { awsClients, type AwsClients } from './aws/clients.ts';
-export { AwsError } from './aws/errors.ts';
+export { AwsError, redact } from './aws/errors.ts';
 export { GlueMetastore } from './glue/metastore.ts';
 export { glueMetastoreFor } from './glue/for-environment.ts';
 export { registerPartitions } from './glue/register-partitions.ts';

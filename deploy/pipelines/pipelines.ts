@@ -25,7 +25,7 @@ import { pollUntilEnd, type PollOptions, type Polled } from '../aws/poll.ts';
 
 export interface PipelineDeployReport {
   readonly pipeline: string;
-  readonly stateMachine: { readonly name: string; readonly arn?: string; readonly action: 'create' | 'update' | 'unchanged' };
+  readonly stateMachine: { readonly name: string; readonly action: 'create' | 'update' | 'unchanged' };
   readonly schedule: { readonly name: string; readonly action: 'create' | 'update' | 'delete' | 'unchanged' | 'none'; readonly expression?: string };
   readonly changed: boolean;
 }
@@ -79,7 +79,7 @@ export async function deployPipeline(clients: AwsClients, compiled: CompiledPipe
     }
   }
   const schedule = await syncSchedule(clients, name, compiled.schedule, arn, options);
-  return { pipeline: compiled.name, stateMachine: { name, ...(arn ? { arn } : {}), action }, schedule, changed: action !== 'unchanged' || (schedule.action !== 'unchanged' && schedule.action !== 'none') };
+  return { pipeline: compiled.name, stateMachine: { name, action }, schedule, changed: action !== 'unchanged' || (schedule.action !== 'unchanged' && schedule.action !== 'none') };
 }
 
 async function syncSchedule(clients: AwsClients, name: string, wanted: ScheduleRequest | undefined, stateMachineArn: string | undefined, options: { dryRun?: boolean }): Promise<PipelineDeployReport['schedule']> {

@@ -64,6 +64,35 @@ describe('commit journal', () => {
     }
   });
 
+  it('a run killed after publishing a new partition, before its journal is gone, keeps the partition when recovered', async () => {
+    const { warehouse, metastore, tableDir, journal, dirs } = setup();
+    // A partition the run creates: its folder does not exist yet, only its staging does.
+    const fresh = path.join(dirs.staging, 'table', 'dt=2026-11-02');
+    mkdirSync(fresh, { recursive: true });
+    writeFileSync(path.join(fresh, 'part-new.parquet'), 'fresh');
+    const withNew: Journal = {
+      ...journal,
+      runId: journal.runId.replace(`-${process.pid}-`, '-4194303-'),
+      moves: [...journal.moves, { kind: 'retire', from: path.join(tableDir, 'dt=2026-11-02'), to: path.join(dirs.trash, '1') }, { kind: 'publish', from: fresh, to: path.join(tableDir, 'dt=2026-11-02') }],
+    };
+    // The process dies right after its last move, before it removes its journal.
+    await commit(warehouse, withNew, metastore, {
+      afterJournal: () => {
+        throw new Error('killed');
+      },
+    }).catch(() => {});
+    const { renameSync } = await import('node:fs');
+    const written = JSON.parse(readFileSync(path.join(warehouse, JOURNAL_DIR, `${withNew.runId}.json`), 'utf8')) as Journal;
+    expect(written.moves.map((m) => `${m.kind} ${path.basename(m.from)}`)).toEqual(['retire dt=2026-11-01', 'publish dt=2026-11-01', 'publish dt=2026-11-02']);
+    for (const m of written.moves) {
+      mkdirSync(path.dirname(m.to), { recursive: true });
+      renameSync(m.from, m.to);
+    }
+    await recover(warehouse, metastore);
+    expect(readFileSync(path.join(tableDir, 'dt=2026-11-02', 'part-new.parquet'), 'utf8')).toBe('fresh');
+    expect(readFileSync(path.join(tableDir, 'dt=2026-11-01', 'part-new.parquet'), 'utf8')).toBe('new');
+  });
+
   it('recover() rolls forward a journal whose process died and sweeps orphaned staging', async () => {
     const { warehouse, metastore, tableDir, journal, dirs } = setup();
     // A journal of a dead process (pid 2^22+1 does not exist on Linux's default pid_max... use an unlikely pid).

@@ -61,11 +61,18 @@ function journalPath(warehouse: string, runId: string): string {
   return path.join(warehouse, JOURNAL_DIR, `${runId}.json`);
 }
 
-/** Commits: the journal write is the point of no return; the rest is `applyJournal`. */
+/**
+ * Commits: the journal write is the point of no return; the rest is `applyJournal`. A retire of
+ * a folder that does not exist (a partition the run creates) is left out of the journal: its
+ * only sign of being done would be a trash folder that never appears, so a replay after the
+ * publish that follows it would retire the new data. The caller holds the table's lock, so what
+ * exists now is what the moves find.
+ */
 export async function commit(warehouse: string, journal: Journal, metastore: Metastore, hooks: CommitHooks = {}): Promise<void> {
-  await writeFileAtomic(journalPath(warehouse, journal.runId), JSON.stringify(journal, null, 2));
+  const committed = { ...journal, moves: journal.moves.filter((m) => m.kind !== 'retire' || existsSync(m.from)) };
+  await writeFileAtomic(journalPath(warehouse, committed.runId), JSON.stringify(committed, null, 2));
   await hooks.afterJournal?.();
-  await applyJournal(warehouse, journal, metastore);
+  await applyJournal(warehouse, committed, metastore);
 }
 
 export interface CommitHooks {

@@ -6,7 +6,7 @@
  * `etl pipeline status` lists it. (moto runs no state machine: the executions stay RUNNING.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DescribeStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeStateMachineCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { startMoto, type Moto } from '../support/moto.ts';
 import { copyOfExampleProject, etlIn } from '../support/project.ts';
@@ -34,7 +34,7 @@ describe('pipelines on AWS (moto_server)', () => {
       expect(first.pipelines).toEqual([
         expect.objectContaining({ pipeline: 'daily', stateMachine: expect.objectContaining({ name: `lakeform-${env}-daily`, action: 'create' }), schedule: { name: `lakeform-${env}-daily`, action: 'create', expression: 'cron(30 6 * * ? *)' }, changed: true }),
       ]);
-      const arn = first.pipelines[0].stateMachine.arn as string;
+      const arn = (await client(SFNClient).send(new ListStateMachinesCommand({}))).stateMachines!.find((m) => m.name === `lakeform-${env}-daily`)!.stateMachineArn!;
       const machine = await client(SFNClient).send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
       const definition = JSON.parse(machine.definition!);
       expect(definition.QueryLanguage).toBe('JSONata');

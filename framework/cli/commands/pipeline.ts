@@ -75,12 +75,14 @@ const runCommand: CommandModule<object, RunArgs> = {
     const started = await session.aws.startPipeline(session.clients, arn, argv.slice);
     if (!argv.json) say(started.started ? `${pc.green('started')} execution ${started.name} of ${name}` : `${pc.yellow('already started')}: execution ${started.name} (${started.status}) builds this slice; not starting another`);
     if (!argv.wait) {
-      if (argv.json) return printJson({ pipeline: argv.name, env: session.env.name, execution: started });
+      // ARNs carry the account id, which output never shows.
+      const shown = { ...started, arn: session.aws.redact(started.arn) };
+      if (argv.json) return printJson({ pipeline: argv.name, env: session.env.name, execution: shown });
       say(pc.dim(`follow it: etl pipeline status ${argv.name} --env ${session.env.name}`));
       return;
     }
     const end = await session.aws.waitForExecution(session.clients, started.arn, { ...pollOptions(), onState: (s) => !argv.json && say(`  ${s}`) });
-    if (argv.json) printJson({ pipeline: argv.name, env: session.env.name, execution: started, outcome: { state: end.state, elapsedMs: end.elapsedMs, ...end.status } });
+    if (argv.json) printJson({ pipeline: argv.name, env: session.env.name, execution: { ...started, arn: session.aws.redact(started.arn) }, outcome: { state: end.state, elapsedMs: end.elapsedMs, ...end.status } });
     else if (end.state !== 'SUCCEEDED') say(pc.red(`${end.state}${end.status.cause ? `: ${end.status.cause}` : ''}`));
     if (end.state !== 'SUCCEEDED') process.exitCode = 1;
   },
@@ -104,7 +106,7 @@ const statusCommand: CommandModule<object, { name: string; env?: string; limit: 
     const arn = await session.aws.findStateMachine(session.clients, name);
     if (!arn) throw new UsageError(`pipeline ${argv.name} is not deployed to ${session.env.name} (no state machine ${name})`, `deploy it: etl deploy --env ${session.env.name}`);
     const executions = await session.aws.pipelineExecutions(session.clients, arn, p.levels.flat(), argv.limit);
-    if (argv.json) return printJson({ pipeline: argv.name, env: session.env.name, stateMachine: arn, executions });
+    if (argv.json) return printJson({ pipeline: argv.name, env: session.env.name, stateMachine: session.aws.redact(arn), executions });
     if (!executions.length) return void process.stdout.write(`no executions of ${name} yet\n`);
     const seconds = (ms?: number) => (ms === undefined ? '' : ` ${Math.round(ms / 1000)}s`);
     process.stdout.write(
