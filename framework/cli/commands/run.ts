@@ -4,6 +4,8 @@ import pc from 'picocolors';
 import { findProject, loadJob, type Project } from '../../run/project.ts';
 import { loadEnvironment, requireLocalEnvironment } from '../../config/config.ts';
 import { runJob, type RunResult } from '../../run/run-job.ts';
+import { CheckFailedError, EtlError } from '../../errors/index.ts';
+import { InputFileError } from '../../io/types.ts';
 import { dependencyOrder } from '../../run/dependencies.ts';
 import { printJson, progressBar } from '../output.ts';
 import { jobOptions, runOptionsFrom, withOptions, type JobArgs, type OptionSpec } from './common.ts';
@@ -29,26 +31,58 @@ export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean;
     const env = argv.env === undefined ? undefined : requireLocalEnvironment(await loadEnvironment(project.root, argv.env), 'etl run');
     const options = { ...runOptionsFrom(argv), ...(env ? { env } : {}), incremental: argv.incremental };
     const order = argv['with-deps'] ? await dependencyOrder(project, argv.job) : [argv.job];
-    const results: RunResult[] = [];
+    const results: (RunResult | FailedRun)[] = [];
+    const printResults = () => printJson(argv['with-deps'] ? { runs: results } : results[0]);
     for (const name of order) {
       const bar = progressBar(!argv.json, `${name}`);
+      const started = performance.now();
       try {
         const isTarget = name === argv.job;
-        results.push(
-          await runJob(project, name, {
-            ...(isTarget ? options : { ...(options.warehouse ? { warehouse: options.warehouse } : {}), ...(env ? { env } : {}), params: await paramsFor(project, name, options.params) }),
-            onProgress: (d, t) => bar.update(d, t),
-            onNotice: (m) => process.stderr.write(`${pc.yellow('note')}: ${m}\n`),
-          }),
-        );
+        const result = await runJob(project, name, {
+          ...(isTarget ? options : { ...(options.warehouse ? { warehouse: options.warehouse } : {}), ...(env ? { env } : {}), params: await paramsFor(project, name, options.params) }),
+          onProgress: (d, t) => bar.update(d, t),
+          onNotice: (m) => process.stderr.write(`${pc.yellow('note')}: ${m}\n`),
+        });
+        results.push(result);
+        if (!argv.json) printSummary(result);
+      } catch (e) {
+        // A script reading --json gets a summary whatever happens; the error goes to stderr as well.
+        if (argv.json) {
+          results.push(failedRun(name, e, Math.round(performance.now() - started)));
+          printResults();
+        }
+        throw e;
       } finally {
         bar.stop();
       }
-      if (!argv.json) printSummary(results[results.length - 1]);
     }
-    if (argv.json) printJson(argv['with-deps'] ? { runs: results } : results[0]);
+    if (argv.json) printResults();
   },
 };
+
+/** What `etl run --json` prints for a run that failed: the job, and the error as the CLI reports it. */
+export interface FailedRun {
+  readonly job: string;
+  readonly status: 'failed';
+  readonly durationMs: number;
+  readonly error: {
+    readonly name: string;
+    /** The phase that failed (load, params, analysis, input, check, commit, ...); null for an unexpected error. */
+    readonly phase: string | null;
+    readonly message: string;
+    readonly hint?: string;
+    /** The checks that failed, for a failed data check. */
+    readonly failures?: CheckFailedError['failures'];
+  };
+}
+
+function failedRun(job: string, e: unknown, durationMs: number): FailedRun {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const phase = err instanceof EtlError ? err.phase : err instanceof InputFileError ? 'input' : null;
+  const hint = err instanceof EtlError || err instanceof InputFileError ? err.hint : undefined;
+  const failures = err instanceof CheckFailedError ? { failures: err.failures } : {};
+  return { job, status: 'failed', durationMs, error: { name: err.name, phase, message: err.message, ...(hint ? { hint } : {}), ...failures } };
+}
 
 /** The given parameters that an upstream job also takes (its slice, typically). */
 async function paramsFor(project: Project, job: string, params: Readonly<Record<string, string>>): Promise<Record<string, string>> {
