@@ -1,14 +1,16 @@
 /**
- * Expected rows against actual rows: which are missing, which are unexpected, and which
- * changed (paired by key) in which columns. Order matters only when the job orders its output.
- * Doubles are equal within a relative tolerance (summation order differs between engines).
+ * Expected rows against actual rows: which columns the expected rows have that the job does not
+ * produce (and the reverse), which rows are missing, which are unexpected, and which changed
+ * (paired by key) in which columns. Order matters only when the job orders its output. Values
+ * compare by their column's type (see typed-values.ts).
  */
 import type { Check } from '../dsl/checks.ts';
-import type { DatasetSchema, DataType } from '../schema/types.ts';
+import type { DatasetSchema } from '../schema/types.ts';
+import { suggest } from '../errors/index.ts';
 import type { Row } from './rows.ts';
+import { DEFAULT_FLOAT_TOLERANCE, matchForm, valuesEqual } from './typed-values.ts';
 
-/** Two doubles are equal when |a - b| <= tolerance * max(|a|, |b|), or both are tiny. */
-export const DEFAULT_FLOAT_TOLERANCE = 1e-9;
+export { DEFAULT_FLOAT_TOLERANCE } from './typed-values.ts';
 
 export interface ChangedRow {
   readonly key: Row;
@@ -17,50 +19,48 @@ export interface ChangedRow {
   readonly columns: readonly string[];
 }
 
+/** A column the expected rows and the job's output do not agree on. */
+export interface ColumnDifference {
+  readonly column: string;
+  /** Expected rows that have the column (missing: it is not produced) or lack it (unexpected: it is produced). */
+  readonly rows: number;
+  /** For a missing column: produced columns it may have been renamed to. */
+  readonly renamedTo?: readonly string[];
+}
+
 export interface RowDiff {
   readonly matched: number;
+  /** Columns of the expected rows that the job does not produce. */
+  readonly missingColumns: readonly ColumnDifference[];
+  /** Columns the job produces that expected rows leave out. */
+  readonly unexpectedColumns: readonly ColumnDifference[];
   readonly missing: readonly Row[];
   readonly unexpected: readonly Row[];
   readonly changed: readonly ChangedRow[];
 }
 
-export const isClean = (d: RowDiff) => !d.missing.length && !d.unexpected.length && !d.changed.length;
+export const isClean = (d: RowDiff) => !d.missingColumns.length && !d.unexpectedColumns.length && !d.missing.length && !d.unexpected.length && !d.changed.length;
+
+/** A key for exact matching of rows. */
+function matchKey(row: Row, schema: DatasetSchema): string {
+  return JSON.stringify(schema.fields.map((f) => matchForm(row[f.name], f.type)));
+}
 
 /**
- * Canonical form of a value for comparison: integers as numbers when exact, otherwise as digit
- * strings (so expected files can write big integers as strings), nested values recursively.
+ * Columns of the expected rows against the output's. Strict both ways: a column that is not
+ * produced would otherwise be ignored, and a produced one left out would read as "expected null".
  */
-export function canonical(v: unknown): unknown {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) && BigInt(Number(v)) === v ? Number(v) : v.toString();
-  if (Array.isArray(v)) return v.map(canonical);
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v as Row).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, canonical(x)]));
-  if (typeof v === 'string' && /^-?\d{16,}$/.test(v)) return Number.isSafeInteger(Number(v)) ? Number(v) : v;
-  return v;
-}
-
-function floatKind(t: DataType): boolean {
-  return t.kind === 'float64' || t.kind === 'float32';
-}
-
-export function valuesEqual(a: unknown, b: unknown, type: DataType, tolerance: number): boolean {
-  const x = canonical(a);
-  const y = canonical(b);
-  if (floatKind(type) && typeof x === 'number' && typeof y === 'number') {
-    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
-    return x === y || Math.abs(x - y) <= tolerance * Math.max(Math.abs(x), Math.abs(y)) || Math.abs(x - y) < 1e-300;
-  }
-  return JSON.stringify(x) === JSON.stringify(y);
-}
-
-/** A key for exact matching: doubles rounded to 12 significant digits so near-equal rows meet. */
-function matchKey(row: Row, schema: DatasetSchema): string {
-  return JSON.stringify(
-    schema.fields.map((f) => {
-      const v = canonical(row[f.name]);
-      return floatKind(f.type) && typeof v === 'number' && Number.isFinite(v) ? Number(v.toPrecision(12)) : v;
-    }),
-  );
+export function compareColumns(schema: DatasetSchema, expected: readonly Row[]): Pick<RowDiff, 'missingColumns' | 'unexpectedColumns'> {
+  const produced = schema.fields.map((f) => f.name);
+  const present = new Map<string, number>();
+  for (const row of expected) for (const k of Object.keys(row)) present.set(k, (present.get(k) ?? 0) + 1);
+  const notProduced = [...present.keys()].filter((c) => !produced.includes(c));
+  const missingColumns = notProduced.map((column) => {
+    const renamedTo = suggest(column, produced.filter((p) => !present.has(p)));
+    return { column, rows: present.get(column)!, ...(renamedTo.length ? { renamedTo } : {}) };
+  });
+  const unexpectedColumns = expected.length ? produced.filter((c) => (present.get(c) ?? 0) < expected.length).map((column) => ({ column, rows: expected.length - (present.get(column) ?? 0) })) : [];
+  return { missingColumns, unexpectedColumns };
 }
 
 export interface CompareOptions {
@@ -72,8 +72,20 @@ export interface CompareOptions {
 
 export function compareRows(schema: DatasetSchema, expected: readonly Row[], actual: readonly Row[], options: CompareOptions): RowDiff {
   const tolerance = options.tolerance ?? DEFAULT_FLOAT_TOLERANCE;
+  const columns = compareColumns(schema, expected);
+  // Rows compare on the columns both sides have, so a renamed column is reported once, as a column.
+  const shared = { fields: schema.fields.filter((f) => !columns.unexpectedColumns.some((u) => u.column === f.name)) };
+  const rows = compareRowsOn(shared, expected, actual, options, tolerance);
+  return { ...columns, ...rows };
+}
+
+function compareRowsOn(schema: DatasetSchema, expected: readonly Row[], actual: readonly Row[], options: CompareOptions, tolerance: number): Pick<RowDiff, 'matched' | 'missing' | 'unexpected' | 'changed'> {
   const differing = (e: Row, a: Row) => schema.fields.filter((f) => !valuesEqual(e[f.name], a[f.name], f.type, tolerance)).map((f) => f.name);
   const keyOf = (r: Row) => Object.fromEntries(options.keyColumns.map((c) => [c, r[c] ?? null]));
+  const keyFields = options.keyColumns.flatMap((c) => schema.fields.filter((f) => f.name === c));
+  const keyText = (r: Row) => JSON.stringify(keyFields.map((f) => matchForm(r[f.name], f.type)));
+  // A key column the expected rows lack cannot pair rows.
+  const canPair = keyFields.length > 0 && keyFields.length === options.keyColumns.length;
 
   if (options.ordered) {
     const changed: ChangedRow[] = [];
@@ -108,11 +120,11 @@ export function compareRows(schema: DatasetSchema, expected: readonly Row[], act
   const missing: Row[] = [];
   const byKey = new Map<string, Row[]>();
   for (const a of leftActual) {
-    const k = JSON.stringify(canonical(keyOf(a)));
+    const k = keyText(a);
     byKey.set(k, [...(byKey.get(k) ?? []), a]);
   }
   for (const e of leftExpected) {
-    const candidates = options.keyColumns.length ? byKey.get(JSON.stringify(canonical(keyOf(e)))) : undefined;
+    const candidates = canPair ? byKey.get(keyText(e)) : undefined;
     const a = candidates?.shift();
     if (a) changed.push({ key: keyOf(e), expected: e, actual: a, columns: differing(e, a) });
     else missing.push(e);

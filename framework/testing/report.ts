@@ -2,7 +2,7 @@
 import pc from 'picocolors';
 import { jsonExact, toJsonText, type Row } from './rows.ts';
 import type { CaseResult } from './fixtures.ts';
-import type { RowDiff } from './compare.ts';
+import { isClean, type RowDiff } from './compare.ts';
 
 const MAX_ROWS_SHOWN = 10;
 
@@ -24,8 +24,15 @@ export function caseText(r: CaseResult): string {
 
 /** A row diff as text: counts, then changed rows with their changed columns, missing rows, unexpected rows. */
 export function diffLines(d: RowDiff, indent = '', c: Colors = pc): string[] {
-  if (!d.missing.length && !d.unexpected.length && !d.changed.length) return [];
-  const lines = [`${indent}${d.matched} row(s) as expected, ${d.changed.length} changed, ${d.missing.length} missing, ${d.unexpected.length} unexpected`];
+  if (isClean(d)) return [];
+  const lines = [
+    ...d.missingColumns.map(
+      (m) => `${indent}${c.red('- column')}     ${m.column}: in ${m.rows} expected row(s), not produced by the job${m.renamedTo ? ` (renamed to ${m.renamedTo.join(' or ')}?)` : ''}`,
+    ),
+    ...d.unexpectedColumns.map((u) => `${indent}${c.green('+ column')}     ${u.column}: produced by the job, absent from ${u.rows} expected row(s)`),
+  ];
+  if (d.missingColumns.length || d.unexpectedColumns.length) lines.push(`${indent}${c.dim('(rows compared on the columns both have; etl test --update writes every output column)')}`);
+  lines.push(`${indent}${d.matched} row(s) as expected, ${d.changed.length} changed, ${d.missing.length} missing, ${d.unexpected.length} unexpected`);
   for (const ch of d.changed.slice(0, MAX_ROWS_SHOWN)) {
     lines.push(`${indent}${c.yellow('~ changed')}    ${keyText(ch.key)}`);
     for (const col of ch.columns) lines.push(`${indent}    ${c.yellow(col)}: expected ${toJsonText(ch.expected[col])}, got ${c.bold(toJsonText(ch.actual[col]))}`);
@@ -55,7 +62,7 @@ export function resultsJson(results: readonly CaseResult[]) {
       passed: r.passed,
       durationMs: r.durationMs,
       problems: r.problems,
-      ...(r.diff ? { diff: jsonExact({ matched: r.diff.matched, missing: r.diff.missing, unexpected: r.diff.unexpected, changed: r.diff.changed }) } : {}),
+      ...(r.diff ? { diff: jsonExact({ matched: r.diff.matched, missingColumns: r.diff.missingColumns, unexpectedColumns: r.diff.unexpectedColumns, missing: r.diff.missing, unexpected: r.diff.unexpected, changed: r.diff.changed }) } : {}),
     })),
   };
 }
