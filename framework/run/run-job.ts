@@ -88,8 +88,12 @@ export interface RunResult {
   /** Output rows of partitions outside the slice: counted, not written. */
   readonly rowsOutsideSlice: number;
   readonly outsideSlice: readonly { readonly partition: string; readonly rows: number }[];
-  /** Whether rows read = written + filtered + bad (+ outside the slice) holds by construction (row-wise steps only). */
-  readonly balanced: boolean;
+  /**
+   * Whether rows read = written + filtered + bad + outside the slice, checked on this run's counts;
+   * null where the sum does not apply: a job that aggregates, joins, unions or limits (its output
+   * rows are not its input rows), or an incremental merge (its written rows include the old ones).
+   */
+  readonly balanced: boolean | null;
   readonly inputs: readonly InputSummary[];
   readonly quarantine: string | null;
   readonly checks: readonly CheckResult[];
@@ -420,7 +424,7 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: 
       badRecords: bad,
       rowsOutsideSlice: filter?.rowsOutside ?? 0,
       outsideSlice: [...(filter?.outside ?? new Map<string, number>())].sort(([a], [b]) => (a < b ? -1 : 1)).map(([partition, rows]) => ({ partition, rows })),
-      balanced: !incremental && isRowWise(plan),
+      balanced: !incremental && isRowWise(plan) ? rowsRead === rowsWritten + rowsFiltered + bad + (filter?.rowsOutside ?? 0) : null,
       inputs: listed.map((l) => inputSummary(l, counts.get(l.input.name)!)),
       quarantine,
       checks: checkResults,
@@ -484,7 +488,8 @@ function emptyResult(prepared: PreparedJob, runId: string, listed: readonly List
     badRecords: 0,
     rowsOutsideSlice: 0,
     outsideSlice: [],
-    balanced: true,
+    // Nothing was read: a skipped slice's or an empty incremental run's counts say nothing to balance.
+    balanced: null,
     inputs: listed.map((l) => inputSummary(l, undefined)),
     quarantine: null,
     checks: [],
@@ -516,7 +521,7 @@ function toCatalogColumn(f: { name: string; type: CatalogColumn['type']; nullabl
   return f.comment ? { name: f.name, type: f.type, nullable: f.nullable, comment: f.comment } : { name: f.name, type: f.type, nullable: f.nullable };
 }
 
-/** Whether every row read ends up written, filtered or bad: only row-wise steps and one input. */
+/** Whether each output row is one input row (so every row read ends up written, filtered, bad or outside the slice). */
 function isRowWise(p: BoundPlan): boolean {
   switch (p.kind) {
     case 'scan':

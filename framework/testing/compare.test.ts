@@ -67,7 +67,7 @@ describe('compareRows: values by type', () => {
     expect(valuesEqual('9007199254740993', 9007199254740993n, { kind: 'int64' })).toBe(true);
     expect(valuesEqual('9007199254740993', 9007199254740992n, { kind: 'int64' })).toBe(false);
     expect(valuesEqual(0.1 + 0.2, 0.3, { kind: 'float64' })).toBe(true);
-    const nested: DataType = { kind: 'array', element: { kind: 'struct', fields: [{ name: 'at', type: { kind: 'timestamp' }, nullable: true }, { name: 'x', type: { kind: 'float64' }, nullable: true }] } };
+    const nested: DataType = { kind: 'array', containsNull: true, element: { kind: 'struct', fields: [{ name: 'at', type: { kind: 'timestamp' }, nullable: true }, { name: 'x', type: { kind: 'float64' }, nullable: true }] } };
     expect(valuesEqual([{ at: '2026-11-01T00:00:00.000Z', x: 0.3 }], [{ at: '2026-11-01T00:00:00Z', x: 0.1 + 0.2 }], nested)).toBe(true);
     expect(valuesEqual([{ at: '2026-11-01T00:00:01Z', x: 0.3 }], [{ at: '2026-11-01T00:00:00Z', x: 0.3 }], nested)).toBe(false);
   });

@@ -114,10 +114,9 @@ function printSummary(r: RunResult): void {
     const shown = r.outsideSlice.slice(0, 4).map((o) => `${o.partition} ${n(o.rows)}`).join(', ');
     lines.push(`  outside slice  ${n(r.rowsOutsideSlice)}${r.rowsOutsideSlice ? pc.dim(` (not written: ${shown}${r.outsideSlice.length > 4 ? ', …' : ''})`) : ''}`);
   }
-  if (r.balanced) {
-    const ok = r.rowsRead === r.output.rowsWritten + r.rowsFiltered + r.badRecords + r.rowsOutsideSlice;
+  if (r.balanced !== null) {
     const sum = r.slice ? 'written + filtered + bad + outside' : 'written + filtered + bad';
-    lines.push(`  ${ok ? pc.dim(`read = ${sum} ✓`) : pc.red(`read ≠ ${sum}`)}`);
+    lines.push(`  ${r.balanced ? pc.dim(`read = ${sum} ✓`) : pc.red(`read ≠ ${sum}`)}`);
   }
   if (r.output.partitions.length) {
     const shown = r.output.partitions.slice(0, 6).join(', ');
