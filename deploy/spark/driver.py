@@ -1254,6 +1254,8 @@ class Run:
         self.summary: Dict[str, Any] = {"job": plan["job"], "planHash": digest, "params": plan["params"], "status": "running", "inputs": []}
         self.bad_records: List[Any] = []
         self.cached: List[Any] = []
+        # Parquet and catalog-table inputs: (their summary entry, their DataFrame), counted after the write.
+        self.uncounted: List[Tuple[Dict[str, Any], Any]] = []
         self.fingerprint: List[str] = []
         self.state = (opts.state_location or plan["state"]).rstrip("/") + "/"
         self.run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + spark.sparkContext.applicationId
@@ -1267,6 +1269,8 @@ class Run:
             df, stats = self.load_input(spec)
             df.createOrReplaceTempView(spec["view"])
             self.summary["inputs"].append(stats)
+            if "rowsRead" not in stats:
+                self.uncounted.append((stats, df))
 
     def file_listing(self, spec: Dict[str, Any], locations: List[str]) -> List[Tuple[str, str, int, int]]:
         """(base, path, size, mtime) of the files an input reads: every location listed, a
@@ -1601,6 +1605,15 @@ class Run:
         rdd.map(lambda r: json.dumps(r, ensure_ascii=False)).coalesce(1).saveAsTextFile(target)
         self.summary["quarantine"] = target
 
+    def count_parquet_inputs(self) -> None:
+        """Rows read from Parquet and catalog-table inputs (within their slice's partitions), as
+        `etl run` counts them. Parsed inputs are counted as they are parsed; these are counted by
+        a Spark job of their own, which reads row counts from the Parquet footers, not the rows.
+        Parquet has no bad records: a file the reader cannot decode fails the run."""
+        for stats, df in self.uncounted:
+            stats["rowsRead"] = df.count()
+            stats["badRecords"] = 0
+
     def execute(self) -> None:
         if self.opts.incremental and not self.plan.get("incremental"):
             raise DriverError(
@@ -1628,7 +1641,8 @@ class Run:
         self.record_state()
         if self.opts.register_partitions:
             self.register_partitions()
-        self.summary["rowsRead"] = sum(i.get("rowsRead", 0) for i in self.summary["inputs"])
+        self.count_parquet_inputs()
+        self.summary["rowsRead"] = sum(i["rowsRead"] for i in self.summary["inputs"])
         self.summary["badRecords"] = sum(i.get("badRecords", 0) for i in self.summary["inputs"])
         self.summary["status"] = "succeeded"
         for df in self.cached:

@@ -125,20 +125,21 @@ export interface CaseOutcome {
 
 export async function runCase(root: string, job: JobDefinition, c: FixtureCase, options: { tableSchemas?: Record<string, DatasetSchema>; file?: string; update?: boolean }): Promise<CaseResult> {
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
   let result: TestJobResult;
   try {
     result = await testJob(job, { params: c.spec.params, inputs: c.inputs, ...(options.tableSchemas ? { tableSchemas: options.tableSchemas } : {}), ...(options.file ? { file: options.file } : {}) });
   } catch (e) {
-    return judge(job, c, { error: (e as Error).message }, started);
+    return judge(job, c, { error: (e as Error).message }, elapsed());
   }
   if (options.update) writeFileSync(c.expectedFile, expectedText(result.rows));
-  return judge(job, c, { outcome: result }, started);
+  return judge(job, c, { outcome: result }, elapsed());
 }
 
-/** Holds an outcome against the case: expected rows, checks and bad records. */
-export function judge(job: JobDefinition, c: FixtureCase, run: { outcome: CaseOutcome } | { error: string }, started: number): CaseResult {
+/** Holds an outcome against the case: expected rows, checks and bad records. `durationMs` is the case's own run time. */
+export function judge(job: JobDefinition, c: FixtureCase, run: { outcome: CaseOutcome } | { error: string }, durationMs: number): CaseResult {
   const problems: string[] = [];
-  const done = (extra: Partial<CaseResult>): CaseResult => ({ job: c.job, name: c.name, dir: c.dir, passed: problems.length === 0 && (!extra.diff || isClean(extra.diff)), durationMs: Math.round(performance.now() - started), problems, ...extra });
+  const done = (extra: Partial<CaseResult>): CaseResult => ({ job: c.job, name: c.name, dir: c.dir, passed: problems.length === 0 && (!extra.diff || isClean(extra.diff)), durationMs, problems, ...extra });
   if ('error' in run) {
     problems.push(`the job failed: ${run.error}`);
     return done({});

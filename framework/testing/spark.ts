@@ -55,7 +55,10 @@ async function tableAsParquet(file: string, schema: DatasetSchema, dir: string):
   return dir;
 }
 
-export async function runCasesOnSpark(project: Project, cases: readonly SparkCase[], onLog: (line: string) => void = () => {}): Promise<({ outcome: CaseOutcome } | { error: string })[]> {
+/** A case's run on Spark: its outcome or error, and its own time in the shared session. */
+export type SparkCaseRun = ({ outcome: CaseOutcome } | { error: string }) & { readonly durationMs: number };
+
+export async function runCasesOnSpark(project: Project, cases: readonly SparkCase[], onLog: (line: string) => void = () => {}): Promise<SparkCaseRun[]> {
   if (!cases.length) return [];
   const spark = sparkSubmit(project.root);
   const work = mkdtempSync(path.join(tmpdir(), 'etl-test-spark-'));
@@ -85,11 +88,21 @@ export async function runCasesOnSpark(project: Project, cases: readonly SparkCas
   const runner = path.join(path.dirname(DRIVER_PATH), 'run_cases.py');
   const args = ['--master', 'local[2]', '--conf', 'spark.ui.enabled=false', '--conf', 'spark.sql.shuffle.partitions=4', '--conf', `spark.driver.extraJavaOptions=-Dderby.system.home=${work}`, '--py-files', DRIVER_PATH, runner, casesFile];
   const env = { ...process.env, ...(spark.python ? { PYSPARK_PYTHON: spark.python, PATH: `${path.dirname(spark.bin)}${path.delimiter}${process.env.PATH ?? ''}` } : {}), SPARK_LOCAL_IP: '127.0.0.1' };
+  const caseMs = new Map<number, number>();
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
     const child = spawn(spark.bin, args, { cwd: work, env });
     let err = '';
+    let out = '';
     child.stdout.on('data', (d: Buffer) => {
-      for (const line of d.toString().split('\n')) if (line.startsWith('CASE_RESULT ')) onLog(line);
+      // Lines may arrive split across chunks: only whole lines are read.
+      const lines = (out + d.toString()).split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('CASE_RESULT ')) continue;
+        const result = JSON.parse(line.slice('CASE_RESULT '.length)) as { index: number; ms: number };
+        caseMs.set(result.index, result.ms);
+        onLog(line);
+      }
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
@@ -97,22 +110,23 @@ export async function runCasesOnSpark(project: Project, cases: readonly SparkCas
   });
   if (code !== 0) throw new UsageError(`local Spark failed (exit ${code}):\n${stderr.split('\n').filter((l) => !/ (WARN|INFO) /.test(l)).slice(-20).join('\n')}`, 'run with SPARK_SUBMIT pointing at a working spark-submit (Spark 3.5, Java 17)');
 
-  return Promise.all(
-    layouts.map(async (layout) => {
-      if (!existsSync(layout.result)) return { error: 'the driver wrote no summary (see the Spark log above)' };
-      const summary = JSON.parse(readFileSync(layout.result, 'utf8')) as {
-        status: string;
-        error?: { phase: string; message: string };
-        checks?: { name: string; passed: boolean; severity: 'error' | 'warn'; failingRows: number }[];
-      };
-      const checks = (summary.checks ?? []).map((c) => ({ name: c.name, passed: c.passed, severity: c.severity, message: `${c.failingRows} failing row(s)` }));
-      const checkFailed = summary.status === 'failed' && summary.error?.phase === 'check';
-      if (summary.status !== 'succeeded' && !checkFailed) return { error: `${summary.error?.phase ?? 'driver'}: ${summary.error?.message ?? 'failed'}` };
-      const rows = existsSync(layout.out) ? await readOutput(layout.out, layout.schema) : [];
-      const badRecords = readQuarantine(layout.quarantine);
-      return { outcome: { rows, badRecords, checks, schema: layout.schema, ordered: false, rowsWritten: !checkFailed } };
-    }),
-  );
+  return Promise.all(layouts.map(async (layout, i) => ({ ...(await caseOutcome(layout)), durationMs: caseMs.get(i) ?? 0 })));
+}
+
+/** What a case's run left: the driver's summary, the output rows and the quarantined records. */
+async function caseOutcome(layout: { out: string; quarantine: string; result: string; schema: DatasetSchema }): Promise<{ outcome: CaseOutcome } | { error: string }> {
+  if (!existsSync(layout.result)) return { error: 'the driver wrote no summary (see the Spark log above)' };
+  const summary = JSON.parse(readFileSync(layout.result, 'utf8')) as {
+    status: string;
+    error?: { phase: string; message: string };
+    checks?: { name: string; passed: boolean; severity: 'error' | 'warn'; failingRows: number }[];
+  };
+  const checks = (summary.checks ?? []).map((c) => ({ name: c.name, passed: c.passed, severity: c.severity, message: `${c.failingRows} failing row(s)` }));
+  const checkFailed = summary.status === 'failed' && summary.error?.phase === 'check';
+  if (summary.status !== 'succeeded' && !checkFailed) return { error: `${summary.error?.phase ?? 'driver'}: ${summary.error?.message ?? 'failed'}` };
+  const rows = existsSync(layout.out) ? await readOutput(layout.out, layout.schema) : [];
+  const badRecords = readQuarantine(layout.quarantine);
+  return { outcome: { rows, badRecords, checks, schema: layout.schema, ordered: false, rowsWritten: !checkFailed } };
 }
 
 async function readOutput(dir: string, schema: DatasetSchema) {

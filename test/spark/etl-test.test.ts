@@ -21,6 +21,12 @@ describe('etl test --spark', () => {
     const r = etl('test', '--spark');
     expect(r.status, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/4 passed, 0 failed \(4 case\(s\) of 3 job\(s\)\)/);
+    // Each case shows its own time in the one Spark session, not the session's running total.
+    const caseMs = [...r.stdout.matchAll(/^✓ .* \((\d+) ms\)$/gm)].map((m) => Number(m[1]));
+    const totalMs = Number(/\) in (\d+) ms/.exec(r.stdout)?.[1]);
+    expect(caseMs).toHaveLength(4);
+    expect(caseMs.every((ms) => ms > 0)).toBe(true);
+    expect(caseMs.reduce((a, b) => a + b, 0)).toBeLessThan(totalMs);
   }, 240_000);
 
   it('fails, with the diff, when Spark does not produce the expected rows', () => {

@@ -77,6 +77,8 @@ describe('compiled plans on local Spark = the local engine', () => {
       spark[job] = await runOnSpark(job, { users: 'sample/users/users.csv' });
       const r = spark[job].result;
       expect(r.status).toBe('succeeded');
+      // Rows read from the catalog table (and the CSV), counted as etl run counts them.
+      expect(r.rowsRead).toBe(local[job].rowsRead);
       expect(r.output?.rowsWritten).toBe(local[job].output.rowsWritten);
       const c = await compareTables(local[job].output.location, path.join(sparkWarehouse, job));
       expect(c.sparkTypes).toEqual(c.localTypes);

@@ -67,10 +67,9 @@ export const testCommand: CommandModule<object, TestArgs> = {
     }
     if (forSpark.length) {
       if (human) process.stdout.write(pc.dim(`running ${forSpark.length} case(s) on local Spark (one session; 20-60 s)...\n`));
-      const sparkStarted = performance.now();
       const outcomes = await runCasesOnSpark(project, forSpark);
       forSpark.forEach(({ job, fixture }, i) => {
-        const r = judge(job, fixture, outcomes[i], sparkStarted);
+        const r = judge(job, fixture, outcomes[i], outcomes[i].durationMs);
         results.push(r);
         if (human) process.stdout.write(caseText(r) + '\n');
       });
