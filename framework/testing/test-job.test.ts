@@ -1,10 +1,15 @@
-/** testJob beyond the example in jobs/: table inputs without declared schemas, CSV inputs given rows, misfit table rows, paths. */
-import { describe, expect, it } from 'vitest';
+/**
+ * testJob beyond the example in jobs/: table inputs without declared schemas, CSV inputs given
+ * rows, misfit table rows, paths. On the jobs of the test project (test/fixtures/project), run
+ * from its folder as a user's tests run from theirs: testJob finds the project from there.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import userSessions from '../../jobs/user_sessions.ts';
-import dailyKpis from '../../jobs/daily_kpis.ts';
-import { UserSession } from '../../schemas/sessions.ts';
+import { PROJECT } from '../../test/run/helpers.ts';
+import userSessions from '../../test/fixtures/project/jobs/user_sessions.ts';
+import dailyKpis from '../../test/fixtures/project/jobs/daily_kpis.ts';
+import { UserSession } from '../../test/fixtures/project/schemas/sessions.ts';
 import { testJob, TestInputError } from './test-job.ts';
 import { expectRows, RowsDifferError } from './expect-rows.ts';
 import { z } from 'zod';
@@ -14,8 +19,10 @@ const event = (id: string, user: number, ts: string, type = 'view', amount: numb
   event_id: id, user_id: user, event_type: type, ts, amount, currency: amount === null ? null : 'USD', page: '/p', device: null, properties: null, dt: ts.slice(0, 10),
 });
 
-/** The first user of the committed sample users file: id and country. */
-const [FIRST_USER, , FIRST_COUNTRY] = readFileSync('sample/users/users.csv', 'utf8').split('\n')[1].split(',');
+beforeAll(() => process.chdir(PROJECT));
+
+/** The first user of the test project's sample users file: id and country. */
+const [FIRST_USER, , FIRST_COUNTRY] = readFileSync(`${PROJECT}/sample/users/users.csv`, 'utf8').split('\n')[1].split(',');
 
 describe('testJob', () => {
   it("reads a catalog-table input by the producing job's schema, found in the project, and leaves no files behind", async () => {

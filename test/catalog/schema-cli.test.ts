@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { treeChecksums } from '../support/tree.ts';
-import { ADD_NULLABLE_COLUMN, RENAME_COLUMN, applyEdits, copyOfExampleProject, etlIn } from '../support/project.ts';
+import { ADD_NULLABLE_COLUMN, RENAME_COLUMN, applyEdits, copyOfTestProject, etlIn } from '../support/project.ts';
 
 describe('etl schema on the local catalog', () => {
   let dir: string;
@@ -12,7 +12,7 @@ describe('etl schema on the local catalog', () => {
   const history = () => JSON.parse(etl('schema', 'history', 'analytics.events', '--json').stdout) as { table: string; versions: { version: number; columns: { name: string; type: string }[] }[] };
 
   beforeAll(() => {
-    dir = copyOfExampleProject();
+    dir = copyOfTestProject();
   });
 
   it('records a version when a job first writes its table', () => {

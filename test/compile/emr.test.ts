@@ -5,10 +5,10 @@ import { EMR_ARG_MAX, EMR_STEP_NAME_MAX, emrStep, stepName } from '../../framewo
 import { loadEnvironment } from '../../framework/config/config.ts';
 import { findProject } from '../../framework/run/project.ts';
 import { prepareJob } from '../../framework/run/run-job.ts';
-import { ROOT } from './helpers.ts';
+import { PROJECT } from './helpers.ts';
 
 async function compiled(env: string, job = 'events_clean', params: Record<string, string> = {}) {
-  const project = findProject(ROOT);
+  const project = findProject(PROJECT);
   const prepared = await prepareJob(project, job, { params, inputs: {}, resolveInputs: false });
   return compileJob(prepared, await loadEnvironment(project.root, env));
 }

@@ -10,12 +10,12 @@ import { bindOutput } from '../../framework/analyze/output.ts';
 import { buildPlan, defineJob, type JobDefinition } from '../../framework/dsl/job.ts';
 import { jsonLines } from '../../framework/dsl/sources.ts';
 import { table, type TableOptions } from '../../framework/dsl/sinks.ts';
-import { ROOT } from './helpers.ts';
+import { PROJECT } from './helpers.ts';
 
 describe('Athena partition projection', () => {
   it('daily_kpis: Athena computes the dt partitions from a date range', async () => {
-    const project = findProject(ROOT);
-    const c = compileJob(await prepareJob(project, 'daily_kpis', { params: {}, inputs: {}, resolveInputs: false }), await loadEnvironment(ROOT, 'dev'));
+    const project = findProject(PROJECT);
+    const c = compileJob(await prepareJob(project, 'daily_kpis', { params: {}, inputs: {}, resolveInputs: false }), await loadEnvironment(PROJECT, 'dev'));
     const p = c.glue.tableInput.Parameters;
     expect(p['projection.enabled']).toBe('true');
     expect(p['projection.dt.type']).toBe('date');

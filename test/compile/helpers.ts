@@ -1,4 +1,4 @@
-/** Shared by the compiler tests: compiling the example jobs as `etl plan` does, and parsing Spark SQL. */
+/** Shared by the compiler tests: compiling the test project's jobs as `etl plan` does, and parsing Spark SQL. */
 import path from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +9,10 @@ import { prepareJob } from '../../framework/run/run-job.ts';
 import { loadEnvironment } from '../../framework/config/config.ts';
 import { compileJob, planJsonView, stableJson, type CompiledJob } from '../../framework/compile/compile-job.ts';
 import { printJson } from '../../framework/cli/output.ts';
-import { ROOT } from '../run/helpers.ts';
+import { PROJECT, ROOT } from '../run/helpers.ts';
 
-export { ROOT };
-export const EXAMPLE_JOBS = ['events_clean', 'user_sessions', 'daily_kpis'] as const;
+export { PROJECT, ROOT };
+export const PROJECT_JOBS = ['events_clean', 'user_sessions', 'daily_kpis'] as const;
 export const GOLDEN_DIR = path.join(ROOT, 'test/compile/golden');
 /** The golden plans are of one day's slice, as the daily runs compile them. */
 export const GOLDEN_PARAMS: Readonly<Record<string, string>> = { dt: '2026-11-01' };
@@ -32,16 +32,22 @@ export interface PlanTexts {
 process.env.ETL_STATE_DIR ??= path.join(mkdtempSync(path.join(tmpdir(), 'etl-compile-')), 'state');
 
 /**
- * Compiles an example job the way framework/cli/commands/plan.ts does (same calls, same text
- * at the edge), in this process. Step locations in the SQL comments are relative to the
- * working directory, so this must run from the repository root, as the CLI test does.
+ * Compiles a job of the test project the way framework/cli/commands/plan.ts does (same calls,
+ * same text at the edge), in this process. Step locations in the SQL comments are relative to
+ * the working directory, so this works in the project folder, as the CLI test runs `etl plan`.
  */
 export async function planTexts(job: string, env = 'dev', params: Record<string, string> = GOLDEN_PARAMS): Promise<PlanTexts> {
-  const project = findProject(ROOT);
-  const environment = await loadEnvironment(project.root, env);
-  const prepared = await prepareJob(project, job, { params, inputs: {}, resolveInputs: false });
-  const compiled = compileJob(prepared, environment);
-  return { compiled, json: captureStdout(() => printJson(planJsonView(compiled))), planJson: stableJson(compiled.artifact) + '\n', sql: compiled.spark.sql + '\n' };
+  const cwd = process.cwd();
+  process.chdir(PROJECT);
+  try {
+    const project = findProject(PROJECT);
+    const environment = await loadEnvironment(project.root, env);
+    const prepared = await prepareJob(project, job, { params, inputs: {}, resolveInputs: false });
+    const compiled = compileJob(prepared, environment);
+    return { compiled, json: captureStdout(() => printJson(planJsonView(compiled))), planJson: stableJson(compiled.artifact) + '\n', sql: compiled.spark.sql + '\n' };
+  } finally {
+    process.chdir(cwd);
+  }
 }
 
 function captureStdout(f: () => void): string {

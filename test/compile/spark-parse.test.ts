@@ -3,7 +3,7 @@
  * grammar: the job's program and each data check, for the three examples.
  */
 import { describe, expect, it } from 'vitest';
-import { EXAMPLE_JOBS, planTexts, sparkSqlProblems } from './helpers.ts';
+import { PROJECT_JOBS, planTexts, sparkSqlProblems } from './helpers.ts';
 
 describe('generated Spark SQL parses', () => {
   it('the parser check can fail: broken or stacked statements are reported', () => {
@@ -16,7 +16,7 @@ describe('generated Spark SQL parses', () => {
     expect(sparkSqlProblems('WITH\n  -- step\r DROP\n  s AS (SELECT 1)\nSELECT * FROM s')).not.toEqual([]);
   });
 
-  for (const job of EXAMPLE_JOBS) {
+  for (const job of PROJECT_JOBS) {
     it(`${job}: the program and every check`, async () => {
       const { compiled } = await planTexts(job);
       expect(sparkSqlProblems(compiled.artifact.sql)).toEqual([]);

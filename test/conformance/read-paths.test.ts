@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { defineJob, parquet, table } from '../../framework/index.ts';
 import { InputFileError } from '../../framework/io/types.ts';
 import { testJob } from '../../framework/testing/index.ts';
-import { copyOfExampleProject, etlIn } from '../support/project.ts';
+import { copyOfTestProject, etlIn } from '../support/project.ts';
 import { conformanceDir } from './locate.ts';
 
 const damaged = path.join(conformanceDir(), 'parquet-testing/data/nation.dict-malformed.parquet');
@@ -29,7 +29,7 @@ export default defineJob({
 
 describe('a Parquet file the decoder fails on', () => {
   it('is an error naming the file and column in etl run, etl preview and etl test', () => {
-    const dir = copyOfExampleProject();
+    const dir = copyOfTestProject();
     writeFileSync(path.join(dir, 'jobs/nations.ts'), JOB);
     mkdirSync(path.join(dir, 'sample/nations'), { recursive: true });
     copyFileSync(damaged, path.join(dir, 'sample/nations/part-0.parquet'));
@@ -48,7 +48,7 @@ describe('a Parquet file the decoder fails on', () => {
   }, 120_000);
 
   it('etl preview --json shows nested booleans as booleans, decimals as text, and the hint once', () => {
-    const dir = copyOfExampleProject();
+    const dir = copyOfTestProject();
     writeFileSync(
       path.join(dir, 'jobs/flags.ts'),
       `import { z } from 'zod';

@@ -8,7 +8,7 @@ import { GetTableVersionsCommand, GlueClient } from '@aws-sdk/client-glue';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { BIN } from '../run/helpers.ts';
 import { startMoto, type Moto } from '../support/moto.ts';
-import { ADD_NULLABLE_COLUMN, RENAME_COLUMN, applyEdits, copyOfExampleProject, etlIn } from '../support/project.ts';
+import { ADD_NULLABLE_COLUMN, RENAME_COLUMN, applyEdits, copyOfTestProject, etlIn } from '../support/project.ts';
 
 let moto: Moto;
 let dir: string;
@@ -33,7 +33,7 @@ const artifactKeys = async () => ((await client(S3Client).send(new ListObjectsV2
 
 beforeAll(async () => {
   moto = await startMoto();
-  dir = copyOfExampleProject();
+  dir = copyOfTestProject();
 }, 30_000);
 afterAll(() => moto?.stop());
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DescribeStateMachineCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { startMoto, type Moto } from '../support/moto.ts';
-import { copyOfExampleProject, etlIn } from '../support/project.ts';
+import { copyOfTestProject, etlIn } from '../support/project.ts';
 
 let moto: Moto;
 let dir: string;
@@ -22,7 +22,7 @@ const client = <T>(C: new (config: object) => T) => new C({ region: moto.env.AWS
 
 beforeAll(async () => {
   moto = await startMoto();
-  dir = copyOfExampleProject();
+  dir = copyOfTestProject();
 }, 30_000);
 afterAll(() => moto?.stop());
 

@@ -19,7 +19,7 @@ import { compileJob } from '../../framework/compile/compile-job.ts';
 import { loadEnvironment } from '../../framework/config/config.ts';
 import { findProject } from '../../framework/run/project.ts';
 import { prepareJob } from '../../framework/run/run-job.ts';
-import { ROOT } from '../run/helpers.ts';
+import { PROJECT } from '../run/helpers.ts';
 import { startMoto, testClients, type Moto } from '../support/moto.ts';
 
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -118,7 +118,7 @@ describe('following a step', () => {
 
 describe('after a completed step', () => {
   it('reads the driver summary and registers the written partitions in Glue, with Hive escaping and the default partition', async () => {
-    const project = findProject(ROOT);
+    const project = findProject(PROJECT);
     const env = { ...(await loadEnvironment(project.root, 'dev')), bucket: 'lake' };
     const compiled = compileJob(await prepareJob(project, 'events_clean', { params: {}, resolveInputs: false }), env);
     const metastore = new GlueMetastore(glue);
@@ -144,7 +144,7 @@ describe('after a completed step', () => {
 
 describe('artifacts', () => {
   it('an interrupted upload leaves no plan.json, so nothing refers to half an upload, and the next deploy uploads again', async () => {
-    const project = findProject(ROOT);
+    const project = findProject(PROJECT);
     const env = { ...(await loadEnvironment(project.root, 'dev')), bucket: 'lake' };
     const compiled = compileJob(await prepareJob(project, 'daily_kpis', { params: {}, resolveInputs: false }), env);
     const uploads = artifactUploads(compiled, '# driver');

@@ -16,7 +16,7 @@ import { compileJob, type CompiledJob } from '../../framework/compile/compile-jo
 import { loadEnvironment } from '../../framework/config/config.ts';
 import { findProject } from '../../framework/run/project.ts';
 import { prepareJob } from '../../framework/run/run-job.ts';
-import { ROOT } from '../run/helpers.ts';
+import { PROJECT } from '../run/helpers.ts';
 import { startMoto, testClients, type Moto } from '../support/moto.ts';
 
 const glue = new GlueClient({ region: 'eu-west-1' });
@@ -32,7 +32,7 @@ let compiled: CompiledJob;
 beforeAll(async () => {
   moto = await startMoto();
   await testClients(moto).s3.send(new CreateBucketCommand({ Bucket: 'acme-lake-dev', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
-  compiled = compileJob(await prepareJob(findProject(ROOT), 'events_clean', { params: { dt: '2026-11-01' }, resolveInputs: false }), await loadEnvironment(ROOT, 'glue-dev'));
+  compiled = compileJob(await prepareJob(findProject(PROJECT), 'events_clean', { params: { dt: '2026-11-01' }, resolveInputs: false }), await loadEnvironment(PROJECT, 'glue-dev'));
 }, 30_000);
 afterAll(() => moto?.stop());
 
@@ -100,7 +100,7 @@ describe('EMR Serverless job runs', () => {
     const stderr = Array.from({ length: 60 }, (_, i) => `line ${i}`).join('\n') + '\nerror [input]: s3://raw/x.gz: not gzip\n';
     await testClients(moto).s3.send(new PutObjectCommand({ Bucket: 'acme-lake-dev', Key: 'logs/applications/app-1/jobs/run-1/SPARK_DRIVER/stderr.gz', Body: gzipSync(stderr) }));
     serverlessMock.on(GetServerlessRunCommand).resolves({ jobRun: { state: 'FAILED', stateDetails: 'Job failed, please check complete logs in configured logging destination.' } as never });
-    const env = await loadEnvironment(ROOT, 'serverless-dev');
+    const env = await loadEnvironment(PROJECT, 'serverless-dev');
     const failure = await serverlessFailure(clients(), { ...env.emrServerless!, logUri: 's3://acme-lake-dev/logs' }, { target: 'emrServerless', runId: 'run-1', where: 'app-1', name: 'n', added: true }, { state: 'FAILED', stateDetails: 'Job failed' } as never);
     expect(failure.reason).toBe('FAILED');
     expect(failure.message).toBe('Job failed');

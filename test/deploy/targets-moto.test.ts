@@ -11,7 +11,7 @@ import { GetJobCommand, GetJobRunsCommand, GetPartitionsCommand, GlueClient } fr
 import { EMRServerlessClient, ListJobRunsCommand } from '@aws-sdk/client-emr-serverless';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startMoto, type Moto } from '../support/moto.ts';
-import { copyOfExampleProject, etlIn } from '../support/project.ts';
+import { copyOfTestProject, etlIn } from '../support/project.ts';
 
 let moto: Moto;
 let dir: string;
@@ -34,7 +34,7 @@ async function driverSummary(env: string) {
 
 beforeAll(async () => {
   moto = await startMoto();
-  dir = copyOfExampleProject();
+  dir = copyOfTestProject();
 }, 30_000);
 afterAll(() => moto?.stop());
 

@@ -7,14 +7,14 @@ import { findProject } from '../../framework/run/project.ts';
 import { prepareJob, runJob } from '../../framework/run/run-job.ts';
 import { openInput } from '../../framework/run/inputs.ts';
 import { runBoth } from './oracle.ts';
-import { ROOT } from '../run/helpers.ts';
+import { PROJECT } from '../run/helpers.ts';
 
 /** Every example job: the local engine and DuckDB (same plan, compiled to SQL) agree row for row. */
 describe('DuckDB oracle on the example jobs', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'etl-oracle-jobs-'));
   process.env.ETL_WAREHOUSE = path.join(dir, 'warehouse');
   process.env.ETL_STATE_DIR = path.join(dir, 'state');
-  const project = findProject(ROOT);
+  const project = findProject(PROJECT);
 
   for (const job of ['events_clean', 'user_sessions', 'daily_kpis']) {
     it(job, async () => {

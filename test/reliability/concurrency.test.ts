@@ -2,12 +2,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, duckdbRows, etl, sandbox } from '../run/helpers.ts';
+import { BIN, PROJECT, duckdbRows, etl, sandbox } from '../run/helpers.ts';
 import { tableState } from '../support/table-state.ts';
 
 function start(box: ReturnType<typeof sandbox>, args: string[]): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: box.env });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT, env: box.env });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (status) => resolve({ status, stderr }));

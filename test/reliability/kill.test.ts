@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, duckdbRows, etl, etlKilledAfter, sandbox } from '../run/helpers.ts';
+import { PROJECT, duckdbRows, etl, etlKilledAfter, sandbox } from '../run/helpers.ts';
 import { tableState } from '../support/table-state.ts';
 
 describe('killed runs', () => {
@@ -14,7 +14,7 @@ describe('killed runs', () => {
     // A smaller input for the killed run: one hour of events, so it rewrites one partition.
     const subset = path.join(sandbox().dir, 'subset');
     mkdirSync(subset, { recursive: true });
-    cpSync(path.join(ROOT, 'sample/events/2026/11/01/12'), path.join(subset, '2026/11/01/12'), { recursive: true });
+    cpSync(path.join(PROJECT, 'sample/events/2026/11/01/12'), path.join(subset, '2026/11/01/12'), { recursive: true });
     const second = ['run', 'events_clean', '--input', `raw=${subset}`];
 
     // The two legal end states, computed once without kills.
@@ -48,7 +48,7 @@ describe('killed runs', () => {
   it('between kill and rerun, readers see the old table or the new one, never a mix', async () => {
     const subset = path.join(sandbox().dir, 'subset');
     mkdirSync(subset, { recursive: true });
-    cpSync(path.join(ROOT, 'sample/events/2026/11/01/12'), path.join(subset, '2026/11/01/12'), { recursive: true });
+    cpSync(path.join(PROJECT, 'sample/events/2026/11/01/12'), path.join(subset, '2026/11/01/12'), { recursive: true });
     const reference = sandbox();
     etl(reference, ['run', 'events_clean']);
     const before = tableState(reference);

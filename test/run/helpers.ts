@@ -1,4 +1,4 @@
-/** Runs the real CLI in a child process against a temporary warehouse and catalog. */
+/** Runs the real CLI in a child process, in the test project, against a temporary warehouse and catalog. */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The framework's tests run in their own project, a copy of the example project: never in the
+ * repository's jobs/, which is the user's (a job added there must not change the framework's tests).
+ */
+export const PROJECT = path.join(ROOT, 'test/fixtures/project');
 export const BIN = path.join(ROOT, 'framework/cli/bin.js');
 
 export interface Sandbox {
@@ -30,7 +35,7 @@ export interface CliResult {
 }
 
 export function etl(box: Sandbox, args: string[]): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: box.env, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: PROJECT, env: box.env, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -43,7 +48,7 @@ export function etlJson<T = Record<string, unknown>>(box: Sandbox, args: string[
 /** Starts the CLI and kills it with SIGKILL after `ms` milliseconds (or when it exits first). */
 export function etlKilledAfter(box: Sandbox, args: string[], ms: number): Promise<{ killed: boolean; status: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: box.env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: PROJECT, env: box.env, stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
     child.on('exit', (status, signal) => {
       clearTimeout(timer);

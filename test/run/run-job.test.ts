@@ -18,8 +18,8 @@ interface RunJson {
 
 const parquetGlob = (location: string) => `read_parquet('${location}/**/*.parquet', hive_partitioning = true)`;
 
-describe('etl run on the examples', () => {
-  it('lists the three examples', () => {
+describe('etl run on the test project (a copy of the examples)', () => {
+  it('lists the three jobs', () => {
     const r = etlJson<{ jobs: { name: string; output: { table: string } }[] }>(sandbox(), ['list']);
     expect(r.jobs.map((j) => `${j.name} -> ${j.output.table}`)).toEqual([
       'daily_kpis -> analytics.daily_kpis',

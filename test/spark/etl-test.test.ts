@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyOfExampleProject, etlIn } from '../support/project.ts';
+import { copyOfTestProject, etlIn } from '../support/project.ts';
 import { ROOT } from '../run/helpers.ts';
 import { assertSparkInstalled } from './spark.ts';
 
@@ -14,7 +14,7 @@ describe('etl test --spark', () => {
   const etl = (...args: string[]) => etlIn(dir, args, { SPARK_SUBMIT: path.join(ROOT, '.venv', 'bin', 'spark-submit') });
   beforeAll(() => {
     assertSparkInstalled();
-    dir = copyOfExampleProject();
+    dir = copyOfTestProject();
   });
 
   it('passes the example cases on Spark, as offline', () => {

@@ -1,13 +1,13 @@
-/** A copy of the example project in a temporary folder, to change its jobs and run the CLI in it. */
+/** A copy of the test project (test/fixtures/project) in a temporary folder, to change its jobs and run the CLI in it. */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BIN, ROOT } from '../run/helpers.ts';
+import { BIN, PROJECT, ROOT } from '../run/helpers.ts';
 
-export function copyOfExampleProject(): string {
+export function copyOfTestProject(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'etl-project-'));
-  for (const entry of ['jobs', 'pipelines', 'schemas', 'sample', 'package.json', 'etl.config.ts']) cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  for (const entry of ['jobs', 'pipelines', 'schemas', 'sample', 'package.json', 'etl.config.ts']) cpSync(path.join(PROJECT, entry), path.join(dir, entry), { recursive: true });
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
   return dir;
 }

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyOfExampleProject, etlIn } from '../support/project.ts';
+import { copyOfTestProject, etlIn } from '../support/project.ts';
 
 const GOLDEN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'golden', 'failing-case.txt');
 const CASE = 'jobs/fixtures/events_clean/cleans_and_dedupes';
@@ -16,7 +16,7 @@ describe('etl test', () => {
   let dir: string;
   const etl = (...args: string[]) => etlIn(dir, args);
   beforeAll(() => {
-    dir = copyOfExampleProject();
+    dir = copyOfTestProject();
   });
 
   it('passes the example cases', () => {

@@ -5,11 +5,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { syntheticRows } from '../../framework/testing/synthetic.ts';
-import { RawEvent } from '../../schemas/events.ts';
-import { Users } from '../../schemas/users.ts';
+import { RawEvent } from '../fixtures/project/schemas/events.ts';
+import { Users } from '../fixtures/project/schemas/users.ts';
 import { z } from 'zod';
 import { startMoto, type Moto } from '../support/moto.ts';
-import { copyOfExampleProject, etlIn } from '../support/project.ts';
+import { copyOfTestProject, etlIn } from '../support/project.ts';
 
 describe('synthetic samples', () => {
   it('generate rows that validate against their zod schema, the same for the same seed', () => {
@@ -28,7 +28,7 @@ describe('synthetic samples', () => {
   });
 
   it('etl sample --synthetic fills the sample folder and etl run reads it', () => {
-    const dir = copyOfExampleProject();
+    const dir = copyOfTestProject();
     expect(etlIn(dir, ['sample', 'events_clean', '--synthetic', '--rows', '50']).status).toBe(2);
     const r = etlIn(dir, ['sample', 'events_clean', '--synthetic', '--rows', '50', '--seed', '3', '--force']);
     expect(r.status, r.stderr).toBe(0);
@@ -60,7 +60,7 @@ describe('etl sample --env (moto_server)', () => {
     await put('raw/events/2026/11/01/10/events-3.gz', ['c1', 'c2']);
     await put('raw/events/2026/11/02/00/events-4.gz', ['other-day']);
 
-    const dir = copyOfExampleProject();
+    const dir = copyOfTestProject();
     const r = etlIn(dir, ['sample', 'events_clean', '--env', 'dev', '--param', 'dt=2026-11-01', '--files', '2', '--rows', '4', '--force', '--json'], moto.env);
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -79,7 +79,7 @@ describe('etl sample --env (moto_server)', () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'acme-raw-dev', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })).catch(() => {});
     const csv = 'user_id,name,country,signup_date,plan\n1,Ada Lovelace,GB,2025-01-02,pro\n2,,DE,2024-07-18,free\n3,"O\'Brien, Siobhán",IE,2024-07-18,free\n';
     await s3.send(new PutObjectCommand({ Bucket: 'acme-raw-dev', Key: 'dim/users/users-2026-11-01.csv', Body: csv }));
-    const dir = copyOfExampleProject();
+    const dir = copyOfTestProject();
     const r = etlIn(dir, ['sample', 'daily_kpis', '--env', 'dev', '--input', 'users', '--rows', '2', '--force', '--json'], moto.env);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).inputs[0]).toMatchObject({ rows: 2, masked: ['name'], dropped: 0 });
