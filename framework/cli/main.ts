@@ -16,8 +16,10 @@ import { sampleCommand } from './commands/sample.ts';
 import { JOB_OPTIONS } from './commands/common.ts';
 import { fastParse } from './fast-path.ts';
 import { reportError } from './output.ts';
+import { endQuietlyWhenOutputCloses } from './closed-output.ts';
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  endQuietlyWhenOutputCloses();
   // run and plan, the commands of the edit-run loop, start without yargs when they can
   const fast = fastParse(argv, [
     { name: 'run', options: { ...JOB_OPTIONS, ...RUN_OPTIONS } },
