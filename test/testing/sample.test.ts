@@ -85,4 +85,17 @@ describe('etl sample --env (moto_server)', () => {
     expect(JSON.parse(r.stdout).inputs[0]).toMatchObject({ rows: 2, masked: ['name'], dropped: 0 });
     expect(readFileSync(path.join(dir, 'sample/users/users.csv'), 'utf8')).toBe('user_id,name,country,signup_date,plan\n1,[redacted],GB,2025-01-02,pro\n2,,DE,2024-07-18,free\n');
   }, 60_000);
+
+  it('cuts a CSV sample by records: a quoted field holding newlines stays whole', async () => {
+    const s3 = new S3Client({ region: 'eu-west-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'acme-raw-dev', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })).catch(() => {});
+    // The first record takes three lines: cut by lines, --rows 2 kept one and a half records.
+    const csv = 'user_id,name,country,signup_date,plan\n1,Ada,GB,2025-01-02,"pro\nannual\nbilled in GBP"\n2,Bo,DE,2024-07-18,free\n3,Cy,IE,2024-07-18,free\n';
+    await s3.send(new PutObjectCommand({ Bucket: 'acme-raw-dev', Key: 'dim/users/users-2026-11-02.csv', Body: csv }));
+    const dir = copyOfExampleProject();
+    const r = etlIn(dir, ['sample', 'daily_kpis', '--env', 'dev', '--input', 'users', '--rows', '2', '--force', '--json'], moto.env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).inputs[0]).toMatchObject({ rows: 2, dropped: 0 });
+    expect(readFileSync(path.join(dir, 'sample/users/users.csv'), 'utf8')).toBe('user_id,name,country,signup_date,plan\n1,[redacted],GB,2025-01-02,"pro\nannual\nbilled in GBP"\n2,[redacted],DE,2024-07-18,free\n');
+  }, 60_000);
 });

@@ -80,7 +80,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
         const sources = sourceLocations(spec.path, { ...env.variables, bucket: env.variables.bucket ?? env.bucket, ...params }, time, `location of input '${name}'`);
         const rules = maskRules(spec.schema);
         const mask = rules.size ? (text: string) => (spec.format === 'csv' ? maskCsv(text, rules, { delimiter: spec.delimiter, quote: spec.quote, ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}) }) : maskJsonLines(text, rules)) : undefined;
-        const copied = await copyNewestObjects(awsClients(env).s3, sources, location, { files: argv.files, rows: argv.rows, format: spec.format, force: argv.force, keepPathsBelow: fixedKeyPrefix(spec.path), ...(mask ? { mask } : {}) });
+        const copied = await copyNewestObjects(awsClients(env).s3, sources, location, { files: argv.files, rows: argv.rows, format: spec.format, ...(spec.format === 'csv' ? { csv: { delimiter: spec.delimiter, quote: spec.quote } } : {}), force: argv.force, keepPathsBelow: fixedKeyPrefix(spec.path), ...(mask ? { mask } : {}) });
         report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files.map(displayPath), masked: [...rules.keys()], dropped: copied.dropped });
         continue;
       }
