@@ -13,6 +13,7 @@ import { pipelineCommand } from './commands/pipeline.ts';
 import { statusCommand } from './commands/status.ts';
 import { testCommand } from './commands/test.ts';
 import { sampleCommand } from './commands/sample.ts';
+import { cleanCommand } from './commands/clean.ts';
 import { JOB_OPTIONS } from './commands/common.ts';
 import { fastParse } from './fast-path.ts';
 import { reportError } from './output.ts';
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   .command(previewCommand)
   .command(testCommand)
   .command(sampleCommand)
+  .command(cleanCommand)
   .command(planCommand)
   .command(schemaCommand)
   .command(bootstrapCommand)
