@@ -7,5 +7,6 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/spark/**'],
     testTimeout: 30_000,
     pool: 'forks',
+    setupFiles: ['test/support/setup.ts'],
   },
 });
