@@ -3,7 +3,7 @@
  * prefix/YYYY/MM/DD/HH/<stream>-<n>-<date>-<uuid>.gz), copied into the job's local sample
  * folder with their relative paths, keeping at most a number of rows in all.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -23,8 +23,8 @@ export interface SampleOptions {
   readonly format: 'jsonl' | 'csv' | 'parquet';
   /** CSV inputs: the input's delimiter and quote, to find where records end (default: `,` and `"`). */
   readonly csv?: CsvDialect;
-  /** Replace what the local sample location holds. */
-  readonly force: boolean;
+  /** Local places to clear before the copy is written (the caller has listed them to the user): they go only once the objects to copy are known. */
+  readonly replace: readonly string[];
   /**
    * The key prefix below which object paths are kept locally: the input location's fixed part,
    * so a Firehose object `raw/events/2026/11/01/10/x.gz` lands in `<sample>/2026/11/01/10/x.gz`
@@ -93,9 +93,7 @@ export async function copyNewestObjects(s3: S3Client, uris: readonly string[], l
   const newest = listed.sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (a.Key! < b.Key! ? 1 : -1)).slice(0, count);
   if (!newest.length) throw new UsageError(`no objects under ${uris.length === 1 ? uris[0] : `${uris[0]} … ${uris[uris.length - 1]} (${uris.length} folders)`}`, 'check the input location and the job parameters (--param), e.g. the day');
 
-  const present = single ? existsSync(local) : existsSync(local) && readdirSync(local).length > 0;
-  if (present && !options.force) throw new UsageError(`the sample location ${local} is not empty`, 'pass --force to replace its contents');
-  if (present) rmSync(local, { recursive: true, force: true });
+  for (const place of options.replace) rmSync(place, { recursive: true, force: true });
 
   const base = options.keepPathsBelow ?? prefix;
   if (!prefix.startsWith(base)) throw new Error(`keepPathsBelow '${base}' is not a prefix of '${prefix}'`);

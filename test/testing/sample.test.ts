@@ -77,7 +77,7 @@ describe('etl sample --synthetic with a slice and --force', () => {
     const all = committedFiles(dir, '.');
     const r = etlIn(dir, ['sample', 'events_clean', '--synthetic', '--rows', '20', '--force']);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`deleted ${all.length} file(s) the synthetic rows replace:`);
+    expect(r.stdout).toContain(`deleted ${all.length} file(s) the new sample replaces:`);
     expect(r.stdout).toMatch(/and \d+ more/);
   });
 });
@@ -104,11 +104,24 @@ describe('etl sample --env (moto_server)', () => {
     await put('raw/events/2026/11/02/00/events-4.gz', ['other-day']);
 
     const dir = copyOfExampleProject();
+    const sample = path.join(dir, 'sample/events');
+    const committed = (day: string) => (existsSync(path.join(sample, day)) ? readdirSync(path.join(sample, day), { recursive: true }).length : 0);
+    const [before1031, before1102] = [committed('2026/10/31'), committed('2026/11/02')];
+    expect(before1031 * before1102).toBeGreaterThan(0);
+    // Without --force: refused, listing the day's files it would replace, and nothing deleted.
+    const refused = etlIn(dir, ['sample', 'events_clean', '--env', 'dev', '--param', 'dt=2026-11-01', '--files', '2', '--rows', '4'], moto.env);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/of dt=2026-11-01 for input 'raw' holds \d+ file\(s\) that etl sample --env dev would replace:\n  sample\/events\/2026\/11\/01\//);
+    expect(committed('2026/11/01')).toBeGreaterThan(0);
+
     const r = etlIn(dir, ['sample', 'events_clean', '--env', 'dev', '--param', 'dt=2026-11-01', '--files', '2', '--rows', '4', '--force', '--json'], moto.env);
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.inputs[0].rows).toBe(4);
-    const sample = path.join(dir, 'sample/events');
+    // Only the day's folders were replaced, and the report names what went; the other days stay.
+    expect(report.inputs[0].replaced.length).toBeGreaterThan(0);
+    expect(report.inputs[0].replaced.every((f: string) => f.startsWith('sample/events/2026/11/01/'))).toBe(true);
+    expect([committed('2026/10/31'), committed('2026/11/02')]).toEqual([before1031, before1102]);
     const read = (rel: string) => gunzipSync(readFileSync(path.join(sample, rel))).toString().trim().split('\n').map((l) => JSON.parse(l).event_id);
     // The Firehose layout below the input's fixed prefix (raw/events/) is kept, as in the committed sample.
     expect(read('2026/11/01/10/events-3.gz')).toEqual(['c1', 'c2']);

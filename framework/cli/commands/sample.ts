@@ -72,6 +72,20 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
       if (!spec.sample) throw new UsageError(`input '${name}' of job '${job.name}' has no sample location`, "add sample: 'sample/<name>/' to the input");
       // The sample's root: a sample in the production layout keeps every day below it.
       const location = path.resolve(project.root, fixedPrefix(spec.sample, params, open, `sample location of input '${name}'`));
+      // A day given for the slice: the rows fall in that day (synthetic), or come from that day's
+      // folders (S3), and only that day's folders of a sample in the production layout are replaced.
+      const day = time !== undefined ? dayWindow(String(params[time])) : undefined;
+      const sliceFolders = day && templateNames(spec.sample).includes(time!) ? renderWindow(spec.sample, params, { param: time!, ...day }, `sample location of input '${name}'`).map((f) => path.resolve(project.root, f)) : undefined;
+      const refuseUnlessForced = (places: readonly string[], what: string): string[] => {
+        const replaced = places.flatMap(filesIn);
+        if (replaced.length && !argv.force) {
+          throw new UsageError(
+            `the sample ${sliceFolders ? `of ${time}=${params[time!]} ` : ''}for input '${name}' holds ${replaced.length} file(s) that ${what} would replace:\n${listed(replaced)}`,
+            'pass --force to delete them and write the new sample, or point the sample elsewhere',
+          );
+        }
+        return replaced;
+      };
       if (argv.env) {
         const { awsClients } = await import('../../../deploy/index.ts');
         const { loadEnvironment } = await import('../../config/config.ts');
@@ -80,26 +94,18 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
         const sources = sourceLocations(spec.path, { ...env.variables, bucket: env.variables.bucket ?? env.bucket, ...params }, time, `location of input '${name}'`);
         const rules = maskRules(spec.schema);
         const mask = rules.size ? (text: string) => (spec.format === 'csv' ? maskCsv(text, rules, { delimiter: spec.delimiter, quote: spec.quote, ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}) }) : maskJsonLines(text, rules)) : undefined;
-        const copied = await copyNewestObjects(awsClients(env).s3, sources, location, { files: argv.files, rows: argv.rows, format: spec.format, ...(spec.format === 'csv' ? { csv: { delimiter: spec.delimiter, quote: spec.quote } } : {}), force: argv.force, keepPathsBelow: fixedKeyPrefix(spec.path), ...(mask ? { mask } : {}) });
-        report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files.map(displayPath), masked: [...rules.keys()], dropped: copied.dropped });
+        const replacedPlaces = sliceFolders ?? [location];
+        const replaced = refuseUnlessForced(replacedPlaces, `etl sample --env ${argv.env}`);
+        const copied = await copyNewestObjects(awsClients(env).s3, sources, location, { files: argv.files, rows: argv.rows, format: spec.format, ...(spec.format === 'csv' ? { csv: { delimiter: spec.delimiter, quote: spec.quote } } : {}), replace: replacedPlaces, keepPathsBelow: fixedKeyPrefix(spec.path), ...(mask ? { mask } : {}) });
+        report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files.map(displayPath), masked: [...rules.keys()], dropped: copied.dropped, replaced: replaced.map(displayPath) });
         continue;
       }
-      // A day given for the slice: the rows fall in that day, and go to that day's folders of a
-      // sample in the production layout, so the next run finds no stray partitions.
-      const day = time !== undefined ? dayWindow(String(params[time])) : undefined;
-      const sliceFolders = day && templateNames(spec.sample).includes(time!) ? renderWindow(spec.sample, params, { param: time!, ...day }, `sample location of input '${name}'`).map((f) => path.resolve(project.root, f)) : undefined;
       const ext = spec.format === 'csv' ? 'csv' : 'jsonl';
       const isFolder = sliceFolders !== undefined || !path.extname(location) || (existsSync(location) && statSync(location).isDirectory());
       const file = sliceFolders ? path.join(sliceFolders[0], `synthetic.${ext}`) : isFolder ? path.join(location, `synthetic.${ext}`) : location;
       // Never mix synthetic rows into a sample that holds other data: what is there goes, and only with --force.
       const replacedPlaces = sliceFolders ?? [isFolder ? location : file];
-      const replaced = replacedPlaces.flatMap(filesIn);
-      if (replaced.length && !argv.force) {
-        throw new UsageError(
-          `the sample ${sliceFolders ? `of ${time}=${params[time!]} ` : ''}for input '${name}' holds ${replaced.length} file(s) that --synthetic would replace:\n${listed(replaced)}`,
-          'pass --force to delete them and write the synthetic rows, or point the sample elsewhere',
-        );
-      }
+      const replaced = refuseUnlessForced(replacedPlaces, '--synthetic');
       for (const place of replacedPlaces) rmSync(place, { recursive: true, force: true });
       // Loaded on demand: the value generator is only for this command.
       const { syntheticRows } = await import('../../testing/synthetic.ts');
@@ -114,7 +120,7 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     for (const r of report) {
       const masked = r.masked?.length ? pc.dim(` (masked: ${r.masked.join(', ')})`) : '';
       const dropped = r.dropped ? pc.yellow(`; dropped ${r.dropped} unparseable record(s), whose masked columns could not be found`) : '';
-      if (r.replaced?.length) process.stdout.write(`${pc.yellow('deleted')} ${r.replaced.length} file(s) the synthetic rows replace:\n${listed(r.replaced)}\n`);
+      if (r.replaced?.length) process.stdout.write(`${pc.yellow('deleted')} ${r.replaced.length} file(s) the new sample replaces:\n${listed(r.replaced)}\n`);
       process.stdout.write(`${pc.green('wrote')} ${r.rows} row(s) for input ${pc.bold(r.input)} to ${r.files.join(', ')}${masked}${dropped}\n`);
     }
   },
