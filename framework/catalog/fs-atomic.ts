@@ -94,6 +94,18 @@ async function createLockFile(lockFile: string, info: LockInfo): Promise<void> {
   }
 }
 
+/** The locks under a folder whose holder is still running (for a command that must not run beside them). */
+export async function liveLocks(dir: string): Promise<{ readonly lockFile: string; readonly holder: LockInfo }[]> {
+  const names = await fs.readdir(dir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+  const live: { lockFile: string; holder: LockInfo }[] = [];
+  for (const name of names.filter((n) => n.endsWith('.lock')).sort()) {
+    const lockFile = path.join(dir, name);
+    const lock = await readLock(lockFile);
+    if (lock.state === 'held' && processAlive(lock.holder.pid)) live.push({ lockFile, holder: lock.holder });
+  }
+  return live;
+}
+
 type LockState = { state: 'gone' } | { state: 'stale' } | { state: 'held'; holder: LockInfo };
 
 async function readLock(lockFile: string): Promise<LockState> {

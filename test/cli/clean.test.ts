@@ -1,5 +1,5 @@
 /** etl clean: lists what a reset of the local lake deletes, deletes it with --yes, keeps the newest quarantine files asked for. */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { etl, etlJson, sandbox } from '../run/helpers.ts';
@@ -27,5 +27,17 @@ describe('etl clean', () => {
 
     expect(etl(box, ['clean', '--keep-quarantine', '1']).stdout).toContain('nothing to clean in the sample lake');
     expect(etlJson<{ status: string }>(box, ['run', 'events_clean']).status).toBe('succeeded');
+  });
+
+  it('refuses while a run holds a lock on one of the tables, and deletes nothing', () => {
+    const box = sandbox();
+    etlJson(box, ['run', 'events_clean']);
+    // A live process (this test's) holds the table's lock, as a run in progress does.
+    mkdirSync(path.join(box.state, 'locks'), { recursive: true });
+    writeFileSync(path.join(box.state, 'locks', 'analytics.events.lock'), JSON.stringify({ pid: process.pid, since: new Date().toISOString(), purpose: 'etl run events_clean' }));
+    const r = etl(box, ['clean', '--yes']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`the sample lake is being written: analytics.events (process ${process.pid}, etl run events_clean`);
+    expect(existsSync(path.join(box.warehouse, 'analytics'))).toBe(true);
   });
 });

@@ -10,7 +10,8 @@ import pc from 'picocolors';
 import { findProject } from '../../run/project.ts';
 import { environmentLake, sampleLake, type Lake } from '../../run/lake.ts';
 import { loadEnvironment, requireLocalEnvironment } from '../../config/config.ts';
-import { displayPath } from '../../errors/index.ts';
+import { UsageError, displayPath } from '../../errors/index.ts';
+import { liveLocks } from '../../catalog/fs-atomic.ts';
 import { printJson } from '../output.ts';
 
 interface CleanArgs {
@@ -52,6 +53,12 @@ export const cleanCommand: CommandModule<object, CleanArgs> = {
   handler: async (argv) => {
     const project = findProject();
     const lake = argv.env === undefined ? sampleLake(project, argv.warehouse) : environmentLake(requireLocalEnvironment(await loadEnvironment(project.root, argv.env), 'etl clean'), argv.warehouse);
+    // A run writing the lake now would lose its staged files and commit into a catalog that is gone.
+    const running = await liveLocks(path.join(lake.stateDir, 'locks'));
+    if (running.length) {
+      const runs = running.map((l) => `${path.basename(l.lockFile, '.lock')} (process ${l.holder.pid}, ${l.holder.purpose}, since ${l.holder.since})`);
+      throw new UsageError(`the ${lake.name} lake is being written: ${runs.join('; ')}`, 'wait for the run to finish, then clean');
+    }
     const places = placesToDelete(lake, Math.max(0, argv['keep-quarantine']));
     if (argv.yes) for (const p of places) rmSync(p, { recursive: true, force: true });
     if (argv.json) return printJson({ lake: lake.name, deleted: argv.yes, places: places.map(displayPath) });
