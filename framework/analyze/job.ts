@@ -10,6 +10,8 @@ import type { BoundPlan } from './bound.ts';
 import { bindChecks, type BoundCheck } from './checks.ts';
 import { bindOutput, type BoundOutput } from './output.ts';
 import { bindSlicing, type BoundSlicing } from './slice.ts';
+import { SchemaDefinitionError } from '../schema/zod.ts';
+import { JobLoadError } from '../errors/index.ts';
 
 export interface AnalyzedJob {
   readonly plan: BoundPlan;
@@ -20,7 +22,13 @@ export interface AnalyzedJob {
 
 export function analyzeJob(job: JobDefinition, params: Record<string, unknown>, schemaOfTable: (table: string) => DatasetSchema, file?: string): AnalyzedJob {
   const ctx = { job: job.name, ...(file ? { file } : {}) };
-  const built = buildPlan(job, params, schemaOfTable);
-  const output = bindOutput(analyze(built.root, ctx), job.output, ctx);
-  return { plan: output.plan, output, slicing: bindSlicing(job, output, built.inputSchemas, ctx), checks: bindChecks(job.checks ?? [], output, ctx) };
+  try {
+    const built = buildPlan(job, params, schemaOfTable);
+    const output = bindOutput(analyze(built.root, ctx), job.output, ctx);
+    return { plan: output.plan, output, slicing: bindSlicing(job, output, built.inputSchemas, ctx), checks: bindChecks(job.checks ?? [], output, ctx) };
+  } catch (e) {
+    // A schema is mapped where it is used, far from the job: the message gets the job's file.
+    if (e instanceof SchemaDefinitionError) throw new JobLoadError(file ?? `job '${job.name}'`, e.message, e.hint ?? "change the zod schema (the README's 'Schemas (zod 4 → columns)' lists the types a column can have)");
+    throw e;
+  }
 }

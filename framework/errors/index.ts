@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Step } from '../plan/nodes.ts';
 
-export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'compile' | 'input' | 'execution' | 'check' | 'commit' | 'catalog' | 'deploy';
+export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'compile' | 'input' | 'execution' | 'check' | 'commit' | 'catalog' | 'deploy' | 'internal';
 
 export abstract class EtlError extends Error {
   abstract readonly phase: Phase;
@@ -59,7 +59,8 @@ export class AnalysisError extends EtlError {
     readonly problem: string,
     hint?: string,
   ) {
-    super(`${where.step.location ?? where.file ?? `job '${where.job}'`} (${where.step.label}): ${problem}`, hint);
+    // One line by construction: a name quoted into it may not break it or drive the terminal.
+    super(escapeControlCharacters(`${where.step.location ?? where.file ?? `job '${where.job}'`} (${where.step.label}): ${problem}`), hint === undefined ? undefined : escapeControlCharacters(hint));
   }
 }
 
@@ -120,6 +121,19 @@ export class CommitError extends EtlError {
 export class CatalogError extends EtlError {
   override readonly name: string = 'CatalogError';
   readonly phase: Phase = 'catalog';
+}
+
+/**
+ * A broken invariant of lakeform itself, not a mistake of the user's: the way out is a bug report.
+ * Thrown where a case "cannot happen" because an earlier stage (the analyzer, mostly) rules it out.
+ */
+export class InternalError extends EtlError {
+  override readonly name: string = 'InternalError';
+  readonly phase: Phase = 'internal';
+  override readonly exitCode = 70; // EX_SOFTWARE
+  constructor(problem: string) {
+    super(`internal error: ${problem}`, 'this is a lakeform bug, please report it with the output of the same command run with --debug');
+  }
 }
 
 /** Closest candidates to a misspelt name, for "did you mean". */
