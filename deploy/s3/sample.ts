@@ -8,7 +8,7 @@ import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { GetObjectCommand, paginateListObjectsV2, type _Object, type S3Client } from '@aws-sdk/client-s3';
-import { UsageError } from '../../framework/errors/index.ts';
+import { InternalError, UsageError } from '../../framework/errors/index.ts';
 import { fromAws } from '../aws/errors.ts';
 import { parseS3Uri } from './uri.ts';
 
@@ -96,7 +96,7 @@ export async function copyNewestObjects(s3: S3Client, uris: readonly string[], l
   for (const place of options.replace) rmSync(place, { recursive: true, force: true });
 
   const base = options.keepPathsBelow ?? prefix;
-  if (!prefix.startsWith(base)) throw new Error(`keepPathsBelow '${base}' is not a prefix of '${prefix}'`);
+  if (!prefix.startsWith(base)) throw new InternalError(`keepPathsBelow '${base}' is not a prefix of '${prefix}'`);
   let left = options.rows;
   let dropped = 0;
   const written: string[] = [];

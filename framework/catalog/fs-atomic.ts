@@ -1,6 +1,7 @@
 /** Crash-safe file primitives: write to a temp file, fsync, rename; and an exclusive lock file. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { EtlError, displayPath } from '../errors/index.ts';
 
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
@@ -21,13 +22,17 @@ export interface LockInfo {
   readonly purpose: string;
 }
 
-export class LockBusyError extends Error {
+export class LockBusyError extends EtlError {
   override readonly name: string = 'LockBusyError';
+  readonly phase = 'commit' as const;
   constructor(
     readonly lockFile: string,
     readonly holder: LockInfo,
   ) {
-    super(`${lockFile} is held by process ${holder.pid} (${holder.purpose}) since ${holder.since}`);
+    super(
+      `${displayPath(lockFile)} is held by process ${holder.pid} (${holder.purpose}) since ${holder.since}`,
+      'wait for that process to finish and run again; if it is gone, the next command removes its lock itself',
+    );
   }
 }
 

@@ -3,6 +3,7 @@
  * and where bad records are reported.
  */
 import type { DatasetSchema } from '../schema/types.ts';
+import { EtlError } from '../errors/index.ts';
 
 /** Spark's read modes, with the same names. */
 export type BadRecordMode = 'permissive' | 'dropmalformed' | 'failfast';
@@ -60,10 +61,11 @@ export class BadRecordError extends Error {
 }
 
 /** A file that cannot be read at all (missing, unreadable, a damaged Parquet footer, not gzip). */
-export class InputFileError extends Error {
+export class InputFileError extends EtlError {
   override readonly name: string = 'InputFileError';
-  constructor(readonly file: string, readonly problem: string, readonly hint?: string) {
-    super(`${file}: ${problem}${hint ? `\n  ${hint}` : ''}`);
+  readonly phase = 'input' as const;
+  constructor(readonly file: string, readonly problem: string, hint?: string) {
+    super(`${file}: ${problem}`, hint);
   }
 }
 

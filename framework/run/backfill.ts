@@ -7,7 +7,8 @@
 import type { Environment } from '../config/config.ts';
 import { EtlError, ParamError, UsageError } from '../errors/index.ts';
 import { loadJob, type Project } from './project.ts';
-import { analyzeJob, runJob, tableSchemasOf, type RunResult } from './run-job.ts';
+import { analyzeJob } from '../analyze/job.ts';
+import { runJob, tableSchemasOf, type RunResult } from './run-job.ts';
 import { resolveParams } from './params.ts';
 import { DAY_MS } from '../slices/duration.ts';
 import { InputFileError } from '../io/types.ts';
