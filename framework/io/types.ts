@@ -44,15 +44,6 @@ export interface ReadOptions {
   readonly onProgress?: (bytes: number) => void;
 }
 
-/**
- * A reason as it may be shown: control characters (a key or value quoted into the reason may
- * hold a tab or NUL from an escape) written as \uXXXX, so a terminal or a log line shows them.
- * The Spark driver's `readable_reason` does the same.
- */
-export function readableReason(reason: string): string {
-  return reason.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 export class BadRecordError extends Error {
   override readonly name: string = 'BadRecordError';
   constructor(readonly record: BadRecord) {

@@ -11,7 +11,6 @@ import { analyzeJob } from '../analyze/job.ts';
 import { runJob, tableSchemasOf, type RunResult } from './run-job.ts';
 import { resolveParams } from './params.ts';
 import { DAY_MS } from '../slices/duration.ts';
-import { InputFileError } from '../io/types.ts';
 
 export interface BackfillOptions {
   readonly from: string;
@@ -107,7 +106,7 @@ export async function backfill(project: Project, jobName: string, options: Backf
       });
       outcome = result.status === 'skipped' ? { day, status: 'skipped' } : { day, status: 'ran', counts: countsOf(result) };
     } catch (e) {
-      if (!(e instanceof EtlError) && !(e instanceof InputFileError)) throw e;
+      if (!(e instanceof EtlError)) throw e;
       failed = true;
       outcome = { day, status: 'failed', error: { message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
     }
