@@ -17,5 +17,6 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/spark/**', 'test/examples/**'],
     testTimeout: 30_000,
     pool: 'forks',
+    setupFiles: ['test/support/setup.ts'],
   },
 });

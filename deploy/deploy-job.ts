@@ -24,6 +24,18 @@ export interface JobDeployReport {
   readonly changed: boolean;
 }
 
+/**
+ * What deploying the job would do to its Glue table, and the compatibility rules it would break
+ * (`violations`), changing nothing: `etl deploy --atomic` asks every job before deploying any.
+ */
+export async function schemaGate(compiled: CompiledJob, metastore: Metastore): Promise<TableChangePlan> {
+  const def = compiled.glue.table;
+  if (!(await metastore.listDatabases()).includes(def.database)) {
+    throw new CatalogError(`the Glue database ${def.database} does not exist in ${compiled.env}`, `run etl bootstrap --env ${compiled.env} to create it`);
+  }
+  return planTableChange(metastore, def, storedMode(def));
+}
+
 export async function deployJob(
   compiled: CompiledJob,
   clients: AwsClients,
@@ -31,12 +43,7 @@ export async function deployJob(
   driverSource: string,
   options: { dryRun?: boolean; target?: RunTarget } = {},
 ): Promise<JobDeployReport> {
-  const def = compiled.glue.table;
-  const mode = storedMode(def);
-  if (!(await metastore.listDatabases()).includes(def.database)) {
-    throw new CatalogError(`the Glue database ${def.database} does not exist in ${compiled.env}`, `run etl bootstrap --env ${compiled.env} to create it`);
-  }
-  const plan = await planTableChange(metastore, def, mode);
+  const plan = await schemaGate(compiled, metastore);
   if (plan.violations.length) throw new SchemaCompatibilityError(plan);
   const { uploaded } = await uploadArtifacts(clients.s3, artifactUploads(compiled, driverSource), { dryRun: options.dryRun ?? false });
   const target = options.target ? await options.target.prepare(compiled, { dryRun: options.dryRun ?? false }) : [];
@@ -44,6 +51,7 @@ export async function deployJob(
   if (options.dryRun || plan.action === 'unchanged') {
     return { ...base, dryRun: options.dryRun ?? false, table: plan, changed: uploaded.length > 0 || target.length > 0 || plan.action !== 'unchanged' };
   }
-  const applied = await applyTableChange(metastore, def, mode);
+  const def = compiled.glue.table;
+  const applied = await applyTableChange(metastore, def, storedMode(def));
   return { ...base, dryRun: false, table: applied, changed: true };
 }

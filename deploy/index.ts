@@ -8,7 +8,7 @@ export { GlueMetastore } from './glue/metastore.ts';
 export { glueMetastoreFor } from './glue/for-environment.ts';
 export { registerPartitions } from './glue/register-partitions.ts';
 export { bootstrap, type BootstrapReport } from './bootstrap.ts';
-export { deployJob, type JobDeployReport } from './deploy-job.ts';
+export { deployJob, schemaGate, type JobDeployReport } from './deploy-job.ts';
 export { submitToCluster, submitTransient, findStep, findClusters, type SubmittedStep } from './emr/steps.ts';
 export { waitForStep, describeFailure, readDriverSummary, stepLogLocation, type StepOutcome, type StepFailure, type DriverSummary } from './emr/wait.ts';
 export { recentSteps, type StepReport } from './emr/status.ts';

@@ -3,20 +3,28 @@
  * prefix/YYYY/MM/DD/HH/<stream>-<n>-<date>-<uuid>.gz), copied into the job's local sample
  * folder with their relative paths, keeping at most a number of rows in all.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { GetObjectCommand, paginateListObjectsV2, type _Object, type S3Client } from '@aws-sdk/client-s3';
-import { UsageError } from '../../framework/errors/index.ts';
+import { InternalError, UsageError } from '../../framework/errors/index.ts';
 import { fromAws } from '../aws/errors.ts';
 import { parseS3Uri } from './uri.ts';
+
+export interface CsvDialect {
+  readonly delimiter: string;
+  readonly quote: string;
+}
 
 export interface SampleOptions {
   readonly files: number;
   readonly rows: number;
   readonly format: 'jsonl' | 'csv' | 'parquet';
-  /** Replace what the local sample location holds. */
-  readonly force: boolean;
+  /** CSV inputs: the input's delimiter and quote, to find where records end (default: `,` and `"`). */
+  readonly csv?: CsvDialect;
+  /** Local places to clear before the copy is written (the caller has listed them to the user): they go only once the objects to copy are known. */
+  readonly replace: readonly string[];
   /**
    * The key prefix below which object paths are kept locally: the input location's fixed part,
    * so a Firehose object `raw/events/2026/11/01/10/x.gz` lands in `<sample>/2026/11/01/10/x.gz`
@@ -25,6 +33,25 @@ export interface SampleOptions {
   readonly keepPathsBelow?: string;
   /** Masks the columns the input's schema declares masked (framework/io/mask-records.ts), before anything is written. */
   readonly mask?: (text: string) => { text: string; dropped: number };
+}
+
+/** A JSON lines file cut to its first `count` records (one a line; blank lines left out). */
+function firstJsonLines(text: string, count: number): { cut: string; records: number } {
+  const kept = text.split('\n').filter((l) => l.trim() !== '').slice(0, count);
+  return { cut: kept.join('\n') + '\n', records: kept.length };
+}
+
+/**
+ * A CSV file cut to its header and first `count` records, by records and not by lines: a quoted
+ * field may hold newlines, and a cut inside it would leave an unclosed quote. csv-parse finds
+ * where the last kept record ends; the text up to there is kept as it was written.
+ */
+function firstCsvRecords(text: string, count: number, dialect: CsvDialect): { cut: string; records: number } {
+  const parsed = parseCsv(text, { ...dialect, info: true, to: count + 1, skip_empty_lines: true, relax_column_count: true, relax_quotes: true, skip_records_with_error: true }) as unknown as { info: { bytes: number } }[];
+  if (!parsed.length) return { cut: '', records: 0 };
+  const end = parsed[parsed.length - 1].info.bytes;
+  const cut = Buffer.from(text, 'utf8').subarray(0, end).toString('utf8');
+  return { cut: /[\r\n]$/.test(cut) ? cut : `${cut}\n`, records: parsed.length - 1 };
 }
 
 /** Firehose puts records it could not deliver under an error prefix; they are not sample data. */
@@ -66,12 +93,10 @@ export async function copyNewestObjects(s3: S3Client, uris: readonly string[], l
   const newest = listed.sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0) || (a.Key! < b.Key! ? 1 : -1)).slice(0, count);
   if (!newest.length) throw new UsageError(`no objects under ${uris.length === 1 ? uris[0] : `${uris[0]} … ${uris[uris.length - 1]} (${uris.length} folders)`}`, 'check the input location and the job parameters (--param), e.g. the day');
 
-  const present = single ? existsSync(local) : existsSync(local) && readdirSync(local).length > 0;
-  if (present && !options.force) throw new UsageError(`the sample location ${local} is not empty`, 'pass --force to replace its contents');
-  if (present) rmSync(local, { recursive: true, force: true });
+  for (const place of options.replace) rmSync(place, { recursive: true, force: true });
 
   const base = options.keepPathsBelow ?? prefix;
-  if (!prefix.startsWith(base)) throw new Error(`keepPathsBelow '${base}' is not a prefix of '${prefix}'`);
+  if (!prefix.startsWith(base)) throw new InternalError(`keepPathsBelow '${base}' is not a prefix of '${prefix}'`);
   let left = options.rows;
   let dropped = 0;
   const written: string[] = [];
@@ -86,12 +111,8 @@ export async function copyNewestObjects(s3: S3Client, uris: readonly string[], l
     }
     const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
     const text = Buffer.from(gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
-    const lines = text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
-    const header = options.format === 'csv' ? lines.slice(0, 1) : [];
-    const body = lines.slice(header.length).filter((l) => l.trim() !== '');
-    const kept = body.slice(0, left);
-    left -= kept.length;
-    const cut = [...header, ...kept].join('\n') + '\n';
+    const { cut, records } = options.format === 'csv' ? firstCsvRecords(text, left, options.csv ?? { delimiter: ',', quote: '"' }) : firstJsonLines(text, left);
+    left -= records;
     const masked = options.mask ? options.mask(cut) : { text: cut, dropped: 0 };
     dropped += masked.dropped;
     const content = masked.text;

@@ -12,6 +12,7 @@ import { commonType, field, schemaOf, typeToString, type DataType, type DatasetS
 import { didYouMean } from '../errors/index.ts';
 import type { BoundAggregate, BoundExpr, BoundPlan, BoundWindowColumn, JoinOutputColumn } from './bound.ts';
 import { argInfoOf, bindExpr, bindSortKey, castTo, columnIndex, fail, nullable, type Scope } from './expressions.ts';
+import { MAX_KEY_COLUMNS } from '../engine/keys.ts';
 
 export interface AnalyzeContext {
   readonly job: string;
@@ -141,6 +142,7 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
         const input = visit(n.input);
         const s = scope(n.step, input.schema);
         if (n.keys.length === 0) fail(s, 'dropDuplicates needs at least one key column');
+        checkKeyWidth(s, 'dropDuplicates', n.keys.length);
         if (n.orderBy.length === 0) fail(s, 'dropDuplicates needs an order to choose the row it keeps', "pass { orderBy: col('ts') } (Spark would keep an arbitrary row)");
         const keys = n.keys.map((k) => bindExpr(ExprNode.column(k), s));
         const orderBy = n.orderBy.map((k) => bindSortKey(k, s));
@@ -174,6 +176,7 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
   function bindWindow(name: string, call: WindowCall, s: Scope): BoundWindowColumn {
     const args = call.args.map((a) => bindExpr(a, s));
     const argInfo = args.map(argInfoOf);
+    checkKeyWidth(s, `the window of ${name}: partitionBy`, call.spec.partitionBy.length);
     const partitionBy = call.spec.partitionBy.map((p) => bindExpr(p, s));
     const orderBy = call.spec.orderBy.map((k) => bindSortKey(k, s));
     const ranking = windowFunctions.get(call.fn);
@@ -194,12 +197,20 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
     return { name, fn: { kind: 'aggregate', fn: agg }, args, argInfo, partitionBy, orderBy, frame, type };
   }
 
+  /** The local engine hashes keys of at most MAX_KEY_COLUMNS columns; Spark has no such limit, so the job is refused before it runs anywhere. */
+  function checkKeyWidth(s: Scope, what: string, columns: number): void {
+    if (columns > MAX_KEY_COLUMNS) {
+      fail(s, `${what} has ${columns} key columns; the local engine hashes keys of at most ${MAX_KEY_COLUMNS}`, 'combine some key columns into one first, e.g. with concat_ws(...)');
+    }
+  }
+
   function checkArity(s: Scope, name: string, [min, max]: readonly [number, number], n: number): void {
     if (n < min || n > max) fail(s, `${name} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${n}`);
   }
 
   function bindAggregate(n: Extract<PlanNode, { kind: 'aggregate' }>, input: BoundPlan): BoundPlan {
     const s = scope(n.step, input.schema);
+    checkKeyWidth(s, 'groupBy', n.groupBy.length);
     const groupBy = n.groupBy.map((g) => bindExpr(g.expr, s));
     const aggregates: BoundAggregate[] = [];
     const hiddenName = (i: number) => `__agg_${i}`;
@@ -258,6 +269,7 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
     const ls = scope(n.step, left.schema);
     const rs = scope(n.step, right.schema);
     if (n.on.length === 0) fail(ls, 'join needs at least one key', "join(other, 'user_id') or join(other, [{ left: 'uid', right: 'id' }])");
+    checkKeyWidth(ls, 'join', n.on.length);
     const leftKeys: BoundExpr[] = [];
     const rightKeys: BoundExpr[] = [];
     for (const k of n.on) {

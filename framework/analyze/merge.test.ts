@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { col, count, defineJob, jsonLines, lag, table, toDate, Window, type Dataset } from '../index.ts';
-import { analyzeJob } from '../run/run-job.ts';
+import { analyzeJob } from './job.ts';
 import { mergeRuleOf } from './merge.ts';
 
 const Raw = z.object({ id: z.string().nullable(), ts: z.iso.datetime(), v: z.int32() });

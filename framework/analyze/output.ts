@@ -56,6 +56,9 @@ export function bindOutput(result: BoundPlan, output: TableOutput, ctx: { job: s
     const index = resultNames.indexOf(f.name);
     if (index < 0) fail(s, `the output schema declares column '${f.name}' but the transform does not produce it`, didYouMean(f.name, resultNames) ?? `produced columns: ${resultNames.join(', ')}`, f.name);
     const produced = result.schema.fields[index];
+    if (produced.type.kind === 'null' && f.type.kind === 'null') {
+      fail(s, `column '${f.name}' has no type: it is always null (a lit(null), say), and a table column needs a type`, `give it a type: .withColumn('${f.name}', lit(null).cast(z.string()))`, f.name);
+    }
     if (!sameType(produced.type, f.type) && !widens(produced.type, f.type)) {
       fail(s, `column '${f.name}' is ${typeToString(produced.type)} but ${output.table} declares ${typeToString(f.type)}`, `cast it: .withColumn('${f.name}', col('${f.name}').cast(...))`, f.name);
     }

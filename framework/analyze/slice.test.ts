@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { catalogTable, col, defineJob, jsonLines, table, toDate, type SliceSpec } from '../index.ts';
-import { analyzeJob } from '../run/run-job.ts';
+import { analyzeJob } from './job.ts';
 import { fromZod } from '../schema/zod.ts';
 import { resolveSlice } from '../slices/slice.ts';
 import { AnalysisError } from '../errors/index.ts';

@@ -1,6 +1,7 @@
 /** Crash-safe file primitives: write to a temp file, fsync, rename; and an exclusive lock file. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { EtlError, displayPath } from '../errors/index.ts';
 
 export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
@@ -21,13 +22,17 @@ export interface LockInfo {
   readonly purpose: string;
 }
 
-export class LockBusyError extends Error {
+export class LockBusyError extends EtlError {
   override readonly name: string = 'LockBusyError';
+  readonly phase = 'commit' as const;
   constructor(
     readonly lockFile: string,
     readonly holder: LockInfo,
   ) {
-    super(`${lockFile} is held by process ${holder.pid} (${holder.purpose}) since ${holder.since}`);
+    super(
+      `${displayPath(lockFile)} is held by process ${holder.pid} (${holder.purpose}) since ${holder.since}`,
+      'wait for that process to finish and run again; if it is gone, the next command removes its lock itself',
+    );
   }
 }
 
@@ -92,6 +97,18 @@ async function createLockFile(lockFile: string, info: LockInfo): Promise<void> {
   } finally {
     await fs.rm(tmp, { force: true });
   }
+}
+
+/** The locks under a folder whose holder is still running (for a command that must not run beside them). */
+export async function liveLocks(dir: string): Promise<{ readonly lockFile: string; readonly holder: LockInfo }[]> {
+  const names = await fs.readdir(dir).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? [] : Promise.reject(e)));
+  const live: { lockFile: string; holder: LockInfo }[] = [];
+  for (const name of names.filter((n) => n.endsWith('.lock')).sort()) {
+    const lockFile = path.join(dir, name);
+    const lock = await readLock(lockFile);
+    if (lock.state === 'held' && processAlive(lock.holder.pid)) live.push({ lockFile, holder: lock.holder });
+  }
+  return live;
 }
 
 type LockState = { state: 'gone' } | { state: 'stale' } | { state: 'held'; holder: LockInfo };

@@ -70,16 +70,19 @@ export class LocalMetastore implements Metastore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
-    try {
-      const doc = JSON.parse(text) as TableDocument;
-      if (doc.formatVersion !== 1 || !doc.table || !Array.isArray(doc.partitions) || !Array.isArray(doc.versions)) throw new Error('unexpected structure');
-      return doc;
-    } catch (e) {
-      throw new CatalogError(
-        `the local catalog file ${file} is damaged (${(e as Error).message})`,
+    const damaged = (problem: string) =>
+      new CatalogError(
+        `the local catalog file ${file} is damaged (${problem})`,
         `restore it from version control or a backup, or delete it and rerun the job that writes ${database}.${table} to register the table again`,
       );
+    let doc: TableDocument;
+    try {
+      doc = JSON.parse(text) as TableDocument;
+    } catch (e) {
+      throw damaged((e as Error).message);
     }
+    if (doc?.formatVersion !== 1 || !doc.table || !Array.isArray(doc.partitions) || !Array.isArray(doc.versions)) throw damaged('unexpected structure');
+    return doc;
   }
 
   private async write(doc: TableDocument): Promise<void> {

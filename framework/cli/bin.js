@@ -6,6 +6,9 @@
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { hideAwsSdkNodeVersionWarning } from './node-version-warning.js';
+
+hideAwsSdkNodeVersionWarning();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const frameworkDir = path.join(root, 'framework');

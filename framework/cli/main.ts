@@ -13,11 +13,14 @@ import { pipelineCommand } from './commands/pipeline.ts';
 import { statusCommand } from './commands/status.ts';
 import { testCommand } from './commands/test.ts';
 import { sampleCommand } from './commands/sample.ts';
+import { cleanCommand } from './commands/clean.ts';
 import { JOB_OPTIONS } from './commands/common.ts';
 import { fastParse } from './fast-path.ts';
 import { reportError } from './output.ts';
+import { endQuietlyWhenOutputCloses } from './closed-output.ts';
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  endQuietlyWhenOutputCloses();
   // run and plan, the commands of the edit-run loop, start without yargs when they can
   const fast = fastParse(argv, [
     { name: 'run', options: { ...JOB_OPTIONS, ...RUN_OPTIONS } },
@@ -43,6 +46,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   .command(previewCommand)
   .command(testCommand)
   .command(sampleCommand)
+  .command(cleanCommand)
   .command(planCommand)
   .command(schemaCommand)
   .command(bootstrapCommand)

@@ -3,8 +3,7 @@ import { createRequire } from 'node:module';
 import pc from 'picocolors';
 import type TableType from 'cli-table3';
 import type CliProgress from 'cli-progress';
-import { EtlError } from '../errors/index.ts';
-import { InputFileError } from '../io/types.ts';
+import { EtlError, escapeControlCharacters } from '../errors/index.ts';
 import { valueAt, type Batch } from '../columnar/column.ts';
 import { batchRows, jsonExact, toTestValue } from '../testing/rows.ts';
 import type { DataType, DatasetSchema } from '../schema/types.ts';
@@ -14,16 +13,16 @@ const require = createRequire(import.meta.url);
 
 /** Prints an error for a person and returns the exit code. */
 export function reportError(e: unknown, debug: boolean): number {
-  if (e instanceof EtlError || e instanceof InputFileError) {
-    process.stderr.write(`${pc.red('error')}: ${e.message}\n`);
-    // An InputFileError's message already ends with its hint (it is shown the same everywhere: etl test, logs).
-    const hint = e instanceof EtlError ? e.hint : undefined;
-    if (hint) process.stderr.write(`  ${pc.dim('hint:')} ${hint}\n`);
+  // Names and values quoted into a message may hold control characters: shown, not obeyed.
+  const shown = (text: string) => escapeControlCharacters(text, true);
+  if (e instanceof EtlError) {
+    process.stderr.write(`${pc.red('error')}: ${shown(e.message)}\n`);
+    if (e.hint) process.stderr.write(`  ${pc.dim('hint:')} ${shown(e.hint)}\n`);
     if (debug) process.stderr.write(`${pc.dim(e.stack ?? '')}\n`);
-    return e instanceof EtlError ? e.exitCode : 1;
+    return e.exitCode;
   }
   const err = e instanceof Error ? e : new Error(String(e));
-  process.stderr.write(`${pc.red('error')}: ${err.message}\n`);
+  process.stderr.write(`${pc.red('error')}: ${shown(err.message)}\n`);
   process.stderr.write(debug ? `${pc.dim(err.stack ?? '')}\n` : `  ${pc.dim('(an unexpected error; run again with --debug for the stack trace)')}\n`);
   return 1;
 }

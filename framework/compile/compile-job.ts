@@ -174,7 +174,7 @@ export function artifactColumn(f: Field): ArtifactColumn {
 }
 
 /** What compiling needs of a prepared job (not its local input files). */
-export type CompilableJob = Pick<PreparedJob, 'loaded' | 'params' | 'plan' | 'output' | 'slicing' | 'slice'>;
+export type CompilableJob = Pick<PreparedJob, 'loaded' | 'params' | 'plan' | 'output' | 'slicing' | 'checks' | 'slice'>;
 
 export function compileJob(prepared: CompilableJob, env: Environment): CompiledJob {
   const { loaded, output, slice, slicing } = prepared;
@@ -252,7 +252,7 @@ export function compileJob(prepared: CompilableJob, env: Environment): CompiledJ
       columns: output.schema.fields.map(artifactColumn),
       ...sliceSpec,
     },
-    checks: compileChecks(job.checks ?? [], output, sparkDialect),
+    checks: compileChecks(prepared.checks, output.schema, sparkDialect),
     quarantine: where(`${warehouse}_quarantine/${database}.${output.table}/`),
     state: where(`${warehouse}${STATE_DIR}/${database}.${output.table}/`),
     ...(incremental ? { incremental } : {}),

@@ -11,7 +11,7 @@ import { importModule } from '../run/module-loader.ts';
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-const TransientCluster = z.object({
+const TransientCluster = z.strictObject({
   releaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, 'an EMR release label such as emr-7.5.0').default('emr-7.5.0'),
   instanceType: z.string().default('m5.xlarge'),
   instanceCount: z.int().min(1).default(3),
@@ -22,7 +22,7 @@ const TransientCluster = z.object({
 });
 
 /** AWS Glue jobs: one Glue job per lakeform job, its script the generic driver. */
-const GlueTarget = z.object({
+const GlueTarget = z.strictObject({
   /** The IAM role the Glue job runs as (S3, Glue catalog and CloudWatch Logs access). */
   role: z.string().min(1, 'the IAM role (name or ARN) Glue jobs run as'),
   /** Glue 5.0 is Spark 3.5 and Python 3.11, the Spark the driver is tested on. */
@@ -37,17 +37,17 @@ const GlueTarget = z.object({
 
 /** EMR Serverless: an application (given, or created by `etl bootstrap`) runs one job run per submit. */
 const EmrServerlessTarget = z
-  .object({
+  .strictObject({
     /** An existing application; without one, `etl bootstrap` creates `application` and its id is found by name. */
     applicationId: z.string().optional(),
-    application: z.object({ name: z.string().default('lakeform'), releaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, 'an EMR release label such as emr-7.5.0').default('emr-7.5.0') }).default({ name: 'lakeform', releaseLabel: 'emr-7.5.0' }),
+    application: z.strictObject({ name: z.string().default('lakeform'), releaseLabel: z.string().regex(/^emr-\d+\.\d+\.\d+$/, 'an EMR release label such as emr-7.5.0').default('emr-7.5.0') }).default({ name: 'lakeform', releaseLabel: 'emr-7.5.0' }),
     /** The IAM role job runs execute as. */
     executionRoleArn: z.string().min(1, 'the IAM role ARN job runs execute as'),
     /** Where EMR Serverless writes driver and executor logs (stderr.gz), for failure reports. */
     logUri: z.string().startsWith('s3://').optional(),
   });
 
-const EnvironmentFields = z.object({
+const EnvironmentFields = z.strictObject({
   /**
    * 'aws' (the default): S3, the Glue Data Catalog and EMR. 'local': a rehearsal of production on
    * this machine: `s3://<bucket>/<key>` is the folder `<root>/<bucket>/<key>` (or a mount), the
@@ -69,13 +69,13 @@ const EnvironmentFields = z.object({
   /** Where `etl submit` and `etl backfill` run jobs: EMR steps (default), Glue jobs or EMR Serverless. */
   target: z.enum(['emr', 'glue', 'emrServerless']).default('emr'),
   emr: z
-    .object({ clusterId: z.string().regex(/^j-[A-Z0-9]+$/, 'an EMR cluster id such as j-2AXXXXXXGAPLF').optional(), transient: TransientCluster.optional() })
+    .strictObject({ clusterId: z.string().regex(/^j-[A-Z0-9]+$/, 'an EMR cluster id such as j-2AXXXXXXGAPLF').optional(), transient: TransientCluster.optional() })
     .default({}),
   glue: GlueTarget.optional(),
   emrServerless: EmrServerlessTarget.optional(),
   /** Pipelines (pipelines/*.ts) on AWS: the roles of their Step Functions state machines and EventBridge schedules. */
   pipelines: z
-    .object({
+    .strictObject({
       /** The role a state machine runs as: it starts the target's runs (and passes their roles). */
       stateMachineRoleArn: z.string().min(1),
       /** The role EventBridge Scheduler starts executions as (states:StartExecution). */
@@ -108,7 +108,8 @@ export const EnvironmentSchema = EnvironmentFields.superRefine((e, ctx) => {
   }
 }).transform((e) => ({ ...e, bucket: e.bucket ?? 'local-lake' }));
 
-export const ConfigSchema = z.object({
+// Strict objects throughout: a misspelt setting is an error, not a setting silently left at its default.
+export const ConfigSchema = z.strictObject({
   defaultEnvironment: z.string().optional(),
   environments: z.record(z.string(), EnvironmentSchema),
 });
@@ -154,8 +155,15 @@ export function requireLocalEnvironment(env: Environment, command: string): Envi
   );
 }
 
-/** Refuses a local environment where a command talks to AWS. */
+/** Refuses a local environment where a command talks to AWS, and a project without etl.config.ts. */
 export function requireAwsEnvironment(env: Environment, command: string): Environment {
+  // The placeholder only names things in `etl plan` output: its bucket is nobody's.
+  if (env === LOCAL_PLACEHOLDER_ENV) {
+    throw new ConfigError(
+      `${command} talks to AWS, and this project has no etl.config.ts to say where`,
+      'create etl.config.ts at the project root with an environment (its region, bucket and target; see README.md, "Environments"), then pass --env <name>',
+    );
+  }
   if (env.kind === 'aws') return env;
   throw new UsageError(
     `environment '${env.name}' is a local environment; ${command} talks to AWS`,
@@ -172,8 +180,8 @@ export async function loadEnvironment(root: string, name: string | undefined): P
   const mod = await importModule(file);
   const parsed = ConfigSchema.safeParse(mod.default);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
-    throw new ConfigError(`${path.basename(file)} is not valid:\n${issues}`, 'fix the listed settings');
+    const issues = parsed.error.issues.flatMap(describeIssue).map((line) => `  ${line}`).join('\n');
+    throw new ConfigError(`${path.basename(file)} is not valid:\n${issues}`, 'fix the listed settings (see README.md, "Environments")');
   }
   const envs = parsed.data.environments;
   const chosen = name ?? parsed.data.defaultEnvironment ?? (Object.keys(envs).length === 1 ? Object.keys(envs)[0] : undefined);
@@ -188,6 +196,32 @@ export async function loadEnvironment(root: string, name: string | undefined): P
     root: path.resolve(root, env.root ?? path.join('.lake', chosen)),
     mounts: Object.fromEntries(Object.entries(env.mounts).map(([prefix, local]) => [prefix, path.resolve(root, local)])),
   };
+}
+
+/** One line per problem, named by its path in the file (`environments.dev.emr`). */
+function describeIssue(issue: z.core.$ZodIssue): string[] {
+  const where = issue.path.length ? issue.path.join('.') : 'the top level';
+  if (issue.code !== 'unrecognized_keys') return [`${where}: ${issue.message}`];
+  const known = settingsAt(ConfigSchema, issue.path);
+  return issue.keys.map((key) => `${where}: unknown setting '${key}' (${didYouMean(key, known) ?? `the settings here: ${known.join(', ')}`})`);
+}
+
+/** The setting names the schema allows at a path of the file, for "did you mean". */
+function settingsAt(schema: z.ZodType, at: readonly PropertyKey[]): string[] {
+  let s: z.ZodType | undefined = unwrapped(schema);
+  for (const key of at) {
+    if (s instanceof z.ZodObject) s = unwrapped(s.shape[String(key)]);
+    else if (s instanceof z.ZodRecord) s = unwrapped(s.valueType as z.ZodType);
+    else return [];
+  }
+  return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+/** The object schema below defaults, optionals and transforms. */
+function unwrapped(s: z.ZodType | undefined): z.ZodType | undefined {
+  if (s instanceof z.ZodOptional || s instanceof z.ZodDefault) return unwrapped(s.unwrap() as z.ZodType);
+  if (s instanceof z.ZodPipe) return unwrapped(s.in as z.ZodType);
+  return s;
 }
 
 export function databaseName(env: Environment, logical: string): string {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ExprNode, exprChildren, type Expr, type SortKey } from '../plan/expr.ts';
 import { Plan, type JoinType, type NamedExpr, type PlanNode, type Step } from '../plan/nodes.ts';
 import { Col, SortSpec, toExpr, toSortKey } from './expr.ts';
+import { EtlError } from '../errors/index.ts';
 
 const FRAMEWORK_DIR = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -275,14 +276,15 @@ export class GroupedDataset<Row extends object> {
 }
 
 /** Misuse of the DSL found while building the plan (before analysis). */
-export class DslUsageError extends Error {
+export class DslUsageError extends EtlError {
   override readonly name: string = 'DslUsageError';
+  readonly phase = 'analysis' as const;
   constructor(
     readonly step: Step,
     readonly problem: string,
-    readonly hint: string,
+    hint: string,
   ) {
-    super(`${step.location ? `${step.location} ` : ''}(${step.label}): ${problem}; ${hint}`);
+    super(`${step.location ? `${step.location} ` : ''}(${step.label}): ${problem}`, hint);
   }
 }
 

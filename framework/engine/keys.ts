@@ -20,6 +20,7 @@
 import type { Column } from '../columnar/column.ts';
 import { compareStrings } from '../functions/compare.ts';
 import { MAX_LONG_DECIMAL_PRECISION, type DataType } from '../schema/types.ts';
+import { InternalError } from '../errors/index.ts';
 
 // ---------------------------------------------------------------- hashing
 
@@ -175,6 +176,13 @@ class WordTable {
  * Dense ids for key values, stable across batches. Create one per key (the column types must
  * not change between calls).
  */
+/**
+ * The most columns a hashed key (groupBy, join, dropDuplicates, a window's partitionBy) may have:
+ * a multi-column key keeps one null flag per column in one 32-bit word. The analyzer refuses
+ * longer keys, so `etl plan` refuses what a run could not do.
+ */
+export const MAX_KEY_COLUMNS = 31;
+
 export class KeyIndex {
   private kinds: WordKind[] | null = null;
   private W = 0;
@@ -195,7 +203,7 @@ export class KeyIndex {
     // One word of null flags for multi-column keys (single columns keep a separate null id).
     this.W = this.kinds.reduce((s, k) => s + WIDTH[k], 0) + (single ? 0 : 1);
     if (!(single && this.kinds[0] === 'dict')) this.table = new WordTable(this.W);
-    if (cols.length > 31) throw new Error('at most 31 key columns');
+    if (cols.length > MAX_KEY_COLUMNS) throw new InternalError(`a key of ${cols.length} columns passed the analyzer (at most ${MAX_KEY_COLUMNS})`);
   }
 
   /** Dense ids for each row's key, creating ids for new keys. Nulls are a key value. */

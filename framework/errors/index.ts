@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Step } from '../plan/nodes.ts';
 
-export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'compile' | 'input' | 'execution' | 'check' | 'commit' | 'catalog' | 'deploy';
+export type Phase = 'config' | 'load' | 'params' | 'analysis' | 'compile' | 'input' | 'execution' | 'check' | 'commit' | 'catalog' | 'deploy' | 'internal';
 
 export abstract class EtlError extends Error {
   abstract readonly phase: Phase;
@@ -59,7 +59,8 @@ export class AnalysisError extends EtlError {
     readonly problem: string,
     hint?: string,
   ) {
-    super(`${where.step.location ?? where.file ?? `job '${where.job}'`} (${where.step.label}): ${problem}`, hint);
+    // One line by construction: a name quoted into it may not break it or drive the terminal.
+    super(escapeControlCharacters(`${where.step.location ?? where.file ?? `job '${where.job}'`} (${where.step.label}): ${problem}`), hint === undefined ? undefined : escapeControlCharacters(hint));
   }
 }
 
@@ -70,19 +71,37 @@ export class CompileError extends EtlError {
   override readonly exitCode = 2;
 }
 
+/** A data check that failed a run: what it found, and some of the rows it failed on. */
+export interface CheckFailure {
+  readonly name: string;
+  readonly message: string;
+  /** How many rows failed (1 for a row count out of bounds). */
+  readonly failingRows: number;
+  /** Up to 10 of the failing rows, whole, ready for JSON (int64 beyond 2^53 as text, timestamps as ISO-8601). */
+  readonly sampleRows: readonly Record<string, unknown>[];
+}
+
 export class CheckFailedError extends EtlError {
   override readonly name: string = 'CheckFailedError';
   readonly phase: Phase = 'check';
   constructor(
-    readonly failures: readonly { name: string; message: string }[],
-    table: string,
+    readonly failures: readonly CheckFailure[],
+    readonly table: string,
+    readonly job: { readonly name: string; readonly file?: string },
   ) {
     super(
-      `${failures.length} data check${failures.length === 1 ? '' : 's'} failed on ${table}; nothing was written:\n` +
-        failures.map((f) => `  ✗ ${f.name}: ${f.message}`).join('\n'),
+      `${failures.length} data check${failures.length === 1 ? '' : 's'} of ${job.file ?? `job '${job.name}'`} failed on ${table}; nothing was written:\n` + failures.map(describeFailure).join('\n'),
       'fix the data or the transform, or lower the check to { severity: "warn" }',
     );
   }
+}
+
+/** A failure and the rows it shows, one JSON object a line (JSON text escapes control characters). */
+function describeFailure(f: CheckFailure): string {
+  const more = f.failingRows - f.sampleRows.length;
+  const rows = f.sampleRows.map((r) => `      ${JSON.stringify(r)}`);
+  if (rows.length && more > 0) rows.push(`      … and ${more} more failing row${more === 1 ? '' : 's'}`);
+  return [`  ✗ ${escapeControlCharacters(f.name)}: ${escapeControlCharacters(f.message)}`, ...rows].join('\n');
 }
 
 /**
@@ -102,6 +121,19 @@ export class CommitError extends EtlError {
 export class CatalogError extends EtlError {
   override readonly name: string = 'CatalogError';
   readonly phase: Phase = 'catalog';
+}
+
+/**
+ * A broken invariant of lakeform itself, not a mistake of the user's: the way out is a bug report.
+ * Thrown where a case "cannot happen" because an earlier stage (the analyzer, mostly) rules it out.
+ */
+export class InternalError extends EtlError {
+  override readonly name: string = 'InternalError';
+  readonly phase: Phase = 'internal';
+  override readonly exitCode = 70; // EX_SOFTWARE
+  constructor(problem: string) {
+    super(`internal error: ${problem}`, 'this is a lakeform bug, please report it with the output of the same command run with --debug');
+  }
 }
 
 /** Closest candidates to a misspelt name, for "did you mean". */
@@ -134,6 +166,15 @@ function editDistance(a: string, b: string): number {
     }
   }
   return prev[b.length];
+}
+
+/**
+ * Text as a message may show it: control characters (a name or value quoted into a message may
+ * hold an escape sequence, a tab or a NUL) written as \\uXXXX, so a terminal shows what is there
+ * instead of obeying it. `keepNewlines` for text whose lines are the message's own.
+ */
+export function escapeControlCharacters(text: string, keepNewlines = false): string {
+  return text.replace(keepNewlines ? /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g : /[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A path for a message: relative to the working directory when it lies below it, else absolute. */

@@ -11,6 +11,7 @@
 import { allocData, makeColumn, type Column, type ColumnData } from '../columnar/column.ts';
 import { T, commonType, isNumeric, typeToString, type DataType } from '../schema/types.ts';
 import { castColumn } from './cast.ts';
+import { InternalError } from '../errors/index.ts';
 import { asDecimal, decimalArith, decimalResultType, type DecimalOp, type DecimalType } from './decimal-arith.ts';
 import { andValidity, validityCopy } from './kernel-util.ts';
 import type { ArgInfo, ScalarFunction, TypeProblem } from './registry.ts';
@@ -103,7 +104,7 @@ function arith(op: Op, a: Column, b: Column, n: number, t: DataType): Column {
       break;
     }
     default:
-      throw new Error(`arithmetic on ${typeToString(t)}`);
+      throw new InternalError(`arithmetic on ${typeToString(t)} passed type resolution`);
   }
   return makeColumn(t, out as ColumnData, valid);
 }

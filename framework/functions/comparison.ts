@@ -9,6 +9,7 @@
 import { makeColumn, type Column } from '../columnar/column.ts';
 import { T, commonType, isIntegral, isNumeric, typeToString, type DataType } from '../schema/types.ts';
 import { castColumn } from './cast.ts';
+import { InternalError } from '../errors/index.ts';
 import { compareDoubles, compareStrings } from './compare.ts';
 import { andValidity } from './kernel-util.ts';
 import type { ArgInfo, ScalarFunction, SqlRender, TypeProblem } from './registry.ts';
@@ -86,7 +87,7 @@ export function compareColumns(left: Column, right: Column, n: number, t: DataTy
         out[i] = byOrder(compareStrings(x[i], y[i]));
       }
   } else {
-    throw new Error(`cannot compare values of type ${typeToString(t)}`);
+    throw new InternalError(`a comparison of values of type ${typeToString(t)} passed type resolution`);
   }
   if (valid) for (let i = 0; i < n; i++) out[i] &= valid[i];
   return makeColumn(T.boolean, out, valid);

@@ -9,6 +9,13 @@ import { splitMicros, MICROS_PER_DAY, parseTimestampText } from './datetime-text
 import { civilFromDays, daysFromCivil, daysInMonth } from '../columnar/calendar.ts';
 import { bigintReader, literalArg, mapNary, mapUnary } from './kernel-util.ts';
 import type { ArgInfo, ScalarFunction, TypeProblem } from './registry.ts';
+import { EtlError } from '../errors/index.ts';
+
+/** A datetime format the local engine cannot read as Spark does (the analyzer reports it as a type problem of the call). */
+class DatetimePatternError extends EtlError {
+  override readonly name: string = 'DatetimePatternError';
+  readonly phase = 'analysis' as const;
+}
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -22,13 +29,13 @@ export function tokenizePattern(pattern: string): Token[] {
     const c = pattern[i];
     if (c === "'") {
       const end = pattern.indexOf("'", i + 1);
-      if (end < 0) throw new Error('unclosed quote in the pattern');
+      if (end < 0) throw new DatetimePatternError('unclosed quote in the pattern');
       tokens.push({ kind: 'text', text: end === i + 1 ? "'" : pattern.slice(i + 1, end) });
       i = end + 1;
     } else if (/[A-Za-z]/.test(c)) {
       let j = i;
       while (pattern[j] === c) j++;
-      if (!'yMdHhmsSaE'.includes(c)) throw new Error(`pattern letter '${c}' is not supported (supported: y M d H h m s S a E)`);
+      if (!'yMdHhmsSaE'.includes(c)) throw new DatetimePatternError(`pattern letter '${c}' is not supported (supported: y M d H h m s S a E)`);
       tokens.push({ kind: 'field', letter: c, width: j - i });
       i = j;
     } else {
@@ -169,7 +176,8 @@ const patternRule = (a: ArgInfo | undefined): TypeProblem | null => {
     tokenizePattern(a.literal.value);
     return null;
   } catch (e) {
-    return { problem: `format '${a.literal.value}': ${(e as Error).message}` };
+    if (!(e instanceof DatetimePatternError)) throw e;
+    return { problem: `format '${a.literal.value}': ${e.message}` };
   }
 };
 

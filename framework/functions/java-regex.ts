@@ -12,6 +12,7 @@
  * other than general categories, and non-ASCII text under (?i) (Java folds case only for ASCII
  * unless UNICODE_CASE is set). Anything JavaScript cannot compile is refused as well.
  */
+import { EtlError } from '../errors/index.ts';
 
 const JAVA_LINE_TERMINATORS = '\\n\\r\\u0085\\u2028\\u2029';
 const DOT = `[^${JAVA_LINE_TERMINATORS}]`;
@@ -30,7 +31,11 @@ export interface TranslatedRegex {
   readonly groupNames: readonly string[];
 }
 
-export class JavaRegexError extends Error {}
+/** A Java pattern the local engine cannot run as Spark runs it (the analyzer reports it with the job file and step). */
+export class JavaRegexError extends EtlError {
+  override readonly name: string = 'JavaRegexError';
+  readonly phase = 'analysis' as const;
+}
 
 /** Translates a Java pattern; throws JavaRegexError with a user-facing reason. */
 export function translateJavaRegex(pattern: string): TranslatedRegex {

@@ -7,6 +7,7 @@
 import type { Column } from '../columnar/column.ts';
 import type { LiteralValue } from '../plan/expr.ts';
 import type { DataType } from '../schema/types.ts';
+import { InternalError } from '../errors/index.ts';
 
 export type SqlDialect = 'spark' | 'duckdb';
 
@@ -103,7 +104,7 @@ export class FunctionRegistry<F extends { readonly name: string }> {
 
   constructor(readonly what: string, fns: readonly F[]) {
     for (const f of fns) {
-      if (this.byName.has(f.name)) throw new Error(`duplicate ${what} function ${f.name}`);
+      if (this.byName.has(f.name)) throw new InternalError(`duplicate ${what} function ${f.name}`);
       this.byName.set(f.name, f);
     }
   }

@@ -10,7 +10,8 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Options } from 'csv-parse';
 import { ColumnBuilder, type Batch } from '../columnar/column.ts';
-import { BadRecordError, InputFileError, readableReason, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
+import { BadRecordError, InputFileError, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
+import { escapeControlCharacters } from '../errors/index.ts';
 import { Problem, fromText } from './values.ts';
 
 export interface CsvOptions {
@@ -39,7 +40,7 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
     return batch;
   };
   const bad = (found: BadRecord) => {
-    const record = { ...found, reason: readableReason(found.reason) };
+    const record = { ...found, reason: escapeControlCharacters(found.reason) };
     if (opts.mode === 'failfast') throw new BadRecordError(record);
     opts.onBadRecord(record);
   };

@@ -5,6 +5,7 @@
 import { sparkDecimalString } from '../functions/decimal-arith.ts';
 import { typeToString, type DataType } from '../schema/types.ts';
 import { formatTimestamp } from './values.ts';
+import { InternalError } from '../errors/index.ts';
 import { formatDate } from '../columnar/calendar.ts';
 
 export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__';
@@ -68,6 +69,6 @@ export function renderPartitionValue(type: DataType, value: unknown): string | n
     case 'string':
       return String(value);
     default:
-      throw new Error(`cannot partition by a ${typeToString(type)} column`);
+      throw new InternalError(`a partition column of type ${typeToString(type)} passed the analyzer`);
   }
 }

@@ -26,7 +26,8 @@ import { isUtf8 } from 'node:buffer';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { allocData, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { typeToString, type DataType, type Field } from '../schema/types.ts';
-import { BadRecordError, InputFileError, readableReason, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
+import { BadRecordError, InputFileError, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
+import { escapeControlCharacters } from '../errors/index.ts';
 import {
   JsonNumber, describeJson, enumReason, jsonText, parseBase64, parseDate, parseDecimal,
   parseInt32, parseInt64, parseTimestamp, type JsonValue,
@@ -961,7 +962,7 @@ export async function* readJsonLines(files: readonly ReadSource[], opts: ReadOpt
   };
   const bad = (file: string, line: number, reason: string, buf: Buffer, s: number, e: number) => {
     const raw = buf.toString('utf8', s, Math.min(e, s + RAW_LIMIT)) + (e - s > RAW_LIMIT ? '…' : '');
-    const record: BadRecord = { file, line, reason: readableReason(reason), raw };
+    const record: BadRecord = { file, line, reason: escapeControlCharacters(reason), raw };
     if (opts.mode === 'failfast') throw new BadRecordError(record);
     opts.onBadRecord(record);
   };

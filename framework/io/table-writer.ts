@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { concatBatches, emptyBatch, isValid, takeBatch, type Batch, type Column } from '../columnar/column.ts';
 import { assertNever, schemaOf, type DatasetSchema, type Field } from '../schema/types.ts';
 import { escapePartitionValue } from './hive.ts';
+import { InternalError } from '../errors/index.ts';
 import { writeParquet } from './parquet.ts';
 import type { Compression } from './types.ts';
 
@@ -146,7 +147,7 @@ export function partitionValueString(f: Field, c: Column, i: number): string | n
     case 'array':
     case 'map':
     case 'null':
-      throw new Error(`partition columns of type ${t.kind} are refused by the analyzer`);
+      throw new InternalError(`a partition column of type ${t.kind} passed the analyzer`);
     default:
       return assertNever(t);
   }

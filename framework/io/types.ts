@@ -3,6 +3,7 @@
  * and where bad records are reported.
  */
 import type { DatasetSchema } from '../schema/types.ts';
+import { EtlError } from '../errors/index.ts';
 
 /** Spark's read modes, with the same names. */
 export type BadRecordMode = 'permissive' | 'dropmalformed' | 'failfast';
@@ -43,15 +44,6 @@ export interface ReadOptions {
   readonly onProgress?: (bytes: number) => void;
 }
 
-/**
- * A reason as it may be shown: control characters (a key or value quoted into the reason may
- * hold a tab or NUL from an escape) written as \uXXXX, so a terminal or a log line shows them.
- * The Spark driver's `readable_reason` does the same.
- */
-export function readableReason(reason: string): string {
-  return reason.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
 export class BadRecordError extends Error {
   override readonly name: string = 'BadRecordError';
   constructor(readonly record: BadRecord) {
@@ -60,10 +52,11 @@ export class BadRecordError extends Error {
 }
 
 /** A file that cannot be read at all (missing, unreadable, a damaged Parquet footer, not gzip). */
-export class InputFileError extends Error {
+export class InputFileError extends EtlError {
   override readonly name: string = 'InputFileError';
-  constructor(readonly file: string, readonly problem: string, readonly hint?: string) {
-    super(`${file}: ${problem}${hint ? `\n  ${hint}` : ''}`);
+  readonly phase = 'input' as const;
+  constructor(readonly file: string, readonly problem: string, hint?: string) {
+    super(`${file}: ${problem}`, hint);
   }
 }
 

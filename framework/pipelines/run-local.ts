@@ -6,7 +6,6 @@
  */
 import type { Environment } from '../config/config.ts';
 import { EtlError } from '../errors/index.ts';
-import { InputFileError } from '../io/types.ts';
 import type { Project } from '../run/project.ts';
 import { runJob } from '../run/run-job.ts';
 import type { BoundPipeline } from './pipeline.ts';
@@ -54,7 +53,7 @@ export async function runPipelineLocally(project: Project, p: BoundPipeline, opt
         const r = await runJob(project, job, { params, ...(options.env ? { env: options.env } : {}), ...(options.warehouse ? { warehouse: options.warehouse } : {}) });
         outcome = { job, status: 'succeeded', attempts: attempt, durationMs: Math.round(performance.now() - started), rowsWritten: r.output.rowsWritten };
       } catch (e) {
-        if (!(e instanceof EtlError) && !(e instanceof InputFileError)) throw e;
+        if (!(e instanceof EtlError)) throw e;
         if (attempt < p.retries.attempts) continue;
         outcome = { job, status: 'failed', attempts: attempt, durationMs: Math.round(performance.now() - started), error: { message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
         failed = true;

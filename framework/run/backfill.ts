@@ -7,10 +7,10 @@
 import type { Environment } from '../config/config.ts';
 import { EtlError, ParamError, UsageError } from '../errors/index.ts';
 import { loadJob, type Project } from './project.ts';
-import { analyzeJob, runJob, tableSchemasOf, type RunResult } from './run-job.ts';
+import { analyzeJob } from '../analyze/job.ts';
+import { runJob, tableSchemasOf, type RunResult } from './run-job.ts';
 import { resolveParams } from './params.ts';
 import { DAY_MS } from '../slices/duration.ts';
-import { InputFileError } from '../io/types.ts';
 
 export interface BackfillOptions {
   readonly from: string;
@@ -106,7 +106,7 @@ export async function backfill(project: Project, jobName: string, options: Backf
       });
       outcome = result.status === 'skipped' ? { day, status: 'skipped' } : { day, status: 'ran', counts: countsOf(result) };
     } catch (e) {
-      if (!(e instanceof EtlError) && !(e instanceof InputFileError)) throw e;
+      if (!(e instanceof EtlError)) throw e;
       failed = true;
       outcome = { day, status: 'failed', error: { message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
     }

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { isJobDefinition, type JobDefinition } from '../dsl/job.ts';
-import { JobLoadError, UsageError, didYouMean } from '../errors/index.ts';
+import { EtlError, JobLoadError, UsageError, didYouMean } from '../errors/index.ts';
 import { importModule } from './module-loader.ts';
 
 export interface Project {
@@ -66,7 +66,9 @@ export async function loadJob(project: Project, name: string): Promise<LoadedJob
     mod = (await importModule(file)) as { default?: unknown };
   } catch (e) {
     if (e instanceof JobLoadError) throw e;
-    throw new JobLoadError(rel, `could not be loaded: ${(e as Error).message}`, 'fix the error in the job file (run `npm run typecheck` for details)');
+    // A mistake the framework caught while the file ran (a bad decimal(p, s), say) keeps its own way out.
+    const hint = e instanceof EtlError && e.hint ? e.hint : 'fix the error in the job file (run `npm run typecheck` for details)';
+    throw new JobLoadError(rel, `could not be loaded: ${(e as Error).message}`, hint);
   }
   const job = mod.default;
   if (!isJobDefinition(job)) throw new JobLoadError(rel, 'has no default export made by defineJob(...)', 'end the file with `export default defineJob({ ... })`');

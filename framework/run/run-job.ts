@@ -12,11 +12,9 @@ import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { fromZod } from '../schema/zod.ts';
 import type { DatasetSchema } from '../schema/types.ts';
-import { buildPlan, type JobDefinition } from '../dsl/job.ts';
-import { analyze } from '../analyze/analyze.ts';
-import { bindOutput, type BoundOutput } from '../analyze/output.ts';
-import { bindSlicing, type BoundSlicing } from '../analyze/slice.ts';
+import type { JobDefinition } from '../dsl/job.ts';
 import type { BoundPlan } from '../analyze/bound.ts';
+import { analyzeJob, type AnalyzedJob } from '../analyze/job.ts';
 import { LocalMetastore } from '../catalog/local.ts';
 import { withLock, LockBusyError, writeFileAtomic } from '../catalog/fs-atomic.ts';
 import type { CatalogColumn, TableDefinition } from '../catalog/metastore.ts';
@@ -123,12 +121,9 @@ export interface IncrementalSummary {
   readonly existingRows: number;
 }
 
-export interface PreparedJob {
+export interface PreparedJob extends AnalyzedJob {
   readonly loaded: LoadedJob;
   readonly params: Record<string, unknown>;
-  readonly plan: BoundPlan;
-  readonly output: BoundOutput;
-  readonly slicing: BoundSlicing;
   /** The slice this run owns, or undefined for a run over everything. */
   readonly slice?: SliceRun;
   readonly inputs: readonly ResolvedInput[];
@@ -148,9 +143,9 @@ export async function prepareJob(project: Project, jobName: string, options: Run
   }
 
   const tableSchemas = await tableSchemasOf(project, job, metastore);
-  const { plan, output, slicing } = analyzeJob(job, params, (t) => tableSchemas[t], file);
-  const slice = resolveSlice(slicing.slice, params, job.name);
-  const prepared = { loaded, params, plan, output, slicing, ...(slice ? { slice } : {}), lake };
+  const analyzed = analyzeJob(job, params, (t) => tableSchemas[t], file);
+  const slice = resolveSlice(analyzed.slicing.slice, params, job.name);
+  const prepared = { loaded, params, ...analyzed, ...(slice ? { slice } : {}), lake };
   const inputs = options.resolveInputs ?? true ? await resolveInputs(project, prepared, metastore, options.inputs ?? {}) : [];
   return { ...prepared, inputs };
 }
@@ -198,14 +193,6 @@ async function resolveInputs(project: Project, prepared: Omit<PreparedJob, 'inpu
     inputs.push({ name, spec, locations: [stored.location], root: stored.location, windowed: false, ...range, origin: `table ${spec.table}`, format: 'parquet' });
   }
   return inputs;
-}
-
-/** Plan and analysis of a job for validated params: the bound plan in table column order, the output it binds to, its slicing. */
-export function analyzeJob(job: JobDefinition, params: Record<string, unknown>, schemaOfTable: (table: string) => DatasetSchema, file?: string): { plan: BoundPlan; output: BoundOutput; slicing: BoundSlicing } {
-  const ctx = { job: job.name, ...(file ? { file } : {}) };
-  const built = buildPlan(job, params, schemaOfTable);
-  const output = bindOutput(analyze(built.root, ctx), job.output, ctx);
-  return { plan: output.plan, output, slicing: bindSlicing(job, output, built.inputSchemas, ctx) };
 }
 
 /** The schemas of the catalog tables a job reads without declaring one (see schemaOfTable). */
@@ -316,7 +303,7 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: 
   if (incremental && !incremental.newFiles.length) return nothingNew(prepared, runId, incremental, listed, tableDir, started);
 
   const readers = new Map<string, InputReader>(listed.map((l) => [l.input.name, readerOf(l.input.spec, l)]));
-  const newChecks = prepareChecks(job.checks ?? [], output.requiredColumns, output.schema, { job: job.name, file });
+  const newChecks = prepareChecks(prepared.checks);
   const partitionColumns = output.partitionColumns.map((f) => f.name);
   const writer = new TableWriter({ dir: stagedTable, schema: output.schema, partitionColumns, compression: job.output.compression, fileTag: runId });
   const filter = slice ? new SliceFilter(slice, output.schema, partitionColumns, prepared.slicing.slice!.outside, job.name) : undefined;
@@ -348,7 +335,7 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: 
     const { counts, badRecords, rowsFiltered } = executed;
     const written = await writer.close();
     const failed = checkResults.filter((c) => !c.passed && c.severity === 'error');
-    if (failed.length) throw new CheckFailedError(failed.map((f) => ({ name: f.name, message: f.message })), `${output.database}.${output.table}`);
+    if (failed.length) throw new CheckFailedError(failed, `${output.database}.${output.table}`, { name: job.name, ...(file ? { file } : {}) });
 
     let quarantine: string | null = null;
     const moves: Move[] = [];

@@ -1,8 +1,9 @@
 /** Hive/Glue column type names (what Glue's Column.Type and Athena's DDL take). */
 import { T, typeToString, type DataType } from './types.ts';
+import { EtlError, InternalError } from '../errors/index.ts';
 
 export function hiveType(t: DataType): string {
-  if (t.kind === 'null') throw new Error('a column of type null has no Hive type; cast it');
+  if (t.kind === 'null') throw new InternalError('a column of type null reached the catalog: the analyzer refuses untyped output columns');
   // The canonical type names are Hive's (and Spark's DDL names): string, int, bigint, double,
   // decimal(p,s), struct<a:string>, array<...>, map<k,v>.
   return typeToString(t);
@@ -19,8 +20,13 @@ export function parseHiveType(text: string): DataType {
   return t;
 }
 
-export class HiveTypeError extends Error {
+/** A Hive type name lakeform cannot read (from a Glue table another tool made, say). */
+export class HiveTypeError extends EtlError {
   override readonly name = 'HiveTypeError';
+  readonly phase = 'catalog' as const;
+  constructor(problem: string) {
+    super(problem, 'lakeform reads Hive primitive, decimal, struct, array and map types');
+  }
 }
 
 const PRIMITIVES: Record<string, DataType> = {

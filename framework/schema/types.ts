@@ -2,6 +2,7 @@
  * The canonical dataset schema. Every other representation (zod, Arrow, Hive/Glue, Spark)
  * is derived from these types, so a type exists in exactly one place.
  */
+import { InternalError } from '../errors/index.ts';
 
 export type PrimitiveKind =
   | 'string'
@@ -118,7 +119,7 @@ export function typeToString(t: DataType): string {
 }
 
 export function assertNever(x: never): never {
-  throw new Error(`unhandled case: ${JSON.stringify(x)}`);
+  throw new InternalError(`unhandled case: ${JSON.stringify(x)}`);
 }
 
 /** Numeric widening order used for binary arithmetic and comparisons (Spark's implicit casts). */

@@ -6,10 +6,13 @@
  * `.describe()`->comment.
  */
 import { z } from 'zod';
+import { EtlError } from '../errors/index.ts';
 import { MAX_DECIMAL_PRECISION, T, field, schemaOf, type DataType, type DatasetSchema, type Field } from './types.ts';
 
-export class SchemaDefinitionError extends Error {
+/** A zod schema that does not map to a table schema; the analyzer names the job file it is used in. */
+export class SchemaDefinitionError extends EtlError {
   override readonly name: string = 'SchemaDefinitionError';
+  readonly phase = 'load' as const;
 }
 
 const DECIMAL_META = 'etl.decimal';

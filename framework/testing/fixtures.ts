@@ -14,7 +14,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { z } from 'zod';
 import type { JobDefinition } from '../dsl/job.ts';
-import { UsageError } from '../errors/index.ts';
+import { EtlError, UsageError } from '../errors/index.ts';
 import type { DatasetSchema } from '../schema/types.ts';
 import { compareRows, isClean, pairingKey, type RowDiff } from './compare.ts';
 import { jsonExact, type Row } from './rows.ts';
@@ -130,7 +130,8 @@ export async function runCase(root: string, job: JobDefinition, c: FixtureCase, 
   try {
     result = await testJob(job, { params: c.spec.params, inputs: c.inputs, ...(options.tableSchemas ? { tableSchemas: options.tableSchemas } : {}), ...(options.file ? { file: options.file } : {}) });
   } catch (e) {
-    return judge(job, c, { error: (e as Error).message }, elapsed());
+    // A case's report shows the error's way out under it, as the CLI shows it for a command.
+    return judge(job, c, { error: e instanceof EtlError && e.hint ? `${e.message}\n  ${e.hint}` : (e as Error).message }, elapsed());
   }
   if (options.update) writeFileSync(c.expectedFile, expectedText(result.rows));
   return judge(job, c, { outcome: result }, elapsed());

@@ -63,12 +63,15 @@ export function toTestValue(v: unknown, t: DataType): unknown {
 
 export function batchRows(batch: Batch): Row[] {
   const rows: Row[] = [];
-  for (let i = 0; i < batch.length; i++) {
-    const row: Row = {};
-    batch.schema.fields.forEach((f, c) => (row[f.name] = toTestValue(valueAt(batch.columns[c], i), f.type)));
-    rows.push(row);
-  }
+  for (let i = 0; i < batch.length; i++) rows.push(rowAt(batch, i));
   return rows;
+}
+
+/** Row `i` of a batch as a test sees it. */
+export function rowAt(batch: Batch, i: number): Row {
+  const row: Row = {};
+  batch.schema.fields.forEach((f, c) => (row[f.name] = toTestValue(valueAt(batch.columns[c], i), f.type)));
+  return row;
 }
 
 /** JSON text for a test value: bigints as exact numbers, Dates as ISO text. */

@@ -13,11 +13,18 @@ import { assertNever } from '../schema/types.ts';
 import { fromZod } from '../schema/zod.ts';
 import { isoTimestamp, type Row } from './rows.ts';
 
-const DAY_US = 86_400_000_000n;
-const FROM_DAY = Date.UTC(2024, 0, 1) / 86_400_000;
-const TO_DAY = Date.UTC(2026, 11, 31) / 86_400_000;
+const DAY_MS = 86_400_000;
 
-function arbitraryOf(t: DataType, enumValues?: readonly string[]): fc.Arbitrary<unknown> {
+/** The instants generated dates and timestamps fall in: [startMs, endMs), UTC. */
+export interface TimeWindow {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Without a slice: three years of dates and times. */
+const ANY_TIME: TimeWindow = { startMs: Date.UTC(2024, 0, 1), endMs: Date.UTC(2027, 0, 1) };
+
+function arbitraryOf(t: DataType, window: TimeWindow, enumValues?: readonly string[]): fc.Arbitrary<unknown> {
   switch (t.kind) {
     case 'string':
       return enumValues?.length ? fc.constantFrom(...enumValues) : fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 });
@@ -36,15 +43,15 @@ function arbitraryOf(t: DataType, enumValues?: readonly string[]): fc.Arbitrary<
       return fc.bigInt({ min: -max, max }).map((u) => decimalText(u, t.scale));
     }
     case 'date':
-      return fc.integer({ min: FROM_DAY, max: TO_DAY }).map(formatDate);
+      return fc.integer({ min: Math.floor(window.startMs / DAY_MS), max: Math.ceil(window.endMs / DAY_MS) - 1 }).map(formatDate);
     case 'timestamp':
-      return fc.bigInt({ min: BigInt(FROM_DAY) * DAY_US, max: BigInt(TO_DAY + 1) * DAY_US - 1n }).map(isoTimestamp);
+      return fc.bigInt({ min: BigInt(window.startMs) * 1000n, max: BigInt(window.endMs) * 1000n - 1n }).map(isoTimestamp);
     case 'struct':
-      return fc.record(Object.fromEntries(t.fields.map((f) => [f.name, fieldArbitrary(f)])));
+      return fc.record(Object.fromEntries(t.fields.map((f) => [f.name, fieldArbitrary(f, window)])));
     case 'array':
-      return fc.array(nullable(arbitraryOf(t.element), t.containsNull), { maxLength: 3 });
+      return fc.array(nullable(arbitraryOf(t.element, window), t.containsNull), { maxLength: 3 });
     case 'map':
-      return fc.dictionary(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }), nullable(arbitraryOf(t.value), t.valueContainsNull), { maxKeys: 3 });
+      return fc.dictionary(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }), nullable(arbitraryOf(t.value, window), t.valueContainsNull), { maxKeys: 3 });
     case 'binary':
       return fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b).toString('base64'));
     case 'null':
@@ -56,15 +63,16 @@ function arbitraryOf(t: DataType, enumValues?: readonly string[]): fc.Arbitrary<
 
 const nullable = (a: fc.Arbitrary<unknown>, isNullable: boolean) => (isNullable ? fc.option(a, { nil: null, freq: 5 }) : a);
 
-function fieldArbitrary(f: Field, zodField?: z.ZodType): fc.Arbitrary<unknown> {
-  const base = nullable(arbitraryOf(f.type, f.enumValues), f.nullable);
+function fieldArbitrary(f: Field, window: TimeWindow, zodField?: z.ZodType): fc.Arbitrary<unknown> {
+  const base = nullable(arbitraryOf(f.type, window, f.enumValues), f.nullable);
   // Refinements the canonical schema does not carry (min, max, regex, ...) are kept by the field's own schema.
   return zodField ? base.filter((v) => zodField.safeParse(v).success) : base;
 }
 
-export function syntheticRows(schema: z.ZodObject, count: number, seed: number): Row[] {
+/** `count` rows of the schema; every date and timestamp in `window` (a run's slice) when one is given. */
+export function syntheticRows(schema: z.ZodObject, count: number, seed: number, window: TimeWindow = ANY_TIME): Row[] {
   const fields = fromZod(schema).fields;
   const shape = schema.shape as Record<string, z.ZodType>;
-  const row = fc.record(Object.fromEntries(fields.map((f) => [f.name, fieldArbitrary(f, shape[f.name])])));
+  const row = fc.record(Object.fromEntries(fields.map((f) => [f.name, fieldArbitrary(f, window, shape[f.name])])));
   return count > 0 ? (fc.sample(row, { seed, numRuns: count }) as Row[]) : [];
 }

@@ -20,7 +20,8 @@ import { executeJob } from '../run/execute-job.ts';
 import { inMemoryInput, openInput, type InputReader } from '../run/inputs.ts';
 import { resolveParams } from '../run/params.ts';
 import { findProject, type Project } from '../run/project.ts';
-import { analyzeJob, tableSchemasOf } from '../run/run-job.ts';
+import { analyzeJob } from '../analyze/job.ts';
+import { tableSchemasOf } from '../run/run-job.ts';
 import { resolveSlice, SliceFilter } from '../slices/slice.ts';
 import { EtlError, UsageError, didYouMean } from '../errors/index.ts';
 import type { DatasetSchema } from '../schema/types.ts';
@@ -83,14 +84,14 @@ export async function testJob<J extends JobDefinition>(job: J, options: TestJobO
   const projectRoot = () => (project ??= findProject()).root;
   const readsUndeclaredTable = Object.values(job.inputs).some((spec) => spec.format === 'table' && !spec.schema && !options.tableSchemas?.[spec.table]);
   const tableSchemas = readsUndeclaredTable ? { ...(await tableSchemasOf((project ??= findProject()), job)), ...options.tableSchemas } : (options.tableSchemas ?? {});
-  const { plan, output, slicing } = analyzeJob(job, params, (table) => tableSchemas[table], options.file);
+  const { plan, output, slicing, checks: boundChecks } = analyzeJob(job, params, (table) => tableSchemas[table], options.file);
   // A slice given in params keeps its own rows, as `etl run` does; the others are counted.
   const slice = resolveSlice(slicing.slice, params, job.name);
   const filter = slice ? new SliceFilter(slice, output.schema, output.partitionColumns.map((f) => f.name), slicing.slice!.outside, job.name) : undefined;
 
   const readers = new Map<string, InputReader>();
   for (const [name, given] of Object.entries(options.inputs)) readers.set(name, await readerFor(name, job.inputs[name], given, projectRoot));
-  const checks = prepareChecks(job.checks ?? [], output.requiredColumns, output.schema, { job: job.name, ...(options.file ? { file: options.file } : {}) })();
+  const checks = prepareChecks(boundChecks)();
   const batches: Batch[] = [];
   const run = await executeJob(plan, readers, { checks, ...(filter ? { keep: (b: Batch) => filter.keep(b) } : {}), sink: (b) => void batches.push(b) });
 

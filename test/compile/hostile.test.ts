@@ -25,6 +25,7 @@ import { compileChecks, OUTPUT_VIEW } from '../../framework/compile/checks.ts';
 import { compileJob } from '../../framework/compile/compile-job.ts';
 import { LOCAL_PLACEHOLDER_ENV } from '../../framework/config/config.ts';
 import { prepareChecks } from '../../framework/run/checks.ts';
+import { bindChecks, type BoundCheck } from '../../framework/analyze/checks.ts';
 import { findProject } from '../../framework/run/project.ts';
 import { prepareJob, runJob } from '../../framework/run/run-job.ts';
 import { openInput } from '../../framework/run/inputs.ts';
@@ -180,17 +181,17 @@ describe('data checks with hostile values', () => {
     ],
   }) as unknown as JobDefinition;
 
-  function bound(): { output: BoundOutput; inputs: Record<string, Batch> } {
+  function bound(): { output: BoundOutput; checks: BoundCheck[]; inputs: Record<string, Batch> } {
     const p = buildPlan(job, {}, () => {
       throw new Error('no catalog tables here');
     });
     const output = bindOutput(analyze(p.root, { job: job.name }), job.output, { job: job.name });
-    return { output, inputs: { raw: batch(p.inputSchemas.raw, RAW_ROWS) } };
+    return { output, checks: bindChecks(job.checks!, output, { job: job.name }), inputs: { raw: batch(p.inputSchemas.raw, RAW_ROWS) } };
   }
 
   it('compile to Spark SQL that parses, with the whole job', () => {
-    const { output } = bound();
-    const compiled = compileJob({ loaded: { job, file: 'jobs/checked.ts' }, params: {}, plan: output.plan, output, slicing: { windows: {} } }, LOCAL_PLACEHOLDER_ENV);
+    const { output, checks } = bound();
+    const compiled = compileJob({ loaded: { job, file: 'jobs/checked.ts' }, params: {}, plan: output.plan, output, slicing: { windows: {} }, checks }, LOCAL_PLACEHOLDER_ENV);
     expect(sparkSqlProblems(compiled.artifact.sql)).toEqual([]);
     expect(compiled.artifact.checks).toHaveLength(job.checks!.length + 1);
     for (const c of compiled.artifact.checks) {
@@ -200,12 +201,12 @@ describe('data checks with hostile values', () => {
   });
 
   it('count the same failing rows on DuckDB as the local run does', async () => {
-    const { output, inputs } = bound();
+    const { output, checks, inputs } = bound();
     const r = await runBoth(output.plan, inputs);
     expect(r.duckdb).toEqual(r.engine);
 
     const result = batch(output.schema, r.engine.map((row) => JSON.parse(row) as unknown[]));
-    const running = prepareChecks(job.checks!, output.requiredColumns, output.schema, { job: job.name })();
+    const running = prepareChecks(checks)();
     for (const c of running) c.add(result);
     const local = running.map((c) => c.result()).map((c) => ({ name: c.name, failing: c.failingRows }));
 
@@ -217,7 +218,7 @@ describe('data checks with hostile values', () => {
     try {
       await conn.run(`CREATE VIEW ${duckdbDialect.quoteIdentifier(OUTPUT_VIEW)} AS SELECT * FROM read_parquet(${duckdbDialect.stringLiteral(file)})`);
       const duck: { name: string; failing: number }[] = [];
-      for (const c of compileChecks(job.checks!, output, duckdbDialect)) {
+      for (const c of compileChecks(checks, output.schema, duckdbDialect)) {
         const rows = (await conn.runAndReadAll(c.sql)).getRowObjectsJson();
         duck.push({ name: c.name, failing: Number(rows[0].failing_rows) });
       }

@@ -39,6 +39,49 @@ describe('synthetic samples', () => {
   });
 });
 
+describe('etl sample --synthetic with a slice and --force', () => {
+  const committedFiles = (dir: string, day: string) => readdirSync(path.join(dir, 'sample/events', day), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.gz'));
+
+  it('lists what it would replace and replaces nothing without --force', () => {
+    const dir = copyOfTestProject();
+    const before = committedFiles(dir, '2026/11/01');
+    expect(before.length).toBeGreaterThan(0);
+    const r = etlIn(dir, ['sample', 'events_clean', '--synthetic', '--rows', '50', '--param', 'dt=2026-11-01']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`the sample of dt=2026-11-01 for input 'raw' holds ${before.length} file(s) that --synthetic would replace`);
+    expect(r.stderr).toMatch(/sample\/events\/2026\/11\/01\/\d\d\/events-\d+\.gz/);
+    expect(committedFiles(dir, '2026/11/01')).toEqual(before);
+  });
+
+  it("generates the day's rows in the day's folders, replacing only that day, and the next run writes only that day's partition from them", () => {
+    const dir = copyOfTestProject();
+    const day = committedFiles(dir, '2026/11/01');
+    const otherDays = [...committedFiles(dir, '2026/10/31'), ...committedFiles(dir, '2026/11/02')];
+    const r = etlIn(dir, ['sample', 'events_clean', '--synthetic', '--rows', '50', '--seed', '5', '--param', 'dt=2026-11-01', '--force', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout).inputs[0];
+    expect(report.replaced).toHaveLength(day.length);
+    expect(report.files).toEqual([path.join('sample/events/2026/11/01/00/synthetic.jsonl')].map((f) => expect.stringContaining(f)));
+    expect([...committedFiles(dir, '2026/10/31'), ...committedFiles(dir, '2026/11/02')]).toEqual(otherDays);
+    const written = readFileSync(path.join(dir, 'sample/events/2026/11/01/00/synthetic.jsonl'), 'utf8').trim().split('\n');
+    expect(written).toHaveLength(50);
+    for (const line of written) expect(JSON.parse(line).ts).toMatch(/^2026-11-01T/);
+
+    // Before, the rows' timestamps spread over three years: the run wrote a partition for each day they hit.
+    const run = JSON.parse(etlIn(dir, ['run', 'events_clean', '--json']).stdout);
+    expect(run.output.partitions).toEqual(['dt=2026-10-31', 'dt=2026-11-01', 'dt=2026-11-02']);
+  });
+
+  it('says what --force deleted (the README command, without a slice)', () => {
+    const dir = copyOfTestProject();
+    const all = committedFiles(dir, '.');
+    const r = etlIn(dir, ['sample', 'events_clean', '--synthetic', '--rows', '20', '--force']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`deleted ${all.length} file(s) the new sample replaces:`);
+    expect(r.stdout).toMatch(/and \d+ more/);
+  });
+});
+
 describe('etl sample --env (moto_server)', () => {
   let moto: Moto;
   beforeAll(async () => {
@@ -61,11 +104,24 @@ describe('etl sample --env (moto_server)', () => {
     await put('raw/events/2026/11/02/00/events-4.gz', ['other-day']);
 
     const dir = copyOfTestProject();
+    const sample = path.join(dir, 'sample/events');
+    const committed = (day: string) => (existsSync(path.join(sample, day)) ? readdirSync(path.join(sample, day), { recursive: true }).length : 0);
+    const [before1031, before1102] = [committed('2026/10/31'), committed('2026/11/02')];
+    expect(before1031 * before1102).toBeGreaterThan(0);
+    // Without --force: refused, listing the day's files it would replace, and nothing deleted.
+    const refused = etlIn(dir, ['sample', 'events_clean', '--env', 'dev', '--param', 'dt=2026-11-01', '--files', '2', '--rows', '4'], moto.env);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/of dt=2026-11-01 for input 'raw' holds \d+ file\(s\) that etl sample --env dev would replace:\n  sample\/events\/2026\/11\/01\//);
+    expect(committed('2026/11/01')).toBeGreaterThan(0);
+
     const r = etlIn(dir, ['sample', 'events_clean', '--env', 'dev', '--param', 'dt=2026-11-01', '--files', '2', '--rows', '4', '--force', '--json'], moto.env);
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.inputs[0].rows).toBe(4);
-    const sample = path.join(dir, 'sample/events');
+    // Only the day's folders were replaced, and the report names what went; the other days stay.
+    expect(report.inputs[0].replaced.length).toBeGreaterThan(0);
+    expect(report.inputs[0].replaced.every((f: string) => f.startsWith('sample/events/2026/11/01/'))).toBe(true);
+    expect([committed('2026/10/31'), committed('2026/11/02')]).toEqual([before1031, before1102]);
     const read = (rel: string) => gunzipSync(readFileSync(path.join(sample, rel))).toString().trim().split('\n').map((l) => JSON.parse(l).event_id);
     // The Firehose layout below the input's fixed prefix (raw/events/) is kept, as in the committed sample.
     expect(read('2026/11/01/10/events-3.gz')).toEqual(['c1', 'c2']);
@@ -84,5 +140,18 @@ describe('etl sample --env (moto_server)', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).inputs[0]).toMatchObject({ rows: 2, masked: ['name'], dropped: 0 });
     expect(readFileSync(path.join(dir, 'sample/users/users.csv'), 'utf8')).toBe('user_id,name,country,signup_date,plan\n1,[redacted],GB,2025-01-02,pro\n2,,DE,2024-07-18,free\n');
+  }, 60_000);
+
+  it('cuts a CSV sample by records: a quoted field holding newlines stays whole', async () => {
+    const s3 = new S3Client({ region: 'eu-west-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'acme-raw-dev', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } })).catch(() => {});
+    // The first record takes three lines: cut by lines, --rows 2 kept one and a half records.
+    const csv = 'user_id,name,country,signup_date,plan\n1,Ada,GB,2025-01-02,"pro\nannual\nbilled in GBP"\n2,Bo,DE,2024-07-18,free\n3,Cy,IE,2024-07-18,free\n';
+    await s3.send(new PutObjectCommand({ Bucket: 'acme-raw-dev', Key: 'dim/users/users-2026-11-02.csv', Body: csv }));
+    const dir = copyOfTestProject();
+    const r = etlIn(dir, ['sample', 'daily_kpis', '--env', 'dev', '--input', 'users', '--rows', '2', '--force', '--json'], moto.env);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).inputs[0]).toMatchObject({ rows: 2, dropped: 0 });
+    expect(readFileSync(path.join(dir, 'sample/users/users.csv'), 'utf8')).toBe('user_id,name,country,signup_date,plan\n1,[redacted],GB,2025-01-02,"pro\nannual\nbilled in GBP"\n2,[redacted],DE,2024-07-18,free\n');
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
 import { findProject } from '../../run/project.ts';
+import { UsageError } from '../../errors/index.ts';
 import { prepareJob } from '../../run/run-job.ts';
 import { compileJob, planJsonView, stableJson } from '../../compile/compile-job.ts';
 import { loadEnvironment } from '../../config/config.ts';
@@ -23,7 +24,7 @@ export const planCommand: CommandModule<object, JobArgs & { env?: string; out?: 
   builder: (y) =>
     withOptions(jobOptions(y), PLAN_OPTIONS)
       .check((a) => {
-        if (!a.job === !a.pipeline) throw new Error('name a job (etl plan <job>) or a pipeline (etl plan --pipeline <name>), one of them');
+        if (!a.job === !a.pipeline) throw new UsageError('name a job or a pipeline, one of them', 'etl plan <job>, or etl plan --pipeline <name>');
         return true;
       })
       .example('$0 plan events_clean --json', 'The compiled plan as one JSON object')

@@ -67,11 +67,25 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
     const paramNames = Object.keys((job.params as { shape?: object } | undefined)?.shape ?? {});
     const open = new Set([...paramNames.filter((k) => params[k] === undefined), ...sliceColumnsOf(job)]);
     const time = sliceColumnsOf(job).find((c) => typeof params[c] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(params[c] as string));
-    const report: { input: string; location: string; rows: number; files: string[]; masked?: string[]; dropped?: number }[] = [];
+    const report: { input: string; location: string; rows: number; files: string[]; masked?: string[]; dropped?: number; replaced?: string[] }[] = [];
     for (const [name, spec] of chosen) {
       if (!spec.sample) throw new UsageError(`input '${name}' of job '${job.name}' has no sample location`, "add sample: 'sample/<name>/' to the input");
       // The sample's root: a sample in the production layout keeps every day below it.
       const location = path.resolve(project.root, fixedPrefix(spec.sample, params, open, `sample location of input '${name}'`));
+      // A day given for the slice: the rows fall in that day (synthetic), or come from that day's
+      // folders (S3), and only that day's folders of a sample in the production layout are replaced.
+      const day = time !== undefined ? dayWindow(String(params[time])) : undefined;
+      const sliceFolders = day && templateNames(spec.sample).includes(time!) ? renderWindow(spec.sample, params, { param: time!, ...day }, `sample location of input '${name}'`).map((f) => path.resolve(project.root, f)) : undefined;
+      const refuseUnlessForced = (places: readonly string[], what: string): string[] => {
+        const replaced = places.flatMap(filesIn);
+        if (replaced.length && !argv.force) {
+          throw new UsageError(
+            `the sample ${sliceFolders ? `of ${time}=${params[time!]} ` : ''}for input '${name}' holds ${replaced.length} file(s) that ${what} would replace:\n${listed(replaced)}`,
+            'pass --force to delete them and write the new sample, or point the sample elsewhere',
+          );
+        }
+        return replaced;
+      };
       if (argv.env) {
         const { awsClients } = await import('../../../deploy/index.ts');
         const { loadEnvironment } = await import('../../config/config.ts');
@@ -80,37 +94,62 @@ export const sampleCommand: CommandModule<object, SampleArgs> = {
         const sources = sourceLocations(spec.path, { ...env.variables, bucket: env.variables.bucket ?? env.bucket, ...params }, time, `location of input '${name}'`);
         const rules = maskRules(spec.schema);
         const mask = rules.size ? (text: string) => (spec.format === 'csv' ? maskCsv(text, rules, { delimiter: spec.delimiter, quote: spec.quote, ...(spec.nullValue !== undefined ? { nullValue: spec.nullValue } : {}) }) : maskJsonLines(text, rules)) : undefined;
-        const copied = await copyNewestObjects(awsClients(env).s3, sources, location, { files: argv.files, rows: argv.rows, format: spec.format, force: argv.force, keepPathsBelow: fixedKeyPrefix(spec.path), ...(mask ? { mask } : {}) });
-        report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files.map(displayPath), masked: [...rules.keys()], dropped: copied.dropped });
+        const replacedPlaces = sliceFolders ?? [location];
+        const replaced = refuseUnlessForced(replacedPlaces, `etl sample --env ${argv.env}`);
+        const copied = await copyNewestObjects(awsClients(env).s3, sources, location, { files: argv.files, rows: argv.rows, format: spec.format, ...(spec.format === 'csv' ? { csv: { delimiter: spec.delimiter, quote: spec.quote } } : {}), replace: replacedPlaces, keepPathsBelow: fixedKeyPrefix(spec.path), ...(mask ? { mask } : {}) });
+        report.push({ input: name, location: displayPath(location), rows: copied.rows, files: copied.files.map(displayPath), masked: [...rules.keys()], dropped: copied.dropped, replaced: replaced.map(displayPath) });
         continue;
       }
+      const ext = spec.format === 'csv' ? 'csv' : 'jsonl';
+      const isFolder = sliceFolders !== undefined || !path.extname(location) || (existsSync(location) && statSync(location).isDirectory());
+      const file = sliceFolders ? path.join(sliceFolders[0], `synthetic.${ext}`) : isFolder ? path.join(location, `synthetic.${ext}`) : location;
+      // Never mix synthetic rows into a sample that holds other data: what is there goes, and only with --force.
+      const replacedPlaces = sliceFolders ?? [isFolder ? location : file];
+      const replaced = refuseUnlessForced(replacedPlaces, '--synthetic');
+      for (const place of replacedPlaces) rmSync(place, { recursive: true, force: true });
       // Loaded on demand: the value generator is only for this command.
       const { syntheticRows } = await import('../../testing/synthetic.ts');
-      const rows = syntheticRows(spec.schema, argv.rows, argv.seed);
-      const isFolder = !path.extname(location) || (existsSync(location) && statSync(location).isDirectory());
-      const ext = spec.format === 'csv' ? 'csv' : 'jsonl';
-      const file = isFolder ? path.join(location, `synthetic.${ext}`) : location;
-      const present = isFolder ? existsSync(location) && readdirSync(location).length > 0 : existsSync(file);
-      // Never mix synthetic rows into a sample that holds other data.
-      if (present && !argv.force) throw new UsageError(`the sample location ${displayPath(location)} is not empty`, 'pass --force to replace its contents, or point the sample elsewhere');
-      if (present) rmSync(location, { recursive: true, force: true });
+      const inSlice = day && templateNames(spec.path).includes(time!) ? day : undefined;
+      const rows = syntheticRows(spec.schema, argv.rows, argv.seed, inSlice);
       mkdirSync(path.dirname(file), { recursive: true });
       const columns = Object.keys(spec.schema.shape);
       writeFileSync(file, spec.format === 'csv' ? csvText(rows, columns, spec.delimiter, spec.quote) : toJsonLines(rows));
-      report.push({ input: name, location: displayPath(file), rows: rows.length, files: [displayPath(file)] });
+      report.push({ input: name, location: displayPath(file), rows: rows.length, files: [displayPath(file)], replaced: replaced.map(displayPath) });
     }
     if (argv.json) return printJson({ job: job.name, source: argv.env ? `s3 (${argv.env})` : `synthetic (seed ${argv.seed})`, inputs: report });
     for (const r of report) {
       const masked = r.masked?.length ? pc.dim(` (masked: ${r.masked.join(', ')})`) : '';
       const dropped = r.dropped ? pc.yellow(`; dropped ${r.dropped} unparseable record(s), whose masked columns could not be found`) : '';
+      if (r.replaced?.length) process.stdout.write(`${pc.yellow('deleted')} ${r.replaced.length} file(s) the new sample replaces:\n${listed(r.replaced)}\n`);
       process.stdout.write(`${pc.green('wrote')} ${r.rows} row(s) for input ${pc.bold(r.input)} to ${r.files.join(', ')}${masked}${dropped}\n`);
     }
   },
 };
 
+/** The day a `yyyy-MM-dd` slice value names, as a window. */
+function dayWindow(day: string): { startMs: number; endMs: number } {
+  const startMs = Date.parse(`${day}T00:00:00Z`);
+  return { startMs, endMs: startMs + DAY_MS };
+}
+
+/** Every file at a place: the file itself, or those below a folder (none if nothing is there). */
+function filesIn(place: string): string[] {
+  if (!existsSync(place)) return [];
+  if (statSync(place).isFile()) return [place];
+  return readdirSync(place, { recursive: true, encoding: 'utf8' })
+    .map((rel) => path.join(place, rel))
+    .filter((f) => statSync(f).isFile())
+    .sort();
+}
+
+/** Files for a message: the first ten, and how many more. */
+function listed(files: readonly string[]): string {
+  const shown = files.slice(0, 10).map((f) => `  ${displayPath(f)}`);
+  return [...shown, ...(files.length > 10 ? [`  ... and ${files.length - 10} more`] : [])].join('\n');
+}
+
 /** The S3 locations to sample from: the day's folders for a day given, else the template's fixed prefix. */
 function sourceLocations(template: string, values: Readonly<Record<string, unknown>>, day: string | undefined, what: string): string[] {
   if (day === undefined || !templateNames(template).includes(day)) return [fixedPrefix(template, values, new Set(), what)];
-  const startMs = Date.parse(`${String(values[day])}T00:00:00Z`);
-  return renderWindow(template, values, { param: day, startMs, endMs: startMs + DAY_MS }, what);
+  return renderWindow(template, values, { param: day, ...dayWindow(String(values[day])) }, what);
 }

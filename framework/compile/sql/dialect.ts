@@ -8,6 +8,7 @@ import type { JoinType } from '../../plan/nodes.ts';
 import type { SqlDialect as DialectName } from '../../functions/registry.ts';
 import { assertNever, type DataType } from '../../schema/types.ts';
 import { formatDate } from '../../columnar/calendar.ts';
+import { InternalError } from '../../errors/index.ts';
 
 export interface SqlDialect {
   readonly name: DialectName;
@@ -101,7 +102,7 @@ export const sparkDialect: SqlDialect = {
       case 'decimal':
         return `CAST('${formatDecimal(BigInt(value as bigint), type.scale)}' AS ${this.typeName(type)})`;
       default:
-        throw new Error(`no literal syntax for ${type.kind}`);
+        throw new InternalError(`a literal of type ${type.kind} reached the SQL renderer`);
     }
   },
   joinKeyword(how) {
