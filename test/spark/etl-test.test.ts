@@ -11,7 +11,8 @@ import { assertSparkInstalled } from './spark.ts';
 
 describe('etl test --spark', () => {
   let dir: string;
-  const etl = (...args: string[]) => etlIn(dir, args, { SPARK_SUBMIT: path.join(ROOT, '.venv', 'bin', 'spark-submit') });
+  // A Spark session on a busy 2-core machine can take minutes: the test's own timeout (300 s) bounds it.
+  const etl = (...args: string[]) => etlIn(dir, args, { SPARK_SUBMIT: path.join(ROOT, '.venv', 'bin', 'spark-submit') }, 280_000);
   beforeAll(() => {
     assertSparkInstalled();
     dir = copyOfTestProject();

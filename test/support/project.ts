@@ -12,8 +12,8 @@ export function copyOfTestProject(): string {
   return dir;
 }
 
-export function etlIn(dir: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ETL_WAREHOUSE: '', ETL_STATE_DIR: '', ...env }, encoding: 'utf8', timeout: 60_000 });
+export function etlIn(dir: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ETL_WAREHOUSE: '', ETL_STATE_DIR: '', ...env }, encoding: 'utf8', timeout: timeoutMs });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
