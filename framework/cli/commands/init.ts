@@ -1,0 +1,41 @@
+/** `etl init [dir]`: scaffolds a new project (framework/init/scaffold.ts). */
+import path from 'node:path';
+import type { CommandModule } from 'yargs';
+import pc from 'picocolors';
+import { scaffoldProject } from '../../init/scaffold.ts';
+import { printJson } from '../output.ts';
+
+interface InitArgs {
+  dir: string;
+  json: boolean;
+}
+
+export const initCommand: CommandModule<object, InitArgs> = {
+  command: 'init [dir]',
+  describe: 'Create a new project: package.json, tsconfig.json, etl.config.ts, an example job with sample data and a test case, CI',
+  builder: (y) =>
+    y
+      .positional('dir', { type: 'string', default: '.', describe: 'The project folder (created if missing; default: this one)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the files written as JSON' })
+      .example('$0 init my-lake', 'A new project in ./my-lake') as never,
+  handler: (argv) => {
+    const root = path.resolve(argv.dir);
+    const files = scaffoldProject(root);
+    if (argv.json) return printJson({ root, files });
+    const cd = path.relative(process.cwd(), root);
+    process.stdout.write(
+      [
+        `${pc.green('created')} ${files.length} files in ${root}`,
+        ...files.map((f) => `  ${f}`),
+        '',
+        'Next:',
+        ...(cd ? [`  cd ${cd}`] : []),
+        '  npm install',
+        '  npx etl run events_clean      # the example job, offline on sample/',
+        '  npx etl test                  # its test cases in jobs/fixtures/',
+        '  npx etl new job <name>        # your own job (--from jsonl|csv|parquet|table)',
+        '',
+      ].join('\n'),
+    );
+  },
+};
