@@ -85,7 +85,7 @@ interface Sample {
 }
 
 function sampleOf(project: Project, input: string, format: SampleFormat): Sample {
-  const files = sampleFiles(path.resolve(input), format);
+  const files = sampleFiles(input, format);
   const folder = statSync(path.resolve(input)).isDirectory();
   return { path: relativePath(project.root, path.resolve(input)) + (folder ? '/' : ''), files };
 }
