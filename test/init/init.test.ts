@@ -58,15 +58,38 @@ describe('etl init', () => {
     expect(run).toMatchObject({ status: 'succeeded', rowsRead: 5 });
   });
 
-  it('refuses to overwrite: lists the files in the way and writes nothing', () => {
+  it('refuses to overwrite: lists the files in the way and writes nothing, package.json included', () => {
     const { box, dir } = emptyFolder();
-    writeFileSync(path.join(dir, 'package.json'), '{"name":"mine"}\n');
+    const mine = '{"name":"mine"}\n';
+    writeFileSync(path.join(dir, 'package.json'), mine);
     writeFileSync(path.join(dir, 'etl.config.ts'), '// mine\n');
+    writeFileSync(path.join(dir, 'tsconfig.json'), '{}\n');
     const r = etlIn(box, dir, ['init']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('2 file(s) already exist');
-    expect(r.stderr).toContain('package.json, etl.config.ts; nothing was written');
-    expect(readdirSync(dir).sort()).toEqual(['etl.config.ts', 'package.json']);
-    expect(readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe('{"name":"mine"}\n');
+    expect(r.stderr).toContain('etl.config.ts, tsconfig.json; nothing was written');
+    expect(readdirSync(dir).sort()).toEqual(['etl.config.ts', 'package.json', 'tsconfig.json']);
+    expect(readFileSync(path.join(dir, 'package.json'), 'utf8')).toBe(mine);
+  });
+
+  it('completes the package.json that installing lakeform made, keeping what it holds', () => {
+    const { box, dir } = emptyFolder();
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'mine', dependencies: { lakeform: 'file:../lakeform-0.1.0.tgz' }, scripts: { test: 'vitest' } }));
+    const r = etlIn(box, dir, ['init', '--json']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ packageJsonUpdated: true });
+    expect(JSON.parse(r.stdout).created).not.toContain('package.json');
+    const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    expect(pkg).toMatchObject({ name: 'mine', type: 'module', scripts: { etl: 'etl', test: 'vitest' }, dependencies: { lakeform: 'file:../lakeform-0.1.0.tgz', zod: expect.any(String) } });
+    expect(etlIn(box, dir, ['test']).status).toBe(0);
+  });
+
+  it('refuses a package.json that is not an ES module package', () => {
+    const { box, dir } = emptyFolder();
+    writeFileSync(path.join(dir, 'package.json'), '{"name":"mine","type":"commonjs"}');
+    const r = etlIn(box, dir, ['init']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('has "type": "commonjs"; nothing was written');
+    expect(readdirSync(dir)).toEqual(['package.json']);
   });
 });

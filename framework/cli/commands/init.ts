@@ -20,13 +20,13 @@ export const initCommand: CommandModule<object, InitArgs> = {
       .example('$0 init my-lake', 'A new project in ./my-lake') as never,
   handler: (argv) => {
     const root = path.resolve(argv.dir);
-    const files = scaffoldProject(root);
-    if (argv.json) return printJson({ root, files });
+    const { created, packageJsonUpdated } = scaffoldProject(root);
+    if (argv.json) return printJson({ root, created, packageJsonUpdated });
     const cd = path.relative(process.cwd(), root);
     process.stdout.write(
       [
-        `${pc.green('created')} ${files.length} files in ${root}`,
-        ...files.map((f) => `  ${f}`),
+        `${pc.green('created')} ${created.length} files in ${root}${packageJsonUpdated ? ' (and added lakeform\'s scripts and dependencies to package.json)' : ''}`,
+        ...created.map((f) => `  ${f}`),
         '',
         'Next:',
         ...(cd ? [`  cd ${cd}`] : []),
