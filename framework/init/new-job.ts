@@ -18,9 +18,8 @@ import { inferSchema, sampleFiles, textOf, type SampleFormat } from './infer-sch
 import { zodSource } from './zod-source.ts';
 import type { NewFile } from './new-files.ts';
 import { FIXTURES_DIR } from '../testing/fixtures.ts';
+import type { InputFormat } from './input-formats.ts';
 
-export const INPUT_FORMATS = ['jsonl', 'csv', 'parquet', 'table'] as const;
-export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 export interface NewJobRequest {
   readonly name: string;

@@ -2,7 +2,6 @@
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import pc from 'picocolors';
-import { scaffoldProject } from '../../init/scaffold.ts';
 import { printJson } from '../output.ts';
 
 interface InitArgs {
@@ -18,8 +17,10 @@ export const initCommand: CommandModule<object, InitArgs> = {
       .positional('dir', { type: 'string', default: '.', describe: 'The project folder (created if missing; default: this one)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the files written as JSON' })
       .example('$0 init my-lake', 'A new project in ./my-lake') as never,
-  handler: (argv) => {
+  handler: async (argv) => {
     const root = path.resolve(argv.dir);
+    // Loaded on demand, as the other rarely used commands: run and plan start without it.
+    const { scaffoldProject } = await import('../../init/scaffold.ts');
     const { created, packageJsonUpdated } = scaffoldProject(root);
     if (argv.json) return printJson({ root, created, packageJsonUpdated });
     const cd = path.relative(process.cwd(), root);

@@ -2,8 +2,7 @@
 import type { CommandModule } from 'yargs';
 import pc from 'picocolors';
 import { findProject } from '../../run/project.ts';
-import { INPUT_FORMATS, planNewJob, type InputFormat } from '../../init/new-job.ts';
-import { writeNewFiles } from '../../init/new-files.ts';
+import { INPUT_FORMATS, type InputFormat } from '../../init/input-formats.ts';
 import { printJson } from '../output.ts';
 
 interface NewJobArgs {
@@ -28,6 +27,8 @@ const newJobCommand: CommandModule<object, NewJobArgs> = {
       .example('$0 new job daily_counts --from table --input analytics.events', 'A job that reads the output of another') as never,
   handler: async (argv) => {
     const project = findProject();
+    // Loaded on demand (the CSV parser, the Parquet writer): run and plan start without it.
+    const [{ planNewJob }, { writeNewFiles }] = await Promise.all([import('../../init/new-job.ts'), import('../../init/new-files.ts')]);
     const plan = await planNewJob(project, { name: argv.name, from: argv.from, ...(argv.input === undefined ? {} : { input: argv.input }), ...(argv.table === undefined ? {} : { table: argv.table }) });
     writeNewFiles(project.root, plan.files, 'etl new job');
     const files = plan.files.map((f) => f.path);
