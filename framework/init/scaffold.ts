@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageRoot } from '../compile/driver.ts';
-import { UsageError } from '../errors/index.ts';
+import { InternalError, UsageError } from '../errors/index.ts';
 import { writeNewFiles, type NewFile } from './new-files.ts';
 
 const LAKEFORM_ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -91,6 +91,8 @@ export interface Scaffold {
 export function scaffoldProject(dir: string): Scaffold {
   const packageFile = path.join(dir, 'package.json');
   const existing = existingManifest(packageFile);
+  // A package that ships without its template is broken, not the user's project.
+  if (!existsSync(TEMPLATE_DIR)) throw new InternalError(`the project template (${TEMPLATE_DIR}) is missing from this installation of lakeform`);
   const files = templateFiles(TEMPLATE_DIR);
   writeNewFiles(dir, files, 'etl init');
   writeFileSync(packageFile, JSON.stringify(projectManifest(existing, packageNameFor(dir)), null, 2) + '\n');

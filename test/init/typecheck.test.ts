@@ -44,16 +44,29 @@ describe('the scaffolded project type-checks', () => {
     expect(r.status).toBe(0);
   });
 
-  it('and tsc catches a mistake in it (here a setting of the wrong type in etl.config.ts)', () => {
-    const config = path.join(project.dir, 'etl.config.ts');
-    const good = readFileSync(config, 'utf8');
-    writeFileSync(config, good.replace('instanceCount: 2', "instanceCount: 'two'"));
+  /** Runs tsc with one edit made to a file of the project, and puts the file back. */
+  function tscWith(file: string, edit: (text: string) => string): { status: number; output: string } {
+    const full = path.join(project.dir, file);
+    const good = readFileSync(full, 'utf8');
+    const bad = edit(good);
+    expect(bad).not.toBe(good);
+    writeFileSync(full, bad);
     try {
-      const r = tsc(project.dir);
-      expect(r.status).not.toBe(0);
-      expect(r.output).toMatch(/etl\.config\.ts\(\d+,\d+\): error TS2322/);
+      return tsc(project.dir);
     } finally {
-      writeFileSync(config, good);
+      writeFileSync(full, good);
     }
+  }
+
+  it('and tsc catches a setting of the wrong type in etl.config.ts', () => {
+    const r = tscWith('etl.config.ts', (t) => t.replace('instanceCount: 2', "instanceCount: 'two'"));
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/etl\.config\.ts\(\d+,\d+\): error TS2322/);
+  });
+
+  it("and a misspelt column of the example job's input, naming it", () => {
+    const r = tscWith('jobs/events_clean.ts', (t) => t.replace(".filter(col('event_id').isNotNull())", ".filter(raw.col('event_idd').isNotNull())"));
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/jobs\/events_clean\.ts\(\d+,\d+\): error TS2345: Argument of type '"event_idd"'/);
   });
 });
