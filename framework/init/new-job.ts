@@ -20,7 +20,6 @@ import type { NewFile } from './new-files.ts';
 import { FIXTURES_DIR } from '../testing/fixtures.ts';
 import type { InputFormat } from './input-formats.ts';
 
-
 export interface NewJobRequest {
   readonly name: string;
   readonly from: InputFormat;
@@ -44,7 +43,7 @@ const FIXTURE_ROWS = 5;
 const FIXTURE_CASE = 'first_case';
 
 /** snake_case, as job files, table names and Glue want it: `PageViews` -> `page_views`. */
-export function snakeCase(name: string): string {
+function snakeCase(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
@@ -56,7 +55,7 @@ function pascalCase(name: string): string {
   return name.replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }
 
-export function validateJobName(project: Project, name: string): void {
+function validateJobName(project: Project, name: string): void {
   if (!JOB_NAME.test(name)) {
     const suggestion = snakeCase(name);
     throw new UsageError(

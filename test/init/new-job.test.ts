@@ -40,7 +40,7 @@ describe('etl new job', () => {
 
   it('--from csv infers types from the text of a CSV sample; an empty field makes its column nullable', () => {
     writeFileSync(path.join(project.dir, 'sample/users.csv'), 'user_id,country,signup_date,score,vip\n1,FR,2026-01-03,1.5,true\n2,,2026-02-01,2,false\n');
-    expect(project.etl(['new', 'job', 'users_dim', '--from', 'csv', '--input', 'sample/users.csv']).status).toBe(0);
+    expect(project.etl(['new', 'job', 'users_dim', '--from', 'csv', '--input', 'sample/users.csv', '--table', 'dims.users']).status).toBe(0);
     expect(read('schemas/users_dim.ts')).toContain(`export const UsersDim = z.object({
   user_id: z.int64(),
   country: z.string().nullable(),
@@ -49,6 +49,7 @@ describe('etl new job', () => {
   vip: z.boolean(),
 });`);
     expect(read('jobs/users_dim.ts')).toContain("csv({");
+    expect(read('jobs/users_dim.ts')).toContain("table('dims.users', UsersDim)");
     worksEndToEnd('users_dim', 2);
   });
 
@@ -93,7 +94,8 @@ describe('etl new job', () => {
     expect(r.stderr).toContain("'PageCounts' is not a valid job name");
     expect(r.stderr).toContain("call it 'page_counts'");
     expect(project.etl(['new', 'job', '9lives']).status).toBe(2);
-    expect(exists('jobs/PageCounts.ts') || exists('jobs/9lives.ts')).toBe(false);
+    expect(project.etl(['new', 'job', 'ok_name', '--table', 'Dims.Users']).stderr).toContain('--table Dims.Users: not a database.table name');
+    expect(exists('jobs/PageCounts.ts') || exists('jobs/9lives.ts') || exists('jobs/ok_name.ts')).toBe(false);
   });
 
   it('refuses the name of an existing job', () => {
