@@ -98,6 +98,12 @@ describe('etl new job', () => {
     expect(exists('jobs/PageCounts.ts') || exists('jobs/9lives.ts') || exists('jobs/ok_name.ts')).toBe(false);
   });
 
+  it('says what it adds when given nothing to add', () => {
+    const r = project.etl(['new']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Name what to add: etl new job <name>');
+  });
+
   it('refuses the name of an existing job', () => {
     const r = project.etl(['new', 'job', 'events_clean']);
     expect(r.status).toBe(2);

@@ -48,7 +48,7 @@ const newJobCommand: CommandModule<object, NewJobArgs> = {
 };
 
 export const newCommand: CommandModule = {
-  command: 'new <what>',
+  command: 'new',
   describe: 'Add to the project: etl new job <name>',
   builder: (y) => y.command(newJobCommand).demandCommand(1, 'Name what to add: etl new job <name>') as never,
   handler: () => {},
