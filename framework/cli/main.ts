@@ -14,6 +14,8 @@ import { statusCommand } from './commands/status.ts';
 import { testCommand } from './commands/test.ts';
 import { sampleCommand } from './commands/sample.ts';
 import { cleanCommand } from './commands/clean.ts';
+import { initCommand } from './commands/init.ts';
+import { newCommand } from './commands/new.ts';
 import { JOB_OPTIONS } from './commands/common.ts';
 import { fastParse } from './fast-path.ts';
 import { reportError } from './output.ts';
@@ -40,6 +42,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const cli = yargs([...argv])
   .scriptName('etl')
   .usage('$0 <command> [options]\n\nTyped ETL jobs for AWS Glue and EMR: run them offline on sample data, compile them for the cluster.')
+  .command(initCommand)
+  .command(newCommand)
   .command(listCommand)
   .command(graphCommand)
   .command(runCommand)

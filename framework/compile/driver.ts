@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 /** Found from the framework's package root, so it resolves from the sources and from the CLI bundle alike. */
 export const DRIVER_PATH = path.join(packageRoot(path.dirname(fileURLToPath(import.meta.url))), 'deploy', 'spark', 'driver.py');
 
-function packageRoot(from: string): string {
+/** The folder of the lakeform package this code runs from (a source checkout or an installed package). */
+export function packageRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const pkg = path.join(dir, 'package.json');
     if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'lakeform') return dir;
