@@ -31,8 +31,9 @@ export interface AthenaDateProjection {
   readonly to?: string;
 }
 
-export interface TableOptions {
-  readonly partitionBy?: readonly string[];
+/** N: the columns of the declared schema (any name without one). */
+export interface TableOptions<N extends string = string> {
+  readonly partitionBy?: readonly N[];
   /** Default: overwrite-partitions when partitioned, overwrite otherwise. */
   readonly mode?: WriteMode;
   /** Parquet compression (default snappy). */
@@ -42,7 +43,7 @@ export interface TableOptions {
   readonly athenaProjection?: AthenaDateProjection;
 }
 
-export function table<S extends z.ZodObject>(name: string, schema?: S, options: TableOptions = {}): TableOutput<S> {
+export function table<S extends z.ZodObject>(name: string, schema?: S, options: TableOptions<keyof z.output<S> & string> = {}): TableOutput<S> {
   const partitionBy = options.partitionBy ?? [];
   return Object.freeze({
     table: name,

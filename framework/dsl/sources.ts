@@ -41,7 +41,11 @@ export interface ParquetInput<S extends z.ZodObject = z.ZodObject> extends FileI
   readonly format: 'parquet';
 }
 
-/** A table in the catalog, usually the output of another job. */
+/**
+ * A table in the catalog, usually the output of another job. S types its rows in the transform:
+ * `catalogTable<typeof EventClean>('analytics.events')` (the producing job's output schema; a
+ * type only: at run time the schema is the catalog's, and the analyzer checks every name).
+ */
 export interface CatalogTableInput<S extends z.ZodObject = z.ZodObject> {
   readonly format: 'table';
   /** `database.table` */
@@ -90,8 +94,10 @@ export interface CatalogTableOptions<S extends z.ZodObject> {
   readonly schema?: S;
   readonly description?: string;
   /** `'dt'`: read the partitions of the run's slice; `{ column: 'dt', lookback: '1d' }` reads more. */
-  readonly slice?: string | TableSliceWindow;
+  readonly slice?: ColumnName<S> | (TableSliceWindow & { readonly column: ColumnName<S> });
 }
+
+type ColumnName<S extends z.ZodObject> = keyof z.output<S> & string;
 
 export function catalogTable<S extends z.ZodObject = z.ZodObject>(table: string, options: CatalogTableOptions<S> = {}): CatalogTableInput<S> {
   const { slice, ...rest } = options;
