@@ -98,7 +98,7 @@ export class Dataset<Row extends object = Record<string, unknown>> {
   ) {}
 
   /** A column of this dataset; a misspelt name is a TypeScript error here. */
-  col<K extends Names<Row>>(name: K): Col<Row[K]> {
+  col<K extends Names<Row>>(name: K): Col<Row[K], K> {
     return new Col(ExprNode.column(name));
   }
 
@@ -273,8 +273,9 @@ export class GroupedDataset<Row extends object, Keys extends object = Record<str
   ) {}
 
   /** Aggregates per group: `{ events: count(), revenue: sum('amount') }` or aliased expressions. */
-  agg<A extends Record<string, ColOf<Row>>>(aggregates: A): Dataset<Keys & { [K in keyof A]: ValueOf<A[K]> }>;
+  // The object form last: on a misspelt column, the compiler reports the last overload's error.
   agg(...aggregates: ColOf<Row>[]): Dataset<Record<string, unknown>>;
+  agg<A extends Record<string, ColOf<Row>>>(aggregates: A): Dataset<Keys & { [K in keyof A]: ValueOf<A[K]> }>;
   agg(aggregates: Record<string, Col> | Col, ...more: Col[]): Dataset<Record<string, unknown>> {
     const step = this.source.context.step('groupBy');
     const named: NamedExpr[] =

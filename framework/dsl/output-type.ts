@@ -13,9 +13,15 @@
  */
 import type { Names } from './dataset.ts';
 
-/** `unknown` when the result fits (as far as types can tell), else an object naming each problem. */
+/**
+ * `unknown` when the result fits (as far as types can tell), else an object naming each problem.
+ * A Row without columns is one TypeScript did not infer: when another argument of defineJob is in
+ * error, the compiler retries without the transform, and a second error here would only mislead.
+ */
 export type OutputMismatch<Row, Out> = string extends keyof Row
   ? unknown
+  : [keyof Row] extends [never]
+    ? unknown
   : string extends keyof Out
     ? unknown
     : Problems<Row, Out> extends infer P
