@@ -17,7 +17,7 @@ const ROOT = path.resolve(HERE, '../..');
 const TSC = path.join(ROOT, 'node_modules/.bin/tsc');
 
 function tsc(project: string): { status: number | null; output: string } {
-  const r = spawnSync(TSC, ['--noEmit', '--pretty', 'false', '-p', project], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(TSC, ['--noEmit', '--pretty', 'false', '-p', project], { cwd: HERE, encoding: 'utf8' });
   return { status: r.status, output: r.stdout + r.stderr };
 }
 
@@ -44,7 +44,7 @@ describe('column names checked by TypeScript', () => {
     writeFileSync(path.join(scratch, file), text);
     const config = path.join(scratch, `tsconfig.${name}.json`);
     // No ambient node types: the files under test need none.
-    writeFileSync(config, JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { types: [] }, files: [file] }));
+    writeFileSync(config, JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { types: [] }, files: [file], include: [] }));
     return config;
   };
 
