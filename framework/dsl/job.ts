@@ -41,7 +41,7 @@ export interface JobSpec<P extends z.ZodObject, I extends Record<string, InputSp
   // Method syntax (bivariant parameters), so a specific JobDefinition<P, I> is assignable to JobDefinition.
   transform(inputs: InputDatasets<I>, params: z.output<P>): Dataset<R>;
   readonly output: TableOutput<O>;
-  readonly checks?: readonly Check<keyof z.output<O> & string>[];
+  readonly checks?: readonly Check<Names<z.output<O>>>[];
 }
 
 export interface JobDefinition<
@@ -55,8 +55,10 @@ export interface JobDefinition<
 
 /**
  * Where the transform's result type can tell that it does not fit the declared output schema (a
- * missing or extra column, a string where a number is declared), `output` gets a property named
- * after the problem, so the compiler reports it there (see OutputMismatch).
+ * missing or extra column, text where a number is declared), the transform's return type gets a
+ * property named after the problem, so the compiler reports it on the transform (see OutputMismatch).
+ * The check sits in the transform's own return type, under NoInfer: anywhere else in `spec` it
+ * would make TypeScript settle R before the transform is read.
  */
 export function defineJob<P extends z.ZodObject, I extends Record<string, InputSpec>, O extends z.ZodObject, R extends object>(
   spec: JobSpec<P, I, O, R> & { transform(inputs: InputDatasets<I>, params: z.output<P>): Dataset<R> & NoInfer<OutputMismatch<R, z.output<O>>> },

@@ -1,6 +1,7 @@
 /** The output table of a job. */
 import type { z } from 'zod';
 import type { Compression } from '../io/types.ts';
+import type { Names } from './dataset.ts';
 
 export type WriteMode = 'overwrite' | 'append' | 'overwrite-partitions';
 
@@ -43,7 +44,7 @@ export interface TableOptions<N extends string = string> {
   readonly athenaProjection?: AthenaDateProjection;
 }
 
-export function table<S extends z.ZodObject>(name: string, schema?: S, options: TableOptions<keyof z.output<S> & string> = {}): TableOutput<S> {
+export function table<S extends z.ZodObject>(name: string, schema?: S, options: TableOptions<Names<z.output<S>>> = {}): TableOutput<S> {
   const partitionBy = options.partitionBy ?? [];
   return Object.freeze({
     table: name,

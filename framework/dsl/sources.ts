@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { BadRecordMode } from '../io/types.ts';
+import type { Names } from './dataset.ts';
 
 interface FileInputBase<S extends z.ZodObject> {
   /** Production location, e.g. `s3://{bucket}/raw/events/{dt|yyyy/MM/dd}/`. */
@@ -94,10 +95,8 @@ export interface CatalogTableOptions<S extends z.ZodObject> {
   readonly schema?: S;
   readonly description?: string;
   /** `'dt'`: read the partitions of the run's slice; `{ column: 'dt', lookback: '1d' }` reads more. */
-  readonly slice?: ColumnName<S> | (TableSliceWindow & { readonly column: ColumnName<S> });
+  readonly slice?: Names<z.output<S>> | (TableSliceWindow & { readonly column: Names<z.output<S>> });
 }
-
-type ColumnName<S extends z.ZodObject> = keyof z.output<S> & string;
 
 export function catalogTable<S extends z.ZodObject = z.ZodObject>(table: string, options: CatalogTableOptions<S> = {}): CatalogTableInput<S> {
   const { slice, ...rest } = options;
