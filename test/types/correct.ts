@@ -65,3 +65,9 @@ defineJob({
   transform: ({ events }) => events.filter(col('whatever').isNotNull()),
   output: table('db.loose'),
 });
+
+// A helper over any dataset that has the columns it uses.
+function latestPerEvent<Row extends { event_id: string | null; ts: string }>(ds: Dataset<Row>) {
+  return ds.filter(col('event_id').isNotNull()).dropDuplicates(['event_id'], { orderBy: col('ts').desc() });
+}
+latestPerEvent(events).select('event_id', 'user_id');
