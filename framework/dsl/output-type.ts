@@ -7,7 +7,8 @@
  * - a column the schema declares that the result does not have, and one the result has that the
  *   schema lacks, when the result's columns are known (not an index signature);
  * - a column whose value is known to be of another kind: text, a number (number and bigint are one
- *   kind: int64 columns are bigint in zod and the DSL's aggregates are number) or a boolean.
+ *   kind: int64 columns are bigint in zod and the DSL's aggregates are number) or a boolean, with
+ *   no kind in common (a decimal, `string | number` in zod, fits both text and a number).
  * Nullability is not compared: a filter cannot narrow a type, and nulls in a required column are
  * refused row by row at run time.
  */
@@ -48,4 +49,5 @@ type ValueAt<Row, Name extends string> = { [K in Names<Row>]: Lowercase<K> exten
 type Kind<T> = unknown extends T ? 'other' : KindOf<NonNullable<T>>;
 type KindOf<T> = T extends string ? 'text' : T extends number | bigint ? 'a number' : T extends boolean ? 'a boolean' : 'other';
 
-type KindMismatch<A, B> = 'other' extends Kind<A> | Kind<B> ? false : [Kind<A>] extends [Kind<B>] ? false : true;
+// Kinds that share nothing: a decimal (`string | number` in zod) fits a number and fits text.
+type KindMismatch<A, B> = 'other' extends Kind<A> | Kind<B> ? false : [Extract<Kind<A>, Kind<B>>] extends [never] ? true : false;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import {
-  Window, catalogTable, col, count, defineJob, expect, jsonLines, lag, lit, max, min, notNull, sum, table, unique, when,
+  Window, catalogTable, col, count, decimal, defineJob, expect, jsonLines, lag, lit, max, min, notNull, sum, table, unique, when,
   type Col, type Dataset,
 } from 'lakeform';
 
@@ -56,6 +56,15 @@ defineJob({
       .agg({ users: sum(when(col('amount').gt(0), 1).otherwise(0)), revenue: max('amount') })
       .withColumn('LABEL', lit('all')),
   output: table('db.daily', Daily),
+});
+
+// A decimal (`string | number` in zod) where a double is declared: for the analyzer to judge.
+const Priced = z.object({ price: decimal(10, 2) });
+defineJob({
+  name: 'priced',
+  inputs: { raw: jsonLines({ path: 's3://b/prices/', schema: Priced }) },
+  transform: ({ raw }) => raw,
+  output: table('db.priced', z.object({ price: z.float64() })),
 });
 
 // A catalog table without a type: any name, checked at run time.
