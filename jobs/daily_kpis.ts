@@ -5,7 +5,7 @@ import {
 } from 'lakeform';
 import { Users } from '../schemas/users.ts';
 import { DailyKpis } from '../schemas/kpis.ts';
-
+import type { EventClean } from '../schemas/events.ts';
 const isPurchase = col('event_type').eq('purchase');
 
 export default defineJob({
@@ -14,7 +14,7 @@ export default defineJob({
   params: z.object({ dt: z.iso.date().optional().describe('the UTC day to (re)compute; leave it out for every day') }),
   slice: 'dt',
   inputs: {
-    events: catalogTable('analytics.events', { slice: 'dt' }),
+    events: catalogTable<typeof EventClean>('analytics.events', { slice: 'dt' }), // typed by events_clean's output schema
     users: csv({ path: 's3://{bucket}/dim/users/', sample: 'sample/users/users.csv', schema: Users }),
   },
   transform: ({ events, users }) =>

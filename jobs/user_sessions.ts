@@ -4,7 +4,7 @@ import {
   unixTimestamp, toDate, dateFormat, types, Window, unique, notNull, rowCount,
 } from 'lakeform';
 import { UserSession } from '../schemas/sessions.ts';
-
+import type { EventClean } from '../schemas/events.ts';
 /** A gap longer than this between two events of a user starts a new session. */
 const SESSION_GAP_SECONDS = 30 * 60;
 
@@ -18,7 +18,7 @@ export default defineJob({
   inputs: {
     // The sessions that start on day D need the day before (is D's first event the continuation
     // of a session that started yesterday?) and the day after (a session that runs past midnight).
-    events: catalogTable('analytics.events', { slice: { column: 'dt', lookback: '1d', lookahead: '1d' } }),
+    events: catalogTable<typeof EventClean>('analytics.events', { slice: { column: 'dt', lookback: '1d', lookahead: '1d' } }),
   },
   transform: ({ events }) =>
     events

@@ -33,10 +33,25 @@ interface Spelling {
 /** `export const name = <V>(params) => ...` and the doc comment above it, from the source text. */
 function freeFunctionSignatures(source: string): Map<string, { params: string; doc?: string }> {
   const out = new Map<string, { params: string; doc?: string }>();
-  const re = /(?:\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?export const (\w+) = (?:<[^>]*>)?\(/g;
+  const re = /(?:\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?export const (\w+) = (?:<([^>]*)>)?\(/g;
   for (let m = re.exec(source); m; m = re.exec(source)) {
     const params = balancedParens(source, m.index + m[0].length - 1);
-    out.set(m[2], { params: oneLine(params), ...(m[1] ? { doc: docText(m[1]) } : {}) });
+    out.set(m[2], { params: withConstraints(oneLine(params), m[3]), ...(m[1] ? { doc: docText(m[1]) } : {}) });
+  }
+  return out;
+}
+
+/**
+ * The parameters with each type parameter replaced by its constraint: the DSL's type parameters
+ * record which columns a call reads (`<X extends ExprLike>(s: X)`), the reader wants `s: ExprLike`.
+ * A parameter of column names (`extends string`) is left out of a type's arguments:
+ * `Col<boolean, C>` reads `Col<boolean>`.
+ */
+function withConstraints(params: string, typeParams: string | undefined): string {
+  let out = params;
+  for (const m of (typeParams ?? '').matchAll(/(?:const\s+)?(\w+)\s+extends\s+([^,=]+?)\s*(?:=[^,]*)?(?:,|$)/g)) {
+    const [, name, constraint] = m;
+    out = constraint === 'string' ? out.replace(new RegExp(`,\\s*${name}>`, 'g'), '>') : out.replace(new RegExp(`(:\\s*)${name}\\b`, 'g'), `$1${constraint}`);
   }
   return out;
 }
@@ -45,8 +60,8 @@ function freeFunctionSignatures(source: string): Map<string, { params: string; d
 function columnMethodSignatures(source: string): Map<string, { params: string; doc?: string }> {
   const body = source.slice(source.indexOf('export class Col<'), source.indexOf('export class SortSpec'));
   const out = new Map<string, { params: string; doc?: string }>();
-  const re = /(?:\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?\n {2}(\w+)\(([^)]*)\): /g;
-  for (let m = re.exec(body); m; m = re.exec(body)) out.set(m[2], { params: oneLine(m[3]), ...(m[1] ? { doc: docText(m[1]) } : {}) });
+  const re = /(?:\/\*\*((?:[^*]|\*(?!\/))*)\*\/\s*)?\n {2}(\w+)(?:<([^>]*)>)?\(([^)]*)\): /g;
+  for (let m = re.exec(body); m; m = re.exec(body)) out.set(m[2], { params: withConstraints(oneLine(m[4]), m[3]), ...(m[1] ? { doc: docText(m[1]) } : {}) });
   return out;
 }
 

@@ -46,6 +46,7 @@ describe('analyzer', () => {
   });
 
   it('names the file, line, step and a close match for a misspelt column', () => {
+    // @ts-expect-error: the compiler refuses the name too (test/types); the analyzer's check stays for what types cannot see
     const e = analysisError(() => scan('raw', Events).filter(col('event_id').isNotNull()).filter(col('user_idd').gt(0)));
     expect(e.where.step.label).toBe('filter #2');
     expect(e.where.step.location).toMatch(/^framework\/analyze\/analyze\.test\.ts:\d+:\d+$/);

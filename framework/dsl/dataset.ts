@@ -1,7 +1,10 @@
 /**
  * The typed Dataset builder. Each operation returns a new Dataset around a new plan node;
- * nothing runs here. Column names are typed where TypeScript can know them (`keyof Row`);
- * the analyzer checks every name regardless, with a suggestion.
+ * nothing runs here. Column names are typed where TypeScript can know them: every verb takes
+ * names of `keyof Row`, and expressions whose columns (Col's second type parameter) are all in
+ * Row, so a misspelt column is a compile error naming it. The analyzer checks every name
+ * regardless, with a suggestion: it covers what types cannot (rows typed `Record<string, unknown>`,
+ * names built at run time).
  */
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -67,9 +70,14 @@ function packageRootOf(file: string): string {
   return root;
 }
 
-type Names<Row> = keyof Row & string;
-type ColumnArg<Row> = Names<Row> | Col;
-type SortArg<Row> = Names<Row> | Col | SortSpec;
+export type Names<Row> = keyof Row & string;
+/** An expression that reads only columns of Row. */
+export type ColOf<Row> = Col<unknown, Names<Row>>;
+type ColumnArg<Row> = Names<Row> | ColOf<Row>;
+type SortArg<Row> = Names<Row> | ColOf<Row> | SortSpec<Names<Row>>;
+type ValueOf<C> = C extends Col<infer V, any> ? V : unknown;
+/** Row with the columns of a `{ old_name: 'new_name' }` mapping renamed. */
+type Renamed<Row, M> = { [K in keyof Row as K extends keyof M ? (M[K] extends string ? M[K] : K) : K]: Row[K] };
 
 export interface DedupeOptions<Row> {
   /** Which row to keep per key: the first by this order. Required, because Spark's dropDuplicates keeps an arbitrary row. */
@@ -90,7 +98,7 @@ export class Dataset<Row extends object = Record<string, unknown>> {
   ) {}
 
   /** A column of this dataset; a misspelt name is a TypeScript error here. */
-  col<K extends Names<Row>>(name: K): Col<Row[K]> {
+  col<K extends Names<Row>>(name: K): Col<Row[K], K> {
     return new Col(ExprNode.column(name));
   }
 
@@ -102,11 +110,11 @@ export class Dataset<Row extends object = Record<string, unknown>> {
     return this.withWindowsExtracted(named, step, (input, cols) => Plan.project({ step, input, columns: cols }));
   }
 
-  withColumn<N extends string, V>(name: N, value: Col<V>): Dataset<Omit<Row, N> & Record<N, V>> {
+  withColumn<N extends string, V>(name: N, value: Col<V, Names<Row>>): Dataset<Omit<Row, N> & Record<N, V>> {
     return this.withColumns({ [name]: value } as Record<N, Col<V>>) as unknown as Dataset<Omit<Row, N> & Record<N, V>>;
   }
 
-  withColumns<C extends Record<string, Col>>(columns: C): Dataset<Omit<Row, keyof C> & { [K in keyof C]: C[K] extends Col<infer V> ? V : unknown }> {
+  withColumns<C extends Record<string, ColOf<Row>>>(columns: C): Dataset<Omit<Row, keyof C> & { [K in keyof C]: ValueOf<C[K]> }> {
     const step = this.context.step('withColumn');
     const named = Object.entries(columns).map(([name, c]) => ({ name, expr: c.node }));
     return this.withWindowsExtracted(named, step, (input, cols) => Plan.withColumns({ step, input, columns: cols })) as never;
@@ -117,20 +125,20 @@ export class Dataset<Row extends object = Record<string, unknown>> {
   }
 
   /** Renames columns: `{ old_name: 'new_name' }`. */
-  rename<M extends Partial<Record<Names<Row>, string>>>(mapping: M): Dataset<Record<string, unknown>> {
+  rename<const M extends Partial<Record<Names<Row>, string>>>(mapping: M & Record<Exclude<keyof M, Names<Row>>, never>): Dataset<Renamed<Row, M>> {
     const renames = Object.entries(mapping).map(([from, to]) => ({ from, to: to as string }));
     return this.derive(Plan.rename({ step: this.context.step('rename'), input: this.plan, renames }));
   }
 
   /** Keeps rows where the predicate is true (null counts as false, as in SQL WHERE). */
-  filter(predicate: Col<boolean> | Col): Dataset<Row> {
+  filter(predicate: ColOf<Row>): Dataset<Row> {
     const step = this.context.step('filter');
     const { plan, rewritten, hidden } = this.extractWindows(predicate.node, step);
     const filtered = Plan.filter({ step, input: plan, predicate: rewritten });
     return this.derive(hidden.length ? Plan.drop({ step, input: filtered, columns: hidden }) : filtered);
   }
 
-  where(predicate: Col<boolean> | Col): Dataset<Row> {
+  where(predicate: ColOf<Row>): Dataset<Row> {
     return this.filter(predicate);
   }
 
@@ -150,7 +158,10 @@ export class Dataset<Row extends object = Record<string, unknown>> {
     );
   }
 
-  groupBy(...keys: ColumnArg<Row>[]): GroupedDataset<Row> {
+  // No key names known (`'Grp' as never`, a name in another case): the result's columns are not known either.
+  groupBy<K extends Names<Row>>(...keys: K[]): GroupedDataset<Row, [K] extends [never] ? Record<string, unknown> : Pick<Row, K>>;
+  groupBy(...keys: ColumnArg<Row>[]): GroupedDataset<Row, Record<string, unknown>>;
+  groupBy(...keys: ColumnArg<Row>[]): GroupedDataset<Row, Record<string, unknown>> {
     return new GroupedDataset(this, keys);
   }
 
@@ -254,13 +265,17 @@ function namedFromArg<Row>(c: ColumnArg<Row>, position: number, step: Step): Nam
   throw new DslUsageError(step, `select argument ${position + 1} is an expression without a name`, `name it with .as('column_name')`);
 }
 
-export class GroupedDataset<Row extends object> {
+/** Row: the rows grouped; Keys: the group key columns, as the result has them. */
+export class GroupedDataset<Row extends object, Keys extends object = Record<string, unknown>> {
   constructor(
     private readonly source: Dataset<Row>,
     private readonly keys: readonly (string | Col)[], // not ColumnArg<Row>: that would make Dataset<Row> invariant in Row
   ) {}
 
   /** Aggregates per group: `{ events: count(), revenue: sum('amount') }` or aliased expressions. */
+  // The object form last: on a misspelt column, the compiler reports the last overload's error.
+  agg(...aggregates: ColOf<Row>[]): Dataset<Record<string, unknown>>;
+  agg<A extends Record<string, ColOf<Row>>>(aggregates: A): Dataset<Keys & { [K in keyof A]: ValueOf<A[K]> }>;
   agg(aggregates: Record<string, Col> | Col, ...more: Col[]): Dataset<Record<string, unknown>> {
     const step = this.source.context.step('groupBy');
     const named: NamedExpr[] =

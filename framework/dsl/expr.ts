@@ -1,8 +1,11 @@
 /**
  * The expression builder users write transforms with: `col('amount').gt(0).and(col('country').isNotNull())`.
  * Each method returns a new builder around a frozen plan expression; nothing is evaluated here.
- * The type parameter is a phantom of the value's TypeScript type, for readable signatures only:
- * the analyzer is the authority on types.
+ * Two phantom type parameters: V, the value's TypeScript type (for readable signatures; the
+ * analyzer is the authority on types), and N, the names of the columns the expression reads, so
+ * that a Dataset verb can refuse at compile time a column its rows do not have. N is `any` when
+ * the names are not known statically (a name built at run time): such an expression is checked
+ * by the analyzer only.
  */
 import { ExprNode, type Expr, type LiteralValue, type SortKey, type WindowSpec } from '../plan/expr.ts';
 import { T, type DataType } from '../schema/types.ts';
@@ -11,77 +14,93 @@ import type { z } from 'zod';
 
 export type ExprLike = Col | LiteralValue | Date;
 
-export class Col<V = unknown> {
+/** The columns an operand reads: those of an expression; a plain value reads none. */
+export type RefsOf<X> = X extends Col<unknown, infer N> ? N : never;
+
+/** The columns an argument in a column position reads: a string there names a column (as in PySpark). */
+export type ColumnRefs<X> = X extends string ? (string extends X ? any : X) : RefsOf<X>;
+
+// `any` as the default of N: an expression whose columns are unknown (typed `Col` by a user) passes every check.
+export class Col<V = unknown, N extends string = any> {
   declare readonly __value?: V;
+  declare readonly __columns?: N;
   constructor(readonly node: Expr) {}
 
   // arithmetic (Spark: `/` on integers gives a double; use `div` for integral division)
-  plus(o: ExprLike): Col<number> { return call('+', this, o); }
-  minus(o: ExprLike): Col<number> { return call('-', this, o); }
-  times(o: ExprLike): Col<number> { return call('*', this, o); }
-  div(o: ExprLike): Col<number> { return call('/', this, o); }
-  intDiv(o: ExprLike): Col<number> { return call('div', this, o); }
-  mod(o: ExprLike): Col<number> { return call('%', this, o); }
-  negate(): Col<number> { return call('negative', this); }
+  plus<O extends ExprLike>(o: O): Col<number, N | RefsOf<O>> { return call('+', this, o); }
+  minus<O extends ExprLike>(o: O): Col<number, N | RefsOf<O>> { return call('-', this, o); }
+  times<O extends ExprLike>(o: O): Col<number, N | RefsOf<O>> { return call('*', this, o); }
+  div<O extends ExprLike>(o: O): Col<number, N | RefsOf<O>> { return call('/', this, o); }
+  intDiv<O extends ExprLike>(o: O): Col<number, N | RefsOf<O>> { return call('div', this, o); }
+  mod<O extends ExprLike>(o: O): Col<number, N | RefsOf<O>> { return call('%', this, o); }
+  negate(): Col<number, N> { return call('negative', this); }
 
   // comparison (null when either side is null, as in SQL)
-  eq(o: ExprLike): Col<boolean> { return call('=', this, o); }
-  ne(o: ExprLike): Col<boolean> { return call('!=', this, o); }
-  lt(o: ExprLike): Col<boolean> { return call('<', this, o); }
-  le(o: ExprLike): Col<boolean> { return call('<=', this, o); }
-  gt(o: ExprLike): Col<boolean> { return call('>', this, o); }
-  ge(o: ExprLike): Col<boolean> { return call('>=', this, o); }
+  eq<O extends ExprLike>(o: O): Col<boolean, N | RefsOf<O>> { return call('=', this, o); }
+  ne<O extends ExprLike>(o: O): Col<boolean, N | RefsOf<O>> { return call('!=', this, o); }
+  lt<O extends ExprLike>(o: O): Col<boolean, N | RefsOf<O>> { return call('<', this, o); }
+  le<O extends ExprLike>(o: O): Col<boolean, N | RefsOf<O>> { return call('<=', this, o); }
+  gt<O extends ExprLike>(o: O): Col<boolean, N | RefsOf<O>> { return call('>', this, o); }
+  ge<O extends ExprLike>(o: O): Col<boolean, N | RefsOf<O>> { return call('>=', this, o); }
   /** Null-safe equality (`<=>`): true when both sides are null. */
-  eqNullSafe(o: ExprLike): Col<boolean> { return call('<=>', this, o); }
+  eqNullSafe<O extends ExprLike>(o: O): Col<boolean, N | RefsOf<O>> { return call('<=>', this, o); }
 
   // logic (three-valued)
-  and(o: ExprLike): Col<boolean> { return call('and', this, o); }
-  or(o: ExprLike): Col<boolean> { return call('or', this, o); }
-  not(): Col<boolean> { return call('not', this); }
+  and<O extends ExprLike>(o: O): Col<boolean, N | RefsOf<O>> { return call('and', this, o); }
+  or<O extends ExprLike>(o: O): Col<boolean, N | RefsOf<O>> { return call('or', this, o); }
+  not(): Col<boolean, N> { return call('not', this); }
 
-  isNull(): Col<boolean> { return call('isnull', this); }
-  isNotNull(): Col<boolean> { return call('isnotnull', this); }
-  isIn(...values: ExprLike[]): Col<boolean> { return call('in', this, ...values); }
-  between(lo: ExprLike, hi: ExprLike): Col<boolean> { return call('between', this, lo, hi); }
+  isNull(): Col<boolean, N> { return call('isnull', this); }
+  isNotNull(): Col<boolean, N> { return call('isnotnull', this); }
+  isIn<A extends ExprLike[]>(...values: A): Col<boolean, N | RefsOf<A[number]>> { return call('in', this, ...values); }
+  between<L extends ExprLike, H extends ExprLike>(lo: L, hi: H): Col<boolean, N | RefsOf<L> | RefsOf<H>> { return call('between', this, lo, hi); }
   /** SQL LIKE: `%` any run of characters, `_` one character, `\` escapes. */
-  like(pattern: string): Col<boolean> { return call('like', this, pattern); }
+  like(pattern: string): Col<boolean, N> { return call('like', this, pattern); }
 
-  cast(to: DataType | z.ZodType): Col {
+  cast(to: DataType | z.ZodType): Col<unknown, N> {
     return new Col(ExprNode.cast(this.node, isDataType(to) ? to : fromZodType(to).type));
   }
 
   /** Names the expression (for select and aggregations). */
-  as(name: string): Col<V> { return new Col(ExprNode.alias(this.node, name)); }
+  as(name: string): Col<V, N> { return new Col(ExprNode.alias(this.node, name)); }
 
-  asc(): SortSpec { return new SortSpec(ExprNode.sortKey(this.node, true)); }
-  desc(): SortSpec { return new SortSpec(ExprNode.sortKey(this.node, false)); }
-  ascNullsLast(): SortSpec { return new SortSpec(ExprNode.sortKey(this.node, true, false)); }
-  descNullsFirst(): SortSpec { return new SortSpec(ExprNode.sortKey(this.node, false, true)); }
+  asc(): SortSpec<N> { return new SortSpec(ExprNode.sortKey(this.node, true)); }
+  desc(): SortSpec<N> { return new SortSpec(ExprNode.sortKey(this.node, false)); }
+  ascNullsLast(): SortSpec<N> { return new SortSpec(ExprNode.sortKey(this.node, true, false)); }
+  descNullsFirst(): SortSpec<N> { return new SortSpec(ExprNode.sortKey(this.node, false, true)); }
 }
 
-export class SortSpec {
+/** A sort key; N: the columns it reads (see Col). */
+export class SortSpec<N extends string = any> {
+  declare readonly __columns?: N;
   constructor(readonly key: SortKey) {}
 }
 
+/** The columns a sort key reads: a string names a column. */
+export type SortRefs<X> = X extends SortSpec<infer N> ? N : ColumnRefs<X>;
+
 /** An aggregate or ranking call that becomes a window function with `.over(window)`. */
-export class WindowableCol<V = unknown> extends Col<V> {
-  over(spec: WindowSpecBuilder): Col<V> {
+export class WindowableCol<V = unknown, N extends string = any> extends Col<V, N> {
+  /** The window's partition and order columns are read too: the Dataset verb that uses the result checks them. */
+  over<W extends string>(spec: WindowSpecBuilder<W>): Col<V, N | W> {
     const n = this.node;
     if (n.kind !== 'aggregate' && n.kind !== 'window') throw new TypeError('over() applies to aggregate and ranking functions');
     return new Col(ExprNode.window(n.fn, n.args, spec.spec));
   }
 }
 
-export class WindowSpecBuilder {
+/** A window specification; N: the columns its partition and order keys read. */
+export class WindowSpecBuilder<N extends string = never> {
+  declare readonly __columns?: N;
   constructor(readonly spec: WindowSpec) {}
-  partitionBy(...cols: (string | Col)[]): WindowSpecBuilder {
+  partitionBy<A extends (string | Col)[]>(...cols: A): WindowSpecBuilder<N | ColumnRefs<A[number]>> {
     return new WindowSpecBuilder({ ...this.spec, partitionBy: cols.map((c) => toExpr(c, true)) });
   }
-  orderBy(...keys: (string | Col | SortSpec)[]): WindowSpecBuilder {
+  orderBy<A extends (string | Col | SortSpec)[]>(...keys: A): WindowSpecBuilder<N | SortRefs<A[number]>> {
     return new WindowSpecBuilder({ ...this.spec, orderBy: keys.map(toSortKey) });
   }
   /** ROWS BETWEEN start AND end; offsets are row counts (negative = preceding), or the Window.* bounds. */
-  rowsBetween(start: number, end: number): WindowSpecBuilder {
+  rowsBetween(start: number, end: number): WindowSpecBuilder<N> {
     return new WindowSpecBuilder({ ...this.spec, frame: { unit: 'rows', start: bound(start), end: bound(end) } });
   }
 }
@@ -90,8 +109,8 @@ export const Window = {
   unboundedPreceding: Number.NEGATIVE_INFINITY,
   unboundedFollowing: Number.POSITIVE_INFINITY,
   currentRow: 0,
-  partitionBy: (...cols: (string | Col)[]) => new WindowSpecBuilder({ partitionBy: [], orderBy: [], frame: null }).partitionBy(...cols),
-  orderBy: (...keys: (string | Col | SortSpec)[]) => new WindowSpecBuilder({ partitionBy: [], orderBy: [], frame: null }).orderBy(...keys),
+  partitionBy: <A extends (string | Col)[]>(...cols: A) => new WindowSpecBuilder({ partitionBy: [], orderBy: [], frame: null }).partitionBy(...cols),
+  orderBy: <A extends (string | Col | SortSpec)[]>(...keys: A) => new WindowSpecBuilder({ partitionBy: [], orderBy: [], frame: null }).orderBy(...keys),
 } as const;
 
 function bound(n: number) {
@@ -106,13 +125,16 @@ function isDataType(x: unknown): x is DataType {
   return typeof x === 'object' && x !== null && 'kind' in x && typeof (x as { kind: unknown }).kind === 'string' && !('_zod' in x);
 }
 
-/** A column by name. */
-export function col<V = unknown>(name: string): Col<V> {
+/**
+ * A column by name. Its name is part of its type: a Dataset verb given an expression that reads
+ * a column its rows lack is a compile error naming the column (`ds.col(name)` also knows the value type).
+ */
+export function col<K extends string>(name: K): Col<unknown, ColumnRefs<K>> {
   return new Col(ExprNode.column(name));
 }
 
 /** A literal. Integers within 32 bits are int, larger ones or bigints are bigint, other numbers double, Dates timestamps. */
-export function lit<V extends LiteralValue | Date>(value: V): Col<V> {
+export function lit<V extends LiteralValue | Date>(value: V): Col<V, never> {
   return new Col(literalNode(value));
 }
 
@@ -145,6 +167,6 @@ export function toSortKey(k: string | Col | SortSpec): SortKey {
   return ExprNode.sortKey(toExpr(k, true), true);
 }
 
-export function call<V = unknown>(fn: string, ...args: ExprLike[]): Col<V> {
+export function call<V = unknown, N extends string = any>(fn: string, ...args: ExprLike[]): Col<V, N> {
   return new Col(ExprNode.call(fn, args.map((a) => toExpr(a))));
 }

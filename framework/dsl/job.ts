@@ -4,12 +4,14 @@ import { fromZod } from '../schema/zod.ts';
 import type { DatasetSchema } from '../schema/types.ts';
 import { Plan, type PlanNode } from '../plan/nodes.ts';
 import type { Check } from './checks.ts';
-import { Dataset, PlanContext } from './dataset.ts';
+import { Dataset, PlanContext, type Names } from './dataset.ts';
 import type { InputSpec } from './sources.ts';
 import type { TableOutput } from './sinks.ts';
+import type { OutputMismatch } from './output-type.ts';
 import { UsageError } from '../errors/index.ts';
 
-type RowOf<I extends InputSpec> = I extends { schema: infer S extends z.ZodObject } ? z.output<S> : Record<string, unknown>;
+// `schema?`: a catalog-table input may be typed by its schema's type alone (catalogTable<typeof S>).
+type RowOf<I extends InputSpec> = I extends { readonly schema?: infer S extends z.ZodObject } ? z.output<S> : Record<string, unknown>;
 
 export type InputDatasets<I extends Record<string, InputSpec>> = { [K in keyof I]: Dataset<RowOf<I[K]> & object> };
 
@@ -23,7 +25,11 @@ export type InputDatasets<I extends Record<string, InputSpec>> = { [K in keyof I
  */
 export type SliceSpec<K extends string = string> = K | { readonly by: K | readonly K[]; readonly outside?: 'drop' | 'fail' };
 
-export interface JobSpec<P extends z.ZodObject, I extends Record<string, InputSpec>> {
+/**
+ * P: the parameters, I: the inputs, O: the declared output schema (checks and partition columns
+ * are typed by it), R: the rows the transform returns (checked against O by defineJob).
+ */
+export interface JobSpec<P extends z.ZodObject, I extends Record<string, InputSpec>, O extends z.ZodObject = z.ZodObject, R extends object = object> {
   /** Lowercase identifier, unique in the project; also the file name under jobs/. */
   readonly name: string;
   readonly description?: string;
@@ -33,17 +39,30 @@ export interface JobSpec<P extends z.ZodObject, I extends Record<string, InputSp
   readonly slice?: SliceSpec<keyof z.output<P> & string>;
   readonly inputs: I;
   // Method syntax (bivariant parameters), so a specific JobDefinition<P, I> is assignable to JobDefinition.
-  transform(inputs: InputDatasets<I>, params: z.output<P>): Dataset<object>;
-  readonly output: TableOutput;
-  readonly checks?: readonly Check[];
+  transform(inputs: InputDatasets<I>, params: z.output<P>): Dataset<R>;
+  readonly output: TableOutput<O>;
+  readonly checks?: readonly Check<Names<z.output<O>>>[];
 }
 
-export interface JobDefinition<P extends z.ZodObject = z.ZodObject, I extends Record<string, InputSpec> = Record<string, InputSpec>>
-  extends JobSpec<P, I> {
+export interface JobDefinition<
+  P extends z.ZodObject = z.ZodObject,
+  I extends Record<string, InputSpec> = Record<string, InputSpec>,
+  O extends z.ZodObject = z.ZodObject,
+  R extends object = object,
+> extends JobSpec<P, I, O, R> {
   readonly __kind: 'etl.job';
 }
 
-export function defineJob<P extends z.ZodObject, I extends Record<string, InputSpec>>(spec: JobSpec<P, I>): JobDefinition<P, I> {
+/**
+ * Where the transform's result type can tell that it does not fit the declared output schema (a
+ * missing or extra column, text where a number is declared), the transform's return type gets a
+ * property named after the problem, so the compiler reports it on the transform (see OutputMismatch).
+ * The check sits in the transform's own return type, under NoInfer: anywhere else in `spec` it
+ * would make TypeScript settle R before the transform is read.
+ */
+export function defineJob<P extends z.ZodObject, I extends Record<string, InputSpec>, O extends z.ZodObject, R extends object>(
+  spec: JobSpec<P, I, O, R> & { transform(inputs: InputDatasets<I>, params: z.output<P>): Dataset<R> & NoInfer<OutputMismatch<R, z.output<O>>> },
+): JobDefinition<P, I, O, R> {
   return Object.freeze({ __kind: 'etl.job' as const, ...spec });
 }
 

@@ -1,6 +1,7 @@
 /** The output table of a job. */
 import type { z } from 'zod';
 import type { Compression } from '../io/types.ts';
+import type { Names } from './dataset.ts';
 
 export type WriteMode = 'overwrite' | 'append' | 'overwrite-partitions';
 
@@ -31,8 +32,9 @@ export interface AthenaDateProjection {
   readonly to?: string;
 }
 
-export interface TableOptions {
-  readonly partitionBy?: readonly string[];
+/** N: the columns of the declared schema (any name without one). */
+export interface TableOptions<N extends string = string> {
+  readonly partitionBy?: readonly N[];
   /** Default: overwrite-partitions when partitioned, overwrite otherwise. */
   readonly mode?: WriteMode;
   /** Parquet compression (default snappy). */
@@ -42,7 +44,7 @@ export interface TableOptions {
   readonly athenaProjection?: AthenaDateProjection;
 }
 
-export function table<S extends z.ZodObject>(name: string, schema?: S, options: TableOptions = {}): TableOutput<S> {
+export function table<S extends z.ZodObject>(name: string, schema?: S, options: TableOptions<Names<z.output<S>>> = {}): TableOutput<S> {
   const partitionBy = options.partitionBy ?? [];
   return Object.freeze({
     table: name,

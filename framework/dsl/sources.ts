@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { BadRecordMode } from '../io/types.ts';
+import type { Names } from './dataset.ts';
 
 interface FileInputBase<S extends z.ZodObject> {
   /** Production location, e.g. `s3://{bucket}/raw/events/{dt|yyyy/MM/dd}/`. */
@@ -41,7 +42,11 @@ export interface ParquetInput<S extends z.ZodObject = z.ZodObject> extends FileI
   readonly format: 'parquet';
 }
 
-/** A table in the catalog, usually the output of another job. */
+/**
+ * A table in the catalog, usually the output of another job. S types its rows in the transform:
+ * `catalogTable<typeof EventClean>('analytics.events')` (the producing job's output schema; a
+ * type only: at run time the schema is the catalog's, and the analyzer checks every name).
+ */
 export interface CatalogTableInput<S extends z.ZodObject = z.ZodObject> {
   readonly format: 'table';
   /** `database.table` */
@@ -90,7 +95,7 @@ export interface CatalogTableOptions<S extends z.ZodObject> {
   readonly schema?: S;
   readonly description?: string;
   /** `'dt'`: read the partitions of the run's slice; `{ column: 'dt', lookback: '1d' }` reads more. */
-  readonly slice?: string | TableSliceWindow;
+  readonly slice?: Names<z.output<S>> | (TableSliceWindow & { readonly column: Names<z.output<S>> });
 }
 
 export function catalogTable<S extends z.ZodObject = z.ZodObject>(table: string, options: CatalogTableOptions<S> = {}): CatalogTableInput<S> {

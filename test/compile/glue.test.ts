@@ -25,7 +25,7 @@ describe('Athena partition projection', () => {
   });
 
   const Out = z.object({ n: z.int32(), day: z.iso.date(), kind: z.string() });
-  const bind = (options: TableOptions) => {
+  const bind = (options: TableOptions<keyof z.output<typeof Out> & string>) => {
     const job = defineJob({
       name: 'projected',
       inputs: { raw: jsonLines({ path: 's3://b/raw/', schema: Out }) },
