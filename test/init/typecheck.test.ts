@@ -65,8 +65,8 @@ describe('the scaffolded project type-checks', () => {
   });
 
   it("and a misspelt column of the example job's input, naming it", () => {
-    const r = tscWith('jobs/events_clean.ts', (t) => t.replace(".filter(col('event_id').isNotNull())", ".filter(raw.col('event_idd').isNotNull())"));
+    const r = tscWith('jobs/events_clean.ts', (t) => t.replace(".filter(col('event_id').isNotNull())", ".filter(col('event_idd').isNotNull())"));
     expect(r.status).not.toBe(0);
-    expect(r.output).toMatch(/jobs\/events_clean\.ts\(\d+,\d+\): error TS2345: Argument of type '"event_idd"'/);
+    expect(r.output).toMatch(/jobs\/events_clean\.ts\(\d+,\d+\): error TS\d+:[\s\S]*'"event_idd"'[\s\S]*Did you mean '"event_id"'\?/);
   });
 });
