@@ -108,7 +108,7 @@ describe('npm pack', () => {
   });
 
   it('installs without the development dependencies', () => {
-    for (const dev of ['vitest', '@duckdb/node-api', 'typescript']) expect(readdirSync(path.join(project, 'node_modules')), dev).not.toContain(dev);
+    for (const dev of ['vitest', '@duckdb/node-api', 'typescript', 'tsx']) expect(readdirSync(path.join(project, 'node_modules')), dev).not.toContain(dev);
   });
 });
 
