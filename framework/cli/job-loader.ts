@@ -1,6 +1,7 @@
 /**
  * Loads a user's job file by compiling it (and the schemas it imports) with esbuild into one
- * ES module next to the CLI bundle, with 'lakeform' pointing at the running CLI's own module,
+ * ES module in `cacheDir` (framework/cli/bin.js: beside the source checkout's CLI bundle, or in
+ * the project's node_modules/.cache), with 'lakeform' pointing at the running CLI's own module,
  * so jobs and the CLI share one copy of every class. Inline source maps keep error locations
  * in the user's file (jobs/events_clean.ts:21:8).
  */
