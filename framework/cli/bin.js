@@ -17,7 +17,18 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const frameworkDir = path.join(root, 'framework');
 const isSourceCheckout = existsSync(path.join(frameworkDir, 'cli', 'entry.ts'));
 
-const { bundle, jobsCacheDir } = isSourceCheckout ? await sourceBundle() : { bundle: path.join(root, 'dist', 'cli.mjs'), jobsCacheDir: projectCacheDir() };
+const { bundle, jobsCacheDir } = isSourceCheckout ? await sourceBundle() : installedBundle();
+
+/** The bundle the package ships; compiled jobs go into the user's project. */
+function installedBundle() {
+  const bundle = path.join(root, 'dist', 'cli.mjs');
+  if (!existsSync(bundle)) {
+    // Before the typed errors of the framework can load: the same shape, by hand.
+    process.stderr.write(`error: this installation of lakeform (${root}) has no dist/cli.mjs, the prebuilt CLI\n  hint: reinstall lakeform from a tarball made by \`npm pack\` (which runs \`npm run build\`)\n`);
+    process.exit(2);
+  }
+  return { bundle, jobsCacheDir: projectCacheDir() };
+}
 
 /** The bundle of the source checkout, rebuilt when a source is newer; compiled jobs go beside it. */
 async function sourceBundle() {

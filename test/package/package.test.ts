@@ -4,7 +4,7 @@
  * Slow (a build, an install from the npm cache): about a minute.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +162,15 @@ describe('the installed package in a project of its own', () => {
   it('imports lakeform and lakeform/testing from plain JavaScript (the exports map)', () => {
     const script = "const { Dataset } = await import('lakeform'); const testing = await import('lakeform/testing'); console.log(typeof Dataset, typeof testing.testJob);";
     expect(succeeds(process.execPath, ['--input-type=module', '-e', script], project).trim()).toBe('function function');
+  });
+
+  it('says how to fix an installation without its prebuilt CLI', () => {
+    const broken = path.join(work, 'broken', 'node_modules', 'lakeform');
+    cpSync(installed, broken, { recursive: true, filter: (from) => !from.startsWith(path.join(installed, 'dist')) });
+    const r = run(process.execPath, [path.join(broken, 'framework', 'cli', 'bin.js'), 'list'], path.join(work, 'broken'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`this installation of lakeform (${broken}) has no dist/cli.mjs`);
+    expect(r.stderr).toMatch(/hint: reinstall lakeform/);
   });
 
   it('wrote nothing into its own folder while it ran', () => {
