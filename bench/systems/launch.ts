@@ -49,6 +49,8 @@ export class Launcher {
 
   constructor(
     private readonly root: string,
+    /** Where the systems run: the etl CLI finds the jobs here. */
+    private readonly project: string,
     private readonly workDir: string,
   ) {}
 
@@ -100,7 +102,7 @@ export class Launcher {
     return new Promise((resolve, reject) => {
       const started = performance.now();
       const child = spawn(command, [`--max-old-space-size=${HEAP_MB}`, '--import', peakRss, ...args], {
-        cwd: this.root,
+        cwd: this.project,
         env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile, NO_COLOR: '1', FORCE_COLOR: '0' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// The `etl` command. The framework is bundled into one module with esbuild on first use (and
-// again whenever a framework or deploy source file is newer than the bundle), because loading dozens of
-// TypeScript modules through a loader hook costs more than the run itself. Job files, the
-// user's TypeScript, are compiled with esbuild as they are loaded (framework/cli/job-loader.ts).
+// The `etl` command. It loads the framework as one bundled module, because loading dozens of
+// TypeScript modules through a loader hook costs more than the run itself. An installed package
+// ships that bundle (dist/, built by `npm pack`: scripts/build-package.ts) and never writes into
+// its own folder; a source checkout bundles with esbuild on first use, into node_modules/.cache
+// (and again whenever a framework or deploy source file is newer than the bundle). Job files,
+// the user's TypeScript, are compiled with esbuild as they are loaded (framework/cli/job-loader.ts).
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { hideAwsSdkNodeVersionWarning } from './node-version-warning.js';
@@ -12,9 +15,45 @@ hideAwsSdkNodeVersionWarning();
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const frameworkDir = path.join(root, 'framework');
-const cache = path.join(root, 'node_modules', '.cache', 'lakeform');
-// Names the current bundle folder; replaced atomically, so a process never loads half a build.
-const pointer = path.join(cache, 'current');
+const isSourceCheckout = existsSync(path.join(frameworkDir, 'cli', 'entry.ts'));
+
+const { bundle, jobsCacheDir } = isSourceCheckout ? await sourceBundle() : installedBundle();
+
+/** The bundle the package ships; compiled jobs go into the user's project. */
+function installedBundle() {
+  const bundle = path.join(root, 'dist', 'cli.mjs');
+  if (!existsSync(bundle)) {
+    // Before the typed errors of the framework can load: the same shape, by hand.
+    process.stderr.write(`error: this installation of lakeform (${root}) has no dist/cli.mjs, the prebuilt CLI\n  hint: reinstall lakeform from a tarball made by \`npm pack\` (which runs \`npm run build\`)\n`);
+    process.exit(2);
+  }
+  return { bundle, jobsCacheDir: projectCacheDir() };
+}
+
+/** The bundle of the source checkout, rebuilt when a source is newer; compiled jobs go beside it. */
+async function sourceBundle() {
+  const cache = path.join(root, 'node_modules', '.cache', 'lakeform');
+  // Names the current bundle folder; replaced atomically, so a process never loads half a build.
+  const pointer = path.join(cache, 'current');
+  // This file and bundle.js count too: they hold the bundle's build options.
+  const builders = ['bin.js', 'bundle.js'].map((f) => statSync(path.join(frameworkDir, 'cli', f)).mtimeMs);
+  const current = currentBundle(cache, pointer);
+  if (current && statSync(current).mtimeMs >= Math.max(...builders, newestSource(frameworkDir), newestSource(path.join(root, 'deploy')))) {
+    return { bundle: current, jobsCacheDir: path.dirname(current) };
+  }
+  const { bundleFramework } = await import('./bundle.js');
+  const folder = `bundle-${Date.now()}-${process.pid}`;
+  await bundleFramework({ root, entryPoints: { cli: path.join(frameworkDir, 'cli', 'entry.ts') }, outdir: path.join(cache, folder) });
+  const tmp = `${pointer}.${process.pid}`;
+  writeFileSync(tmp, folder);
+  renameSync(tmp, pointer);
+  // Older builds go once no process can still be starting from them.
+  for (const e of readdirSync(cache)) {
+    const full = path.join(cache, e);
+    if (e.startsWith('bundle-') && e !== folder && Date.now() - statSync(full).mtimeMs > 60_000) rmSync(full, { recursive: true, force: true });
+  }
+  return { bundle: path.join(cache, folder, 'cli.mjs'), jobsCacheDir: path.join(cache, folder) };
+}
 
 function newestSource(dir) {
   let newest = 0;
@@ -26,7 +65,7 @@ function newestSource(dir) {
   return newest;
 }
 
-function currentBundle() {
+function currentBundle(cache, pointer) {
   try {
     const file = path.join(cache, readFileSync(pointer, 'utf8').trim(), 'cli.mjs');
     return existsSync(file) && existsSync(path.join(path.dirname(file), 'zod.mjs')) ? file : undefined;
@@ -35,44 +74,15 @@ function currentBundle() {
   }
 }
 
-// This file's own mtime counts too: it holds the bundle's build options.
-const selfMtime = statSync(fileURLToPath(import.meta.url)).mtimeMs;
-let bundle = currentBundle();
-if (!bundle || statSync(bundle).mtimeMs < Math.max(selfMtime, newestSource(frameworkDir), newestSource(path.join(root, 'deploy')))) {
-  const { build } = await import('esbuild');
-  const folder = `bundle-${Date.now()}-${process.pid}`;
-  const outdir = path.join(cache, folder);
-  // Whitespace and syntax minified (names kept, so stack traces stay readable): less to parse at each start.
-  const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'error', minifyWhitespace: true, minifySyntax: true, nodePaths: [path.join(root, 'node_modules')] };
-  // zod in one module of its own, shared by the CLI and the job files (framework/cli/job-loader.ts
-  // points their 'zod' here): one copy, and one file to load instead of a hundred.
-  await build({ ...common, stdin: { contents: "export * from 'zod'; export { default } from 'zod';", resolveDir: root, loader: 'js' }, outfile: path.join(outdir, 'zod.mjs') });
-  await build({
-    ...common,
-    entryPoints: [path.join(frameworkDir, 'cli', 'entry.ts')],
-    // Dependencies are bundled too: resolving and compiling apache-arrow's and yargs' hundreds
-    // of small modules cost more than the run itself on the sample. Kept external: parquet-wasm
-    // (it loads its .wasm next to itself), esbuild (a native binary), zod (above) and the AWS SDK
-    // (only the AWS commands load it).
-    external: ['parquet-wasm', 'parquet-wasm/*', 'esbuild', '@aws-sdk/*', 'aws-sdk-client-mock'],
-    plugins: [{ name: 'shared-zod', setup: (b) => b.onResolve({ filter: /^zod$/ }, () => ({ path: './zod.mjs', external: true })) }],
-    // Modules imported dynamically (yargs, the AWS commands, synthetic samples) go into chunks of
-    // their own, parsed only when imported.
-    splitting: true,
-    outdir,
-    entryNames: 'cli',
-    // Flat, beside cli.mjs and zod.mjs: chunks import './zod.mjs' too.
-    chunkNames: 'cli-chunk-[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-  });
-  const tmp = `${pointer}.${process.pid}`;
-  writeFileSync(tmp, folder);
-  renameSync(tmp, pointer);
-  bundle = path.join(cache, folder, 'cli.mjs');
-  // Older builds go once no process can still be starting from them.
-  for (const e of readdirSync(cache)) {
-    const full = path.join(cache, e);
-    if (e.startsWith('bundle-') && e !== folder && Date.now() - statSync(full).mtimeMs > 60_000) rmSync(full, { recursive: true, force: true });
+/**
+ * Where an installed package keeps the user's compiled jobs: the project's node_modules/.cache
+ * (the folder tools such as Babel and ESLint use), so a job's own imports resolve from the
+ * project's node_modules; a temporary folder when the project has none.
+ */
+function projectCacheDir() {
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'node_modules'))) return path.join(dir, 'node_modules', '.cache', 'lakeform');
+    if (path.dirname(dir) === dir) return path.join(tmpdir(), `lakeform-${userInfo().username}`);
   }
 }
 
@@ -80,5 +90,5 @@ if (!bundle || statSync(bundle).mtimeMs < Math.max(selfMtime, newestSource(frame
 process.setSourceMapsEnabled(true);
 const bundleUrl = pathToFileURL(bundle).href;
 const { main, setModuleLoader, esbuildJobLoader } = await import(bundleUrl);
-setModuleLoader(esbuildJobLoader(path.dirname(bundle), bundleUrl, () => process.cwd(), pathToFileURL(path.join(path.dirname(bundle), 'zod.mjs')).href));
+setModuleLoader(esbuildJobLoader(jobsCacheDir, bundleUrl, () => process.cwd(), pathToFileURL(path.join(path.dirname(bundle), 'zod.mjs')).href));
 await main();

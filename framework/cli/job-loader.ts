@@ -1,6 +1,7 @@
 /**
  * Loads a user's job file by compiling it (and the schemas it imports) with esbuild into one
- * ES module next to the CLI bundle, with 'lakeform' pointing at the running CLI's own module,
+ * ES module in `cacheDir` (framework/cli/bin.js: beside the source checkout's CLI bundle, or in
+ * the project's node_modules/.cache), with 'lakeform' pointing at the running CLI's own module,
  * so jobs and the CLI share one copy of every class. Inline source maps keep error locations
  * in the user's file (jobs/events_clean.ts:21:8).
  */
@@ -18,8 +19,9 @@ export function esbuildJobLoader(cacheDir: string, selfUrl: string, projectRoot:
   return async (file: string): Promise<Record<string, unknown>> => {
     const rel = path.relative(projectRoot(), file);
     // Keyed by the absolute path too: projects that share one node_modules (a monorepo, a
-    // hoisted install) have jobs with the same relative names.
-    const key = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 10);
+    // hoisted install) have jobs with the same relative names. And by the CLI's module, which
+    // the compiled job imports: two installed versions may share one project's cache.
+    const key = createHash('sha256').update(path.resolve(file)).update('\0').update(selfUrl).digest('hex').slice(0, 10);
     const outfile = path.join(cacheDir, 'jobs', `${rel.replace(/[^A-Za-z0-9_.-]/g, '_')}-${key}.v${COMPILE_VERSION}.mjs`);
     mkdirSync(path.dirname(outfile), { recursive: true });
     const inputsFile = `${outfile}.inputs.json`;

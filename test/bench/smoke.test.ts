@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../bench/run.ts';
+import { PROJECT } from '../run/helpers.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'lakeform-bench-smoke-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('bench smoke: 10k events', () => {
   it('etl, DuckDB and Arquero write the same rows for all three jobs', async () => {
-    const r = await runBench({ rows: 10_000, repeat: 1, systems: ['etl', 'duckdb', 'arquero'], dataDir, log: () => {}, concurrency: 2 });
+    const r = await runBench({ rows: 10_000, repeat: 1, systems: ['etl', 'duckdb', 'arquero'], dataDir, log: () => {}, concurrency: 2, project: PROJECT });
     expect(r.disagreements).toEqual([]);
     expect(r.results).toHaveLength(9);
     for (const job of ['events_clean', 'user_sessions', 'daily_kpis']) {
