@@ -22,7 +22,6 @@ import type { AwsClients } from '../aws/clients.ts';
 import { awsErrorCode, fromAws, outcomeUnknown, redact } from '../aws/errors.ts';
 import { pollUntilEnd, type PollOptions, type Polled } from '../aws/poll.ts';
 import { sleep } from '../emr/steps.ts';
-import { objectExists, uploadObject } from '../s3/artifacts.ts';
 import { timesOf, type RunFailure, type RunReport, type RunTarget, type StartedRun } from '../targets/target.ts';
 
 const LIVE = new Set(['STARTING', 'RUNNING', 'WAITING', 'STOPPING', 'SUCCEEDED']);
@@ -30,10 +29,10 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'ERROR', 'TIMEOUT', 'STOPPED', 
 /** Where Glue writes a run's stderr (the driver's error lines): log group, stream = run id. */
 export const GLUE_ERROR_LOG_GROUP = '/aws-glue/jobs/error';
 
-export function glueTarget(clients: AwsClients, driverSource: string, prefix: string): RunTarget {
+export function glueTarget(clients: AwsClients, prefix: string): RunTarget {
   return {
     kind: 'glue',
-    prepare: (compiled, options) => ensureGlueJob(clients, compiled, driverSource, options),
+    prepare: (compiled, options) => ensureGlueJob(clients, compiled, options),
     start: (compiled, options) => startGlueRun(clients, compiled, options),
     wait: (run, options) => waitForGlueRun(clients, run, options),
     succeeded: (state) => state === 'SUCCEEDED',
@@ -80,14 +79,10 @@ function jobOf(compiled: CompiledJob): { job: GlueJobDefinition; start: NonNulla
   return { job, start: startJobRun };
 }
 
-/** The driver at its stable location and the Glue job, created or updated when they differ. */
-export async function ensureGlueJob(clients: AwsClients, compiled: CompiledJob, driverSource: string, options: { dryRun: boolean }): Promise<string[]> {
+/** The Glue job, created or updated when it differs (its script, the driver, is uploaded with the plan's artifacts). */
+export async function ensureGlueJob(clients: AwsClients, compiled: CompiledJob, options: { dryRun: boolean }): Promise<string[]> {
   const { job } = jobOf(compiled);
   const changes: string[] = [];
-  if (!(await objectExists(clients.s3, compiled.artifacts.stableDriverUri))) {
-    changes.push(`upload the driver to ${compiled.artifacts.stableDriverUri}`);
-    if (!options.dryRun) await uploadObject(clients.s3, { uri: compiled.artifacts.stableDriverUri, body: driverSource, contentType: 'text/x-python' });
-  }
   const resource = `Glue job ${job.Name}`;
   let current;
   try {

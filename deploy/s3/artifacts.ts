@@ -1,8 +1,9 @@
 /**
- * Content-addressed artifacts: plan.json, job.sql and driver.py under
- * s3://<bucket>/<prefix>/artifacts/<planHash>/. A plan hash names its content, so present
- * artifacts are never uploaded again. plan.json goes last: a folder whose plan.json exists is
- * complete, and an interrupted upload leaves nothing a step would run.
+ * Content-addressed artifacts: the driver under s3://<bucket>/<prefix>/drivers/<driverHash>/,
+ * plan.json and job.sql under s3://<bucket>/<prefix>/artifacts/<planHash>/. A hash names its
+ * content, so present artifacts are never uploaded again. The driver goes first and plan.json
+ * last: a folder whose plan.json exists is complete and finds its driver, and an interrupted
+ * upload leaves nothing a step would run.
  */
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -17,12 +18,20 @@ export interface ArtifactUpload {
   readonly contentType: string;
 }
 
-export function artifactUploads(compiled: CompiledJob, driverSource: string): ArtifactUpload[] {
-  return [
-    { uri: compiled.artifacts.driverUri, body: driverSource, contentType: 'text/x-python' },
-    { uri: compiled.artifacts.sqlUri, body: compiled.spark.sql + '\n', contentType: 'application/sql' },
-    { uri: compiled.artifacts.planUri, body: stableJson(compiled.artifact) + '\n', contentType: 'application/json' },
-  ];
+/** The driver, shared by every plan, and a plan's folder (plan.json last). */
+export interface ArtifactUploads {
+  readonly driver: ArtifactUpload;
+  readonly folder: readonly ArtifactUpload[];
+}
+
+export function artifactUploads(compiled: CompiledJob, driverSource: string): ArtifactUploads {
+  return {
+    driver: { uri: compiled.artifacts.driverUri, body: driverSource, contentType: 'text/x-python' },
+    folder: [
+      { uri: compiled.artifacts.sqlUri, body: compiled.spark.sql + '\n', contentType: 'application/sql' },
+      { uri: compiled.artifacts.planUri, body: stableJson(compiled.artifact) + '\n', contentType: 'application/json' },
+    ],
+  };
 }
 
 export async function objectExists(s3: S3Client, uri: string): Promise<boolean> {
@@ -37,13 +46,12 @@ export async function objectExists(s3: S3Client, uri: string): Promise<boolean> 
   }
 }
 
-/** Uploads the artifacts unless plan.json is already there; returns the URIs uploaded. */
-export async function uploadArtifacts(s3: S3Client, uploads: readonly ArtifactUpload[], options: { dryRun?: boolean } = {}): Promise<{ readonly uploaded: string[]; readonly present: boolean }> {
-  const plan = uploads[uploads.length - 1];
-  if (await objectExists(s3, plan.uri)) return { uploaded: [], present: true };
-  if (options.dryRun) return { uploaded: uploads.map((u) => u.uri), present: false };
-  for (const u of uploads) await uploadObject(s3, u);
-  return { uploaded: uploads.map((u) => u.uri), present: false };
+/** Uploads the driver unless it is there, then the plan's folder unless its plan.json is; returns the URIs uploaded. */
+export async function uploadArtifacts(s3: S3Client, uploads: ArtifactUploads, options: { dryRun?: boolean } = {}): Promise<{ readonly uploaded: string[]; readonly present: boolean }> {
+  const plan = uploads.folder[uploads.folder.length - 1];
+  const pending = [...((await objectExists(s3, uploads.driver.uri)) ? [] : [uploads.driver]), ...((await objectExists(s3, plan.uri)) ? [] : uploads.folder)];
+  if (!options.dryRun) for (const u of pending) await uploadObject(s3, u);
+  return { uploaded: pending.map((u) => u.uri), present: pending.length === 0 };
 }
 
 /** One object, with its SHA-256 checked by S3 on arrival. */

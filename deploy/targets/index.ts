@@ -8,12 +8,12 @@ import type { RunTarget } from './target.ts';
 
 export type { RunTarget, StartedRun, RunFailure, RunReport, TargetKind } from './target.ts';
 
-export function targetFor(env: Environment, clients: AwsClients, driverSource: string, placement: EmrPlacement = {}): RunTarget {
+export function targetFor(env: Environment, clients: AwsClients, placement: EmrPlacement = {}): RunTarget {
   switch (env.target) {
     case 'emr':
       return emrTarget(clients, env, placement);
     case 'glue':
-      return glueTarget(clients, driverSource, env.glue!.jobNamePrefix);
+      return glueTarget(clients, env.glue!.jobNamePrefix);
     case 'emrServerless':
       return serverlessTarget(clients, env);
   }

@@ -136,10 +136,13 @@ export interface CompiledJob {
   readonly artifact: PlanArtifact;
   readonly artifacts: {
     readonly planUri: string;
+    /**
+     * The driver at a location named by its own hash, shared by every plan and target: a new
+     * driver (an upgrade) is a new location, so no step keeps running an older one for a plan
+     * whose hash did not change, and a Glue job's script does not change with each plan.
+     */
     readonly driverUri: string;
     readonly sqlUri: string;
-    /** The driver at a location named by its own hash (a Glue job's script does not change with each plan). */
-    readonly stableDriverUri: string;
     /** Where the driver writes its JSON summary (in cluster mode its stdout goes to the YARN log). */
     readonly resultUri: string;
   };
@@ -263,9 +266,8 @@ export function compileJob(prepared: CompilableJob, env: Environment): CompiledJ
   const name = stepName(job.name, planHash, params);
   const artifacts = {
     planUri: `${base}plan.json`,
-    driverUri: `${base}driver.py`,
+    driverUri: `s3://${env.bucket}/${trimSlashes(env.artifactsPrefix)}/drivers/${driverHash()}/driver.py`,
     sqlUri: `${base}job.sql`,
-    stableDriverUri: `s3://${env.bucket}/${trimSlashes(env.artifactsPrefix)}/drivers/${driverHash()}/driver.py`,
     resultUri: `${runsUri(env)}${job.name}/${createHash('sha256').update(name).digest('hex').slice(0, 16)}/result.json`,
   };
   const step = emrStep({
@@ -325,7 +327,7 @@ function glueTarget(env: Environment, job: string, description: string | undefin
       workerType: env.glue.workerType,
       numberOfWorkers: env.glue.numberOfWorkers,
       timeoutMinutes: env.glue.timeoutMinutes,
-      scriptUri: artifacts.stableDriverUri,
+      scriptUri: artifacts.driverUri,
       sparkConf: env.sparkConf,
     }),
     startJobRun: glueStartJobRun({ name, runName, planUri: artifacts.planUri, resultUri: artifacts.resultUri, params }),

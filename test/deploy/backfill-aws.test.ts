@@ -51,7 +51,7 @@ afterAll(() => moto?.stop());
 
 const clients = (): AwsClients => testClients(moto, { emr, emrSingleAttempt: emr, s3, glue });
 const compile = async (params: Record<string, string>): Promise<CompiledJob> => compileJob(await prepareJob(findProject(project.dir), 'clean_events', { params, resolveInputs: false }), env);
-const context = (): TargetBackfillContext => ({ env, clients: clients(), target: targetFor(env, clients(), '# driver'), metastore: new GlueMetastore(glue), driverSource: '# driver', compile, pollMs: 1, maxPollMs: 1 });
+const context = (): TargetBackfillContext => ({ env, clients: clients(), target: targetFor(env, clients()), metastore: new GlueMetastore(glue), driverSource: '# driver', compile, pollMs: 1, maxPollMs: 1 });
 const put = (uri: string, body: string) => s3.send(new PutObjectCommand({ Bucket: parseS3Uri(uri).bucket, Key: parseS3Uri(uri).key, Body: body }));
 
 /** Plays the driver of a completed step: its summary, and the day's record with the inputs it read. */
@@ -143,7 +143,7 @@ describe('etl backfill on EMR', () => {
       await driverRan(await compileOn({ dt: days[Number(input.StepId.slice(2))] }));
       return { Step: { Status: { State: 'COMPLETED' } } };
     });
-    const r = await backfillOnTarget({ ...context(), env: transient, target: targetFor(transient, clients(), '# driver'), compile: compileOn }, { job: 'clean_events', column: 'dt', days, params: {}, force: true });
+    const r = await backfillOnTarget({ ...context(), env: transient, target: targetFor(transient, clients()), compile: compileOn }, { job: 'clean_events', column: 'dt', days, params: {}, force: true });
     expect(r.slices.map((s) => s.status)).toEqual(['ran', 'ran']);
     const request = emrMock.commandCalls(RunJobFlowCommand)[0].args[0].input;
     expect(request.Name).toMatch(/^etl-backfill-clean_events-[0-9a-f]{12}$/);

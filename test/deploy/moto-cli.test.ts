@@ -30,7 +30,10 @@ const json = (...args: string[]) => {
 const client = <T>(C: new (config: object) => T) =>
   new C({ region: moto.env.AWS_REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
 const tableVersions = async () => (await client(GlueClient).send(new GetTableVersionsCommand({ DatabaseName: 'analytics_dev', TableName: 'events' }))).TableVersions!.length;
-const artifactKeys = async () => ((await client(S3Client).send(new ListObjectsV2Command({ Bucket: 'acme-lake-dev', Prefix: 'etl/artifacts/' }))).Contents ?? []).map((o) => o.Key!).sort();
+const artifactKeys = async () => {
+  const list = async (prefix: string) => ((await client(S3Client).send(new ListObjectsV2Command({ Bucket: 'acme-lake-dev', Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
+  return [...(await list('etl/artifacts/')), ...(await list('etl/drivers/'))].sort();
+};
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -61,8 +64,10 @@ describe('etl against AWS (moto_server)', () => {
     const first = json('deploy', '--env', 'dev');
     expect(first.changed).toBe(true);
     const keys = await artifactKeys();
-    expect(keys).toHaveLength(9);
+    // Each plan's job.sql and plan.json, and one driver for every plan (named by its own hash).
+    expect(keys).toHaveLength(7);
     expect(keys.filter((k) => k.endsWith('/plan.json'))).toHaveLength(3);
+    expect(keys.filter((k) => /^etl\/drivers\/[0-9a-f]{16}\/driver\.py$/.test(k))).toHaveLength(1);
     const versions = await tableVersions();
 
     const second = etl('deploy', '--env', 'dev');

@@ -148,7 +148,8 @@ describe('artifacts', () => {
     const env = { ...(await loadEnvironment(project.root, 'dev')), bucket: 'lake' };
     const compiled = compileJob(await prepareJob(project, 'daily_kpis', { params: {}, resolveInputs: false }), env);
     const uploads = artifactUploads(compiled, '# driver');
-    expect(uploads.map((u) => u.uri.split('/').pop())).toEqual(['driver.py', 'job.sql', 'plan.json']);
+    expect(uploads.driver.uri).toMatch(/^s3:\/\/lake\/.*\/drivers\/[0-9a-f]+\/driver\.py$/);
+    expect(uploads.folder.map((u) => u.uri.split('/').pop())).toEqual(['job.sql', 'plan.json']);
 
     const flaky = new S3Client({ region: 'eu-west-1', credentials });
     const s3Mock = mockClient(flaky);
@@ -157,9 +158,20 @@ describe('artifacts', () => {
     await expect(uploadArtifacts(flaky, uploads)).rejects.toThrow(/s3:PutObject on .*job\.sql failed: RequestTimeout/);
     expect(s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key!.split('/').pop())).toEqual(['driver.py', 'job.sql']);
 
-    // Against a real store: the first upload puts all three, the second finds plan.json and skips.
+    // Against a real store: the first upload puts all three, the second finds them and skips.
     expect((await uploadArtifacts(s3, uploads)).uploaded).toHaveLength(3);
     expect(await uploadArtifacts(s3, uploads)).toEqual({ uploaded: [], present: true });
+  });
+
+  it('a new driver (an upgrade) is uploaded to its own location although the plan is unchanged, and the step runs it', async () => {
+    const project = findProject(PROJECT);
+    const env = { ...(await loadEnvironment(project.root, 'dev')), bucket: 'lake' };
+    const compiled = compileJob(await prepareJob(project, 'daily_kpis', { params: {}, resolveInputs: false }), env);
+    await uploadArtifacts(s3, artifactUploads(compiled, '# driver'));
+    // The same plan with another driver: only the driver goes up, and the step names it.
+    const upgraded = { ...compiled, artifacts: { ...compiled.artifacts, driverUri: compiled.artifacts.driverUri.replace(/drivers\/[0-9a-f]+\//, 'drivers/0123456789ab/') } };
+    expect((await uploadArtifacts(s3, artifactUploads(upgraded, '# driver 2'))).uploaded).toEqual([upgraded.artifacts.driverUri]);
+    expect(compiled.emr.step.HadoopJarStep.Args).toContain(compiled.artifacts.driverUri);
   });
 });
 
@@ -168,7 +180,8 @@ describe('credentials', () => {
     const expiredS3 = new S3Client({ region: 'eu-west-1', credentials: { accessKeyId: 'ASIAZ7EXAMPLEKEY4ETL', secretAccessKey: 'verysecret/EXAMPLE', sessionToken: 'tokenEXAMPLE' } });
     const s3Mock = mockClient(expiredS3);
     s3Mock.on(HeadObjectCommand).rejects(Object.assign(new Error('The provided token has expired.'), { name: 'ExpiredToken', $metadata: { httpStatusCode: 400 } }));
-    const error = await uploadArtifacts(expiredS3, [{ uri: 's3://lake/etl/artifacts/x/plan.json', body: '{}', contentType: 'application/json' }]).catch((e) => e);
+    const upload = { uri: 's3://lake/etl/artifacts/x/plan.json', body: '{}', contentType: 'application/json' };
+    const error = await uploadArtifacts(expiredS3, { driver: upload, folder: [upload] }).catch((e) => e);
     expect(error).toBeInstanceOf(AwsError);
     expect(error.message).toContain('ExpiredToken');
     expect(error.hint).toContain('sign in again');
@@ -176,7 +189,7 @@ describe('credentials', () => {
 
     const none = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
     s3Mock.on(HeadObjectCommand).rejects(none);
-    const missing = await uploadArtifacts(expiredS3, [{ uri: 's3://lake/etl/artifacts/x/plan.json', body: '{}', contentType: 'application/json' }]).catch((e) => e);
+    const missing = await uploadArtifacts(expiredS3, { driver: upload, folder: [upload] }).catch((e) => e);
     expect(missing).toBeInstanceOf(AwsError);
     expect(missing.hint).toMatch(/AWS_PROFILE|aws sso login/);
   });

@@ -85,11 +85,10 @@ describe('Glue job runs', () => {
     const job = compiled.glue.job!;
     const { Name: _n, Tags: _t, ...same } = job;
     glueMock.on(GetJobCommand).resolves({ Job: { Name: job.Name, ...same, DefaultArguments: { ...job.DefaultArguments }, ExecutionClass: 'STANDARD' } as never });
-    expect(await ensureGlueJob(clients(), compiled, '# driver', { dryRun: false })).toEqual([`upload the driver to ${compiled.artifacts.stableDriverUri}`]);
-    expect(await ensureGlueJob(clients(), compiled, '# driver', { dryRun: false })).toEqual([]);
+    expect(await ensureGlueJob(clients(), compiled, { dryRun: false })).toEqual([]);
     expect(glueMock.commandCalls(UpdateJobCommand)).toHaveLength(0);
     glueMock.on(GetJobCommand).resolves({ Job: { Name: job.Name, ...same, NumberOfWorkers: 10 } as never });
-    expect(await ensureGlueJob(clients(), compiled, '# driver', { dryRun: false })).toEqual(['update Glue job lakeform-events_clean (NumberOfWorkers)']);
+    expect(await ensureGlueJob(clients(), compiled, { dryRun: false })).toEqual(['update Glue job lakeform-events_clean (NumberOfWorkers)']);
     expect(glueMock.commandCalls(UpdateJobCommand)[0].args[0].input).toMatchObject({ JobName: job.Name, JobUpdate: { NumberOfWorkers: 2, Command: job.Command } });
     expect(glueMock.commandCalls(CreateJobCommand)).toHaveLength(0);
   });

@@ -22,7 +22,7 @@ export async function backfillOnAws(envName: string, job: string, args: AwsBackf
     {
       env: session.env,
       clients: session.clients,
-      target: targetFor(session.env, session.clients, driverSource),
+      target: targetFor(session.env, session.clients),
       metastore: session.metastore,
       driverSource,
       compile: (params: Record<string, string>) => compileFor(session, job, params),

@@ -67,7 +67,7 @@ export const deployCommand: CommandModule<object, { jobs: string[]; env?: string
     const session = await awsSession(argv.env, 'etl deploy');
     const driver = await requireDriver();
     const params = parseAssignments(argv.param, '--param', 'dt=2026-11-01');
-    const target = session.aws.targetFor(session.env, session.clients, driver);
+    const target = session.aws.targetFor(session.env, session.clients);
     const compiled: CompiledJob[] = [];
     for (const job of selectedJobs(session, argv.jobs)) compiled.push(await compileFor(session, job, params));
 

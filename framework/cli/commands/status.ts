@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import pc from 'picocolors';
 import { printJson, table } from '../output.ts';
-import { awsSession, requireDriver, selectedJobs } from './aws-session.ts';
+import { awsSession, selectedJobs } from './aws-session.ts';
 import { loadJob } from '../../run/project.ts';
 
 const STATE_COLOUR: Record<string, (s: string) => string> = { COMPLETED: pc.green, SUCCEEDED: pc.green, SUCCESS: pc.green, FAILED: pc.red, ERROR: pc.red, TIMEOUT: pc.red, CANCELLED: pc.yellow, STOPPED: pc.yellow, INTERRUPTED: pc.yellow, RUNNING: pc.cyan };
@@ -26,7 +26,7 @@ export const statusCommand: CommandModule<object, { job?: string; env?: string; 
     const session = await awsSession(argv.env, 'etl status');
     const { env, aws, clients } = session;
     const jobs = argv.job ? [(await loadJob(session.project, argv.job)).job.name] : selectedJobs(session, []);
-    const runs = await aws.targetFor(env, clients, await requireDriver()).recent(jobs, argv.limit);
+    const runs = await aws.targetFor(env, clients).recent(jobs, argv.limit);
     if (argv.json) return printJson({ env: env.name, target: env.target, runs });
     if (!runs.length) {
       process.stdout.write(`no runs of ${argv.job ?? 'any job'} on ${env.target === 'emr' ? (env.emr.clusterId ? `cluster ${env.emr.clusterId}` : 'transient clusters of the last 7 days') : env.target}\n`);

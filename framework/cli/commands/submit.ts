@@ -90,7 +90,7 @@ export const submitCommand: CommandModule<object, SubmitArgs> = {
     if (argv.cluster && !/^j-[A-Z0-9]+$/.test(argv.cluster)) throw new UsageError(`--cluster ${argv.cluster} is not an EMR cluster id`, 'cluster ids look like j-2AXXXXXXGAPLF (aws emr list-clusters --active)');
     const compiled = await compileFor(session, argv.job, params);
     const driver = await requireDriver();
-    const target = aws.targetFor(env, clients, driver, { ...(argv.cluster ? { clusterId: argv.cluster } : {}), ...(argv.transient ? { transient: true } : {}) });
+    const target = aws.targetFor(env, clients, { ...(argv.cluster ? { clusterId: argv.cluster } : {}), ...(argv.transient ? { transient: true } : {}) });
 
     const deployed = await aws.deployJob(compiled, clients, metastore, driver, { dryRun: argv['dry-run'], target });
     if (!argv.json) say(deployLine(deployed));
