@@ -21,6 +21,7 @@ let installed: string;
 let packed: string[];
 /** The content hash of every file of the installed package, right after the install. */
 let installedFiles: Record<string, string>;
+let tarballFile: string;
 
 function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
   const r = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
@@ -81,6 +82,7 @@ beforeAll(() => {
   work = mkdtempSync(path.join(tmpdir(), 'lakeform-package-'));
   const [tarball] = JSON.parse(succeeds(NPM, ['pack', '--json', '--pack-destination', work], ROOT)) as { filename: string; files: { path: string }[] }[];
   packed = tarball.files.map((f) => f.path);
+  tarballFile = path.join(work, tarball.filename);
   project = path.join(work, 'shop-etl');
   writeProject(project, PROJECT_FILES);
   succeeds(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', path.join(work, tarball.filename)], project);
@@ -102,9 +104,12 @@ describe('npm pack', () => {
         'dist/types/framework/testing/index.d.ts',
         'deploy/spark/driver.py',
         'deploy/spark/run_cases.py',
+        'framework/init/templates/project/jobs/events_clean.ts',
+        'framework/init/templates/project/dot-gitignore',
       ]),
     );
-    expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    // TypeScript only as etl init's templates, files copied into a new project.
+    expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('framework/init/templates/'))).toEqual([]);
   });
 
   it('installs without the development dependencies', () => {
@@ -176,4 +181,21 @@ describe('the installed package in a project of its own', () => {
   it('wrote nothing into its own folder while it ran', () => {
     expect(treeChecksums(installed, ['.'])).toEqual(installedFiles);
   });
+});
+
+describe('a new project as the README starts it: the tarball installed, then npx etl init', () => {
+  it('runs, tests and type-checks the scaffolded job; a misspelt col() fails tsc naming the column', () => {
+    const fresh = path.join(work, 'my-lake');
+    mkdirSync(fresh);
+    succeeds(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', tarballFile], fresh);
+    expect(succeeds('npx', ['--no-install', 'etl', 'init'], fresh)).toContain('jobs/events_clean.ts');
+    expect(succeeds('npx', ['--no-install', 'etl', 'run', 'events_clean'], fresh)).toMatch(/rows written\s+\d+/);
+    expect(succeeds('npx', ['--no-install', 'etl', 'test'], fresh)).toMatch(/1 passed, 0 failed/);
+    succeeds(process.execPath, [TSC, '--noEmit', '-p', fresh], fresh);
+    const job = path.join(fresh, 'jobs', 'events_clean.ts');
+    writeFileSync(job, readFileSync(job, 'utf8').replace(".filter(col('event_id').isNotNull())", ".filter(col('event_idd').isNotNull())"));
+    const r = run(process.execPath, [TSC, '--noEmit', '-p', fresh], fresh);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).toMatch(/jobs\/events_clean\.ts\(\d+,\d+\): error TS\d+:[\s\S]*'"event_idd"'[\s\S]*Did you mean '"event_id"'\?/);
+  }, 300_000);
 });
