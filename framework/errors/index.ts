@@ -96,12 +96,17 @@ export class CheckFailedError extends EtlError {
   }
 }
 
-/** A failure and the rows it shows, one JSON object a line (JSON text escapes control characters). */
+/** A failure and the rows it shows. */
 function describeFailure(f: CheckFailure): string {
+  return [`  ✗ ${escapeControlCharacters(f.name)}: ${escapeControlCharacters(f.message)}`, ...failingRowLines(f)].join('\n');
+}
+
+/** A failed check's sample rows, one JSON object a line (JSON text escapes control characters), and how many more fail. */
+export function failingRowLines(f: Pick<CheckFailure, 'failingRows' | 'sampleRows'>): string[] {
   const more = f.failingRows - f.sampleRows.length;
   const rows = f.sampleRows.map((r) => `      ${JSON.stringify(r)}`);
   if (rows.length && more > 0) rows.push(`      … and ${more} more failing row${more === 1 ? '' : 's'}`);
-  return [`  ✗ ${escapeControlCharacters(f.name)}: ${escapeControlCharacters(f.message)}`, ...rows].join('\n');
+  return rows;
 }
 
 /**

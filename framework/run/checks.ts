@@ -206,6 +206,6 @@ function expectCheck(c: BoundCheck, predicate: BoundExpr): RunningCheck {
         }
       }
     },
-    result: () => result(c, failing, `${failing} row${failing === 1 ? '' : 's'} do not satisfy it`, sample),
+    result: () => result(c, failing, `${failing} row${failing === 1 ? ' does' : 's do'} not satisfy it`, sample),
   };
 }

@@ -30,6 +30,15 @@ describe('a failed check', () => {
     expect(r.stderr).toContain('      … and 1 more failing row\n');
   }, 60_000);
 
+  it('at severity warn lets the run succeed and still shows its failing rows in the summary', () => {
+    const dir = copyOfTestProject();
+    const raw = path.join(dir, 'negative.jsonl');
+    writeFileSync(raw, event('n1', 1).replace('"amount":null', '"amount":-5') + '\n' + event('ok', 2) + '\n');
+    const r = etlIn(dir, ['run', 'events_clean', '--input', `raw=${raw}`]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('! amount is non-negative: 1 row does not satisfy it\n      {"event_id":"n1",');
+  }, 60_000);
+
   it('carries its failing rows in the result testJob returns', async () => {
     const Row = z.object({ id: z.string(), n: z.int32().nullable() });
     const job = defineJob({

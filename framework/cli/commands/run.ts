@@ -4,7 +4,7 @@ import pc from 'picocolors';
 import { findProject, loadJob, type Project } from '../../run/project.ts';
 import { loadEnvironment, requireLocalEnvironment } from '../../config/config.ts';
 import { runJob, type RunResult } from '../../run/run-job.ts';
-import { CheckFailedError, EtlError } from '../../errors/index.ts';
+import { CheckFailedError, EtlError, failingRowLines } from '../../errors/index.ts';
 import { InputFileError } from '../../io/types.ts';
 import { dependencyOrder } from '../../run/dependencies.ts';
 import { printJson, progressBar } from '../output.ts';
@@ -128,6 +128,8 @@ function printSummary(r: RunResult): void {
     if (c.kind === 'declaredNotNull' && c.passed) continue;
     const mark = c.passed ? pc.green('✓') : c.severity === 'warn' ? pc.yellow('!') : pc.red('✗');
     lines.push(`  ${mark} ${c.name}${c.passed ? '' : `: ${c.message}`}`);
+    // A warning's rows too: the run succeeded, but someone will want to see what failed.
+    if (!c.passed) lines.push(...failingRowLines(c).map((l) => pc.dim(l)));
   }
   process.stdout.write(lines.join('\n') + '\n');
 }
