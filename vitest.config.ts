@@ -18,5 +18,7 @@ export default defineConfig({
     testTimeout: 30_000,
     pool: 'forks',
     setupFiles: ['test/support/setup.ts'],
+    // pyarrow for the conformance suite's reference reader, installed into .venv once.
+    globalSetup: ['test/support/python-readers.ts'],
   },
 });
