@@ -3,7 +3,7 @@
  * catalog and run state, and quarantined bad records beyond the newest runs'. Nothing is deleted
  * without --yes: by default it lists what would go.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import pc from 'picocolors';
@@ -29,12 +29,10 @@ const QUARANTINE = '_quarantine';
 function placesToDelete(lake: Lake, keepQuarantine: number): string[] {
   const children = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort().map((name) => path.join(dir, name)) : []);
   const tables = children(lake.warehouse).filter((p) => path.basename(p) !== QUARANTINE);
-  // The newest runs' quarantine files of each table are kept: the bad records someone may still be fixing.
-  const quarantine = children(path.join(lake.warehouse, QUARANTINE)).flatMap((table) =>
-    children(table)
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
-      .slice(keepQuarantine),
-  );
+  // The newest runs' quarantine files of each table are kept: the bad records someone may still be
+  // fixing. A file is named by its run id, which starts with the run's UTC time (newRunId), so the
+  // names sort by age whatever a copy or a checkout did to the files' modification times.
+  const quarantine = children(path.join(lake.warehouse, QUARANTINE)).flatMap((table) => children(table).reverse().slice(keepQuarantine));
   return [...tables, ...(existsSync(lake.stateDir) ? [lake.stateDir] : []), ...quarantine];
 }
 
