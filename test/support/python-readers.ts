@@ -18,7 +18,8 @@ export default function ensurePythonReaders(): void {
   const want = createHash('sha256').update(readFileSync(path.join(ROOT, 'deploy', 'spark', 'requirements.txt'))).digest('hex');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) return;
   process.stdout.write('npm test: installing the Python reference readers (pyarrow, with PySpark) into .venv/, once: scripts/setup-spark.sh\n');
-  const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'setup-spark.sh')], { cwd: ROOT, encoding: 'utf8' });
+  // The script works from its own folder (the repository), wherever it is started.
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts', 'setup-spark.sh')], { encoding: 'utf8' });
   if (r.status !== 0) {
     throw new Error(`scripts/setup-spark.sh failed (the conformance tests need pyarrow in .venv):\n${r.stdout}${r.stderr}`);
   }
