@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { duckdbDialect } from '../compile/sql/dialect.ts';
-import type { DataType } from '../schema/types.ts';
+import { typeToString, type DataType } from '../schema/types.ts';
 import {
   allFunctionNames, callGroups, canonicalValue, caseFileName, evaluateLocally, expectedOutcome, mismatch, outcomesFromRows, readCaseFiles, sqlCall, typedValue,
   type Canonical, type CaseFile, type Outcome,
@@ -32,8 +32,10 @@ describe('function case files', () => {
     for (const group of callGroups(file)) {
       const outcomes = evaluateLocally(fn, group);
       const type = 'problem' in group.resolved ? undefined : group.resolved;
-      if (type && group.block.returns && JSON.stringify(group.block.returns) !== JSON.stringify(type)) {
-        problems.push(`${group.block.where}: returns ${JSON.stringify(group.block.returns)}, but the type rule gives ${JSON.stringify(type)}`);
+      // Compared by name: the names are what `returns` lines say (an array's containsNull is no part of them).
+      if (type && group.block.returns && typeToString(group.block.returns) !== typeToString(type)) {
+        const complaint = `${group.block.where}: returns ${typeToString(group.block.returns)}, but the type rule gives ${typeToString(type)}`;
+        if (!problems.includes(complaint)) problems.push(complaint);
       }
       group.cases.forEach((c, i) => {
         const complaint = mismatch(c, expectedOf(c, type, fn.kind), outcomes[i], 'the local engine');
