@@ -1,7 +1,8 @@
 /**
  * The function case files (framework/functions/cases/) on real Spark: each call group rendered
  * by the function's Spark SQL renderer (the one `etl plan` uses) over a table of its values,
- * every file in one Spark session (function_cases.py). Each case's value, and Spark's typeof()
+ * every file in one Spark session (function_cases.py) with the session configuration compiled jobs
+ * run with. Each case's value, and Spark's typeof()
  * of the result against the type rule's result type, must be what the case file says.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_CONF } from '../../framework/compile/compile-job.ts';
 import { sparkDialect } from '../../framework/compile/sql/dialect.ts';
 import { typeToString, type DataType } from '../../framework/schema/types.ts';
 import {
@@ -65,7 +67,8 @@ describe('function case files on Spark', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'etl-function-cases-'));
     const input = path.join(dir, 'queries.json');
     const output = path.join(dir, 'results.json');
-    writeFileSync(input, JSON.stringify(all.map((q) => ({ columns: q.call.columns.map((c) => [c.name, sparkDialect.typeName(c.type)]), rows: q.call.rows, sql: q.sql }))));
+    const queries = all.map((q) => ({ columns: q.call.columns.map((c) => [c.name, sparkDialect.typeName(c.type)]), rows: q.call.rows, sql: q.sql }));
+    writeFileSync(input, JSON.stringify({ sessionConf: SESSION_CONF, queries }));
     const started = Date.now();
     const r = spawnSync(path.join(ROOT, '.venv/bin/python'), [path.join(ROOT, 'test/spark/function_cases.py'), input, output], { encoding: 'utf8', timeout: 590_000 });
     seconds = (Date.now() - started) / 1000;
