@@ -30,7 +30,7 @@ interface Query {
 
 type SparkResult = { readonly rows: readonly (readonly unknown[])[] } | { readonly error: string };
 
-const files = readCaseFiles().filter((f) => f.fn);
+const files = readCaseFiles().filter((f) => f.kind);
 
 /** Every group Spark can run: resolved, and only the cases that expect a value. */
 function queries(): Query[] {
@@ -41,7 +41,7 @@ function queries(): Query[] {
       if (cases.length === 0) return [];
       const group = { ...g, cases };
       const type = g.resolved;
-      const call = sqlCall(file.fn!, group, sparkDialect);
+      const call = sqlCall(group, sparkDialect);
       // Timestamps come back as microseconds: a Python datetime would be in the Python process's zone.
       const sql = call.select((x) => `typeof(${x}), ${type.kind === 'timestamp' ? `unix_micros(${x})` : x}`);
       return [{ file, group, call, type, sql }];
@@ -86,7 +86,6 @@ describe('function case files on Spark', () => {
     all.forEach((q, i) => {
       if (q.file !== file) return;
       const result = results[i];
-      const fn = file.fn!;
       let outcomes: Outcome[];
       if ('error' in result) outcomes = q.group.cases.map(() => ({ kind: 'error', text: result.error }));
       else {
@@ -96,7 +95,7 @@ describe('function case files on Spark', () => {
         outcomes = outcomesFromRows(q.call, q.group, new Map(result.rows.map((r) => [Number(r[0]), fromSpark(r[2], q.type)])));
       }
       q.group.cases.forEach((c, k) => {
-        const complaint = mismatch(c, expectedOutcome(c, q.type, fn.kind), outcomes[k], `Spark (${q.sql})`);
+        const complaint = mismatch(c, expectedOutcome(c, q.type, q.group.fn.kind), outcomes[k], `Spark (${q.sql})`);
         if (complaint) problems.push(complaint);
       });
     });
