@@ -7,16 +7,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ColumnBuilder, allocData, makeColumn, valueAt, type Column } from '../../framework/columnar/column.ts';
-import { daysFromCivil, daysInMonth, formatDate } from '../../framework/columnar/calendar.ts';
+import { daysFromCivil, daysInMonth } from '../../framework/columnar/calendar.ts';
 import { duckdbDialect, sparkDialect, type SqlDialect } from '../../framework/compile/sql/dialect.ts';
-import { canCast, castColumn, decimalText } from '../../framework/functions/cast.ts';
-import { splitMicros } from '../../framework/functions/datetime-text.ts';
+import { canCast, castColumn } from '../../framework/functions/cast.ts';
 import { aggregateFunctions, scalarFunctions, windowFunctions } from '../../framework/functions/index.ts';
 import { constantColumn } from '../../framework/functions/kernel-util.ts';
 import { isTypeProblem, renderSql, type AggregateFunction, type ArgInfo, type ScalarFunction, type WindowFunction } from '../../framework/functions/registry.ts';
 import type { LiteralValue } from '../../framework/plan/expr.ts';
 import { MAX_DECIMAL_PRECISION, T, typeToString, type DataType } from '../../framework/schema/types.ts';
 import { ROOT } from '../run/helpers.ts';
+import { canonicalValue, type Canonical } from './canonical.ts';
+
+export { canonicalValue, type Canonical };
 
 export const CASES_DIR = path.join(ROOT, 'framework/functions/cases');
 
@@ -364,49 +366,6 @@ function exactUnscaled(text: string, scale: number): bigint | null {
 }
 
 // ---------------------------------------------------------------- the canonical form
-
-export type Canonical = null | boolean | number | string | readonly Canonical[];
-
-/**
- * The one form every comparison uses: bigints and decimals as exact text, dates and timestamps
- * as ISO text, NaN, infinities and -0.0 as their Spark names, other doubles to 15 significant
- * digits (Java's and V8's pow and friends may differ in the last bit).
- */
-export function canonicalValue(v: unknown, type: DataType, doubleDigits = 15): Canonical {
-  if (v === null || v === undefined) return null;
-  switch (type.kind) {
-    case 'int64':
-      return String(v);
-    case 'decimal':
-      return decimalText(BigInt(v as bigint), type.scale);
-    case 'float32':
-    case 'float64':
-      return canonicalDouble(v as number, doubleDigits);
-    case 'date':
-      return formatDate(v as number);
-    case 'timestamp':
-      return isoTimestamp(BigInt(v as bigint));
-    case 'array':
-      return (v as unknown[]).map((x) => canonicalValue(x, type.element, doubleDigits));
-    default:
-      return v as Canonical;
-  }
-}
-
-/** `2026-11-01T10:00:00.000000Z`, for any year a long of microseconds reaches (a JS Date does not). */
-function isoTimestamp(micros: bigint): string {
-  const [days, microsOfDay] = splitMicros(micros);
-  const two = (n: number) => String(n).padStart(2, '0');
-  const seconds = Math.floor(microsOfDay / 1e6);
-  return `${formatDate(days)}T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${String(microsOfDay % 1e6).padStart(6, '0')}Z`;
-}
-
-export function canonicalDouble(x: number, digits: number): Canonical {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (Object.is(x, -0)) return '-0.0';
-  return Number(x.toPrecision(digits));
-}
 
 export const show = (c: Canonical): string => JSON.stringify(c);
 

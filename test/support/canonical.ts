@@ -1,0 +1,56 @@
+/**
+ * The canonical form of a value in which the function case runners (the local engine, DuckDB,
+ * Spark) compare results: exact where the engines are exact, tolerant only of doubles' last
+ * digits. The plan oracle (test/oracle/oracle.ts) keeps its own rows form: it must not tell -0.0
+ * from 0.0, which DuckDB's arithmetic does not keep apart the way Spark's does.
+ */
+import { formatDate } from '../../framework/columnar/calendar.ts';
+import { decimalText } from '../../framework/functions/cast.ts';
+import { splitMicros } from '../../framework/functions/datetime-text.ts';
+import type { DataType } from '../../framework/schema/types.ts';
+
+export type Canonical = null | boolean | number | string | readonly Canonical[];
+
+/**
+ * Bigints and decimals as exact text, dates and timestamps as ISO text, NaN, infinities and -0.0
+ * as their Spark names, other doubles to 15 significant digits (Java's and V8's pow and friends
+ * may differ in the last bit).
+ */
+export function canonicalValue(v: unknown, type: DataType): Canonical {
+  if (v === null || v === undefined) return null;
+  switch (type.kind) {
+    case 'int64':
+      return String(v);
+    case 'decimal':
+      return decimalText(BigInt(v as bigint), type.scale);
+    case 'float32':
+    case 'float64':
+      return canonicalDouble(v as number);
+    case 'date':
+      return formatDate(v as number);
+    case 'timestamp':
+      return isoTimestamp(BigInt(v as bigint));
+    case 'array':
+      return (v as unknown[]).map((x) => canonicalValue(x, type.element));
+    default:
+      return v as Canonical;
+  }
+}
+
+/** `2026-11-01T10:00:00.000000Z`, for any year a long of microseconds reaches (a JS Date does not). */
+function isoTimestamp(micros: bigint): string {
+  const [days, microsOfDay] = splitMicros(micros);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const seconds = Math.floor(microsOfDay / 1e6);
+  return `${formatDate(days)}T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${String(microsOfDay % 1e6).padStart(6, '0')}Z`;
+}
+
+const DOUBLE_DIGITS = 15;
+
+function canonicalDouble(x: number): Canonical {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  if (Object.is(x, -0)) return '-0.0';
+  return Number(x.toPrecision(DOUBLE_DIGITS));
+}
+
