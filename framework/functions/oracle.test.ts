@@ -6,8 +6,9 @@
  * registry's own DuckDB rendering of the same call over the same values.
  *
  * Where DuckDB deliberately differs from Spark, the oracle cannot vouch for Spark's result, so
- * those inputs are kept out of the oracle (moderate columns, or a named exclusion) and Spark's
- * behaviour is asserted explicitly in the "Spark behaviour DuckDB does not share" block below:
+ * those inputs are kept out of the oracle (moderate columns, or a named exclusion); Spark's
+ * behaviour there is in the function case files (framework/functions/cases/, `duckdb differs`
+ * blocks), which npm run test:spark runs on real Spark:
  *  - integer overflow: DuckDB raises an error; Spark (non-ANSI) wraps (+, -, *, abs, negation,
  *    sum of bigint, casts bigint -> int keep the low 32 bits);
  *  - doubles: DuckDB casts to integers round and fail out of range; Spark truncates and saturates
