@@ -560,11 +560,14 @@ export function sqlCall(group: CallGroup, dialect: SqlDialect): SqlCall {
 /** Collects a runner's per-id results into one outcome per case (windows: an array per partition). */
 export function outcomesFromRows(call: SqlCall, group: CallGroup, values: ReadonlyMap<number, Canonical>): Outcome[] {
   const perCase: Canonical[][] = group.cases.map(() => []);
+  const missing = new Set<number>();
   call.ids.forEach((at, id) => {
-    const v = values.has(id) ? values.get(id)! : null;
+    // A row the engine did not return is no null: it fails the case.
+    if (!values.has(id)) missing.add(at.caseIndex);
+    const v = values.get(id) ?? null;
     if (at.row === undefined) perCase[at.caseIndex][0] = v;
     else perCase[at.caseIndex][at.row] = v;
   });
   const windowed = call.ids.some((at) => at.row !== undefined);
-  return group.cases.map((_c, i) => ({ kind: 'value', value: windowed ? perCase[i] : perCase[i][0] }));
+  return group.cases.map((_c, i): Outcome => (missing.has(i) ? { kind: 'error', text: 'no result row' } : { kind: 'value', value: windowed ? perCase[i] : perCase[i][0] }));
 }
