@@ -45,11 +45,11 @@ export function parseDateText(s: string): number | null {
 }
 
 const TS_RE =
-  /^([+-]?\d{4,7})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?$/i;
+  /^([+-]?\d{4,7})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?$/i;
 
 /**
  * Spark's string -> timestamp (session time zone UTC): a date, optionally `T`/space and
- * `h:m[:s[.fraction]]`, optionally a zone (`Z`, `UTC`, `+02:00`, `-0530`). Digits beyond
+ * `h[:m[:s[.fraction]]]` (an hour alone is a time too: '2026-11-01T10'), after seconds optionally a zone (`Z`, `UTC`, `+02:00`, `-0530`). Digits beyond
  * microseconds are truncated, as Spark does. Impossible dates and times give null.
  */
 export function parseTimestampText(text: string): bigint | null {
@@ -61,6 +61,8 @@ export function parseTimestampText(text: string): bigint | null {
     const dateOnly = parseDateText(s);
     return dateOnly === null ? null : BigInt(dateOnly) * MICROS_PER_DAY;
   }
+  // A zone needs seconds before it: Spark reads '2026-11-01 10:05Z' and '2026-11-01Z' as nothing.
+  if (m[8] && !m[6]) return null;
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);

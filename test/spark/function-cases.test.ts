@@ -42,8 +42,9 @@ function queries(): Query[] {
       const group = { ...g, cases };
       const type = g.resolved;
       const call = sqlCall(group, sparkDialect);
-      // Timestamps come back as microseconds: a Python datetime would be in the Python process's zone.
-      const sql = call.select((x) => `typeof(${x}), ${type.kind === 'timestamp' ? `unix_micros(${x})` : x}`);
+      // Timestamps come back as microseconds (a Python datetime would be in the Python process's
+      // zone), dates as days (a Python date stops at year 9999).
+      const sql = call.select((x) => `typeof(${x}), ${type.kind === 'timestamp' ? `unix_micros(${x})` : type.kind === 'date' ? `unix_date(${x})` : x}`);
       return [{ file, group, call, type, sql }];
     }),
   );
@@ -54,7 +55,9 @@ function fromSpark(v: unknown, type: DataType): Canonical {
     throw new Error(`Spark's value: ${m}`);
   };
   if (v === null) return null;
-  return canonicalValue(type.kind === 'timestamp' ? BigInt(v as string | number) : typedValue(v, type, fail), type);
+  if (type.kind === 'timestamp') return canonicalValue(BigInt(v as string | number), type);
+  if (type.kind === 'date') return canonicalValue(Number(v), type);
+  return canonicalValue(typedValue(v, type, fail), type);
 }
 
 describe('function case files on Spark', () => {

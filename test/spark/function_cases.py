@@ -6,10 +6,9 @@ QUERIES.json: {"sessionConf": {...}, "queries": [{"columns": [[name, spark type]
 "sql": "SELECT id, ... FROM t"}]}; sessionConf is the Spark configuration the compiled jobs run with.
 Each query's table `t` is created from its rows, then its SQL runs. RESULTS.json holds, per query,
 {"rows": [[cell, ...]]} or {"error": message}. Cells are JSON-safe and exact: integers beyond 2^53
-and decimals as text, NaN/Infinity/-0.0 as text, dates as ISO text (timestamps are read as
-unix_micros in the SQL, never as Python datetimes, which would take the Python process's zone).
+and decimals as text, NaN/Infinity/-0.0 as text (the SQL reads timestamps as unix_micros and dates
+as unix_date: Python datetimes would take the Python process's zone, and stop at year 9999).
 """
-import datetime
 import decimal
 import json
 import math
@@ -33,8 +32,6 @@ def cell(v):
         return v
     if isinstance(v, decimal.Decimal):
         return format(v, "f")
-    if isinstance(v, datetime.date) and not isinstance(v, datetime.datetime):
-        return v.isoformat()
     if isinstance(v, (list, tuple)):
         return [cell(x) for x in v]
     raise TypeError("no JSON form for %r" % (v,))
