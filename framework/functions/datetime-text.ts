@@ -44,20 +44,21 @@ export function parseDateText(s: string): number | null {
   return daysFromCivil(y, mo, d);
 }
 
-const TS_RE =
-  /^([+-]?\d{4,7})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?)?\s*(Z|UTC|GMT|[+-]\d{1,2}(?::?\d{2})?)?$/i;
+const TS_RE = /^([+-]?\d{4,7})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?)?)?\s*(\S.*)?$/;
 
 /**
  * Spark's string -> timestamp (session time zone UTC): a date, optionally `T`/space and
- * `h[:m[:s[.fraction]]]` (an hour alone is a time too: '2026-11-01T10'), after seconds optionally a zone (`Z`, `UTC`, `+02:00`, `-0530`). Digits beyond
- * microseconds are truncated, as Spark does. Impossible dates and times give null.
+ * `h[:m[:s[.fraction]]]` (an hour alone is a time too: '2026-11-01T10'), and after the seconds
+ * optionally a zone as Java's ZoneId reads it (`Z`, `+02:00`, `-0530`, `UTC`, `GMT+1`,
+ * `Europe/Paris`). Fraction digits beyond microseconds are truncated, as Spark does (an empty
+ * fraction is none). Impossible dates and times give null.
  */
 export function parseTimestampText(text: string): bigint | null {
   const s = javaTrim(text);
   const m = TS_RE.exec(s);
   if (!m) {
-    // `yyyy`, `yyyy-[m]m`, `yyyy-[m]m-[d]d`, optionally followed by a bare `T` or space.
-    if (/[T ][\s\S]/.test(s)) return null;
+    // `yyyy`, `yyyy-[m]m`, `yyyy-[m]m-[d]d`: no `T` or space (Spark reads '2026-11-01T' as nothing).
+    if (/[T ]/.test(s)) return null;
     const dateOnly = parseDateText(s);
     return dateOnly === null ? null : BigInt(dateOnly) * MICROS_PER_DAY;
   }
@@ -70,17 +71,47 @@ export function parseTimestampText(text: string): bigint | null {
   const mi = m[5] ? Number(m[5]) : 0;
   const sec = m[6] ? Number(m[6]) : 0;
   if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59) return null;
-  const frac = m[7] ? Number(m[7].padEnd(9, '0').slice(0, 6)) : 0;
-  let offsetSeconds = 0;
-  const zone = m[8];
-  if (zone && /^[+-]/.test(zone)) {
-    const zm = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(zone)!;
-    const hh = Number(zm[2]);
-    const mm = zm[3] ? Number(zm[3]) : 0;
-    if (hh > 18 || mm > 59) return null;
-    offsetSeconds = (zm[1] === '-' ? -1 : 1) * (hh * 3600 + mm * 60);
-  }
+  const frac = m[7] ? Number(m[7].padEnd(6, '0').slice(0, 6)) : 0;
   const days = daysFromCivil(y, mo, d);
-  const seconds = BigInt(days) * 86400n + BigInt(h * 3600 + mi * 60 + sec - offsetSeconds);
-  return seconds * MICROS_PER_SECOND + BigInt(frac);
+  const wallSeconds = days * 86400 + h * 3600 + mi * 60 + sec;
+  const offsetSeconds = m[8] ? zoneOffsetSeconds(m[8], wallSeconds) : 0;
+  if (offsetSeconds === null) return null;
+  return BigInt(wallSeconds - offsetSeconds) * MICROS_PER_SECOND + BigInt(frac);
+}
+
+const OFFSET_RE = /^(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?$/;
+
+/**
+ * The offset, in seconds, of the zone named `zone` at the wall-clock time `wallSeconds` (seconds
+ * since 1970-01-01 00:00 read as UTC), as java.time.ZoneId names zones (case-sensitively: 'utc'
+ * is no zone); null for no zone.
+ */
+function zoneOffsetSeconds(zone: string, wallSeconds: number): number | null {
+  if (zone === 'Z' || zone === 'UTC' || zone === 'GMT' || zone === 'UT') return 0;
+  const fixed = OFFSET_RE.exec(zone);
+  if (fixed) {
+    const hh = Number(fixed[2]);
+    const mm = fixed[3] ? Number(fixed[3]) : 0;
+    if (hh > 18 || mm > 59) return null;
+    return (fixed[1] === '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+  }
+  if (!/^[A-Za-z][A-Za-z0-9~/._+-]+$/.test(zone)) return null;
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', era: 'short' });
+  } catch {
+    return null;
+  }
+  // Intl reads zone names case-insensitively; Java does not ('utc', 'europe/paris' are no zones).
+  const resolved = format.resolvedOptions().timeZone;
+  if (resolved !== zone && resolved.toLowerCase() === zone.toLowerCase()) return null;
+  const offsetAt = (utcSeconds: number): number => {
+    const parts = Object.fromEntries(format.formatToParts(new Date(utcSeconds * 1000)).map((p) => [p.type, p.value]));
+    const year = parts.era === 'BC' ? 1 - Number(parts.year) : Number(parts.year);
+    const local = daysFromCivil(year, Number(parts.month), Number(parts.day)) * 86400 + Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second);
+    return local - utcSeconds;
+  };
+  // The offset in force at that wall-clock time (read once at a guess, then at the instant it gives).
+  const first = offsetAt(wallSeconds);
+  return offsetAt(wallSeconds - first);
 }
