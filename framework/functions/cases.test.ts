@@ -7,7 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { duckdbDialect } from '../compile/sql/dialect.ts';
 import { typeToString, type DataType } from '../schema/types.ts';
 import {
-  CAST, allFunctionNames, callGroups, canonicalValue, caseFileName, evaluateLocally, expectedOutcome, mismatch, outcomesFromRows, readCaseFiles, sqlCall, typedValue,
+  CAST, allFunctionNames, callGroups, parseCaseFile, canonicalValue, caseFileName, evaluateLocally, expectedOutcome, mismatch, outcomesFromRows, readCaseFiles, sqlCall, typedValue,
   type Canonical, type CaseFile, type Outcome,
 } from '../../test/support/function-cases.ts';
 import { didYouMean } from '../errors/index.ts';
@@ -50,6 +50,26 @@ function expectedOf(c: Parameters<typeof expectedOutcome>[0], type: DataType | u
   if (c.expected.kind !== 'value') return c.expected;
   return type ? expectedOutcome(c, type, kind) : { kind: 'value', value: null };
 }
+
+describe('the case file parser', () => {
+  it('names the file and line of a problem', () => {
+    const parse = (text: string) => () => parseCaseFile('x.cases', text);
+    expect(parse('args int32\n1 => 1')).toThrow(/^x\.cases:1: the file must start with `function <name>`/);
+    expect(parse('function abs\nargs int32\n"a" => 1')).toThrow(/^x\.cases:3: "a" is not a value of type int/);
+    expect(parse('function abs\nargs int33\n1 => 1')).toThrow(/^x\.cases:2: unknown type 'int33'/);
+    expect(parse('function abs\nargs int32\n1, 2 => 1')).toThrow(/^x\.cases:3: 2 arguments where `args` declares 1/);
+    expect(parse('function abs\nargs int32\n1 -> 1')).toThrow(/^x\.cases:3: a case needs `=>`/);
+    expect(parse('function cast\nargs int32\n1 => 1')).toThrow(/^x\.cases:2: a cast block needs `returns <type>`/);
+    expect(parse('function sum\nargs int32\n1 => 1')).toThrow(/^x\.cases:3: the group's rows must be a JSON array/);
+  });
+
+  it('reads `#` inside JSON strings as text, and literal arguments by their values', () => {
+    const file = parseCaseFile('x.cases', 'function like\nargs string, lit string  # the pattern\n"#1", "#%" => true # a comment\n');
+    const [group] = callGroups(file);
+    expect(group.cases[0].args).toEqual(['#1', '#%']);
+    expect(group.argInfo[1]).toEqual({ type: { kind: 'string' }, literal: { value: '#%' } });
+  });
+});
 
 describe('function case files on DuckDB', () => {
   let conn: DuckDBConnection;
