@@ -143,7 +143,8 @@ function saturateInt(x: number): number {
   return Math.max(INT_MIN, Math.min(INT_MAX, Math.trunc(x)));
 }
 
-function saturateLong(x: number): bigint {
+/** Java's double -> long conversion: truncation, saturating at the ends, NaN as 0. */
+export function saturateLong(x: number): bigint {
   if (Number.isNaN(x)) return 0n;
   if (x >= 9.223372036854776e18) return LONG_MAX;
   if (x <= -9.223372036854776e18) return LONG_MIN;
