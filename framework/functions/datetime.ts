@@ -342,18 +342,20 @@ function timestampDiff(unit: DiffUnit, start: bigint, end: bigint): bigint {
   return BigInt(Math.trunc(months / (unit === 'MONTH' ? 1 : unit === 'QUARTER' ? 3 : 12)));
 }
 
-/** Spark's timestampadd: units below a day wrap as Spark's long arithmetic does; days and longer take an int count and fail out of range. */
-function timestampAdd(unit: DiffUnit, n: bigint, ts: bigint): bigint {
-  const calendar = unit === 'DAY' || unit === 'WEEK' || unit === 'MONTH' || unit === 'QUARTER' || unit === 'YEAR';
-  if (!calendar) return BigInt.asIntN(64, ts + BigInt.asIntN(64, n * UNIT_MICROS[unit]!));
-  const fail = () => `timestampadd(${unit}, ${n}, ...)`;
-  const count = BigInt.asIntN(32, n) === n ? Number(n) : null;
-  const scaled = count === null ? null : count * (unit === 'WEEK' ? 7 : unit === 'QUARTER' ? 3 : unit === 'YEAR' ? 12 : 1);
-  if (scaled === null || scaled < -2147483648 || scaled > 2147483647) throw new SparkArithmeticError(`${fail()}: the count overflows an int, where Spark fails with DATETIME_OVERFLOW`);
-  const [days, tod] = splitMicros(ts);
-  const newDays = unit === 'DAY' || unit === 'WEEK' ? days + scaled : addMonths(days, scaled);
-  const micros = BigInt(newDays) * MICROS_PER_DAY + BigInt(tod);
-  if (micros < LONG_MIN || micros > LONG_MAX) throw new SparkArithmeticError(`${fail()}: the result is out of range, where Spark fails with DATETIME_OVERFLOW`);
+/** Spark's timestampadd: the count is an int (Spark casts a bigint to int, keeping its low 32 bits); out of range it fails the query. */
+function timestampAdd(unit: DiffUnit, n: number, ts: bigint): bigint {
+  const fail = (what: string) => new SparkArithmeticError(`timestampadd(${unit}, ${n}, ...): ${what}, where Spark fails with DATETIME_OVERFLOW`);
+  let micros: bigint;
+  const fixed = unit === 'DAY' || unit === 'WEEK' ? undefined : UNIT_MICROS[unit];
+  if (fixed !== undefined) micros = ts + BigInt(n) * fixed;
+  else {
+    // Days, weeks and months are added to the date (an int count, multiplied exactly), keeping the time of day.
+    const scaled = n * (unit === 'WEEK' ? 7 : unit === 'QUARTER' ? 3 : unit === 'YEAR' ? 12 : 1);
+    if (scaled < -2147483648 || scaled > 2147483647) throw fail('the count overflows an int');
+    const [days, tod] = splitMicros(ts);
+    micros = BigInt(unit === 'DAY' || unit === 'WEEK' ? days + scaled : addMonths(days, scaled)) * MICROS_PER_DAY + BigInt(tod);
+  }
+  if (micros < LONG_MIN || micros > LONG_MAX) throw fail('the result is out of range');
   return micros;
 }
 
@@ -502,14 +504,14 @@ export const datetime: ScalarFunction[] = [
   datePart('weekofyear', 'the ISO week of the year, 1 to 53 (weeks start on Monday; week 1 has the first Thursday)', isoWeek),
   ...(
     [
-      ['unix_micros', 1n],
-      ['unix_millis', 1_000n],
-      ['unix_seconds', 1_000_000n],
+      ['unix_micros', 1n, 'microseconds'],
+      ['unix_millis', 1_000n, 'milliseconds'],
+      ['unix_seconds', 1_000_000n, 'seconds'],
     ] as const
   ).map(
-    ([name, per]): ScalarFunction => ({
+    ([name, per, unit]): ScalarFunction => ({
       name,
-      description: `${name}(ts): ${name.slice(5)} since 1970-01-01 UTC (bigint${per > 1n ? ', rounded down' : ''})`,
+      description: `${name}(ts): ${unit} since 1970-01-01 UTC (bigint${per > 1n ? ', rounded down' : ''})`,
       arity: [1, 1],
       resolve: ([a]) => timestampArg(a) ?? T.int64,
       kernel: ([a], n) => mapUnary<bigint, bigint>(asTimestamp(a), T.int64, n, (v) => floorDiv(v, per)),
@@ -519,13 +521,13 @@ export const datetime: ScalarFunction[] = [
   ),
   ...(
     [
-      ['timestamp_micros', 1n],
-      ['timestamp_millis', 1_000n],
+      ['timestamp_micros', 1n, 'microseconds'],
+      ['timestamp_millis', 1_000n, 'milliseconds'],
     ] as const
   ).map(
-    ([name, per]): ScalarFunction => ({
+    ([name, per, unit]): ScalarFunction => ({
       name,
-      description: `${name}(n): the timestamp n ${name.slice(10)} after 1970-01-01 UTC (an integer)`,
+      description: `${name}(n): the timestamp n ${unit} after 1970-01-01 UTC (n an integer)`,
       arity: [1, 1],
       resolve: ([a]) => (isIntegral(a.type) ? T.timestamp : { problem: `needs an integer, got ${typeToString(a.type)}` }),
       kernel: ([a], n) => {
@@ -600,8 +602,9 @@ export const datetime: ScalarFunction[] = [
       const unit = (literalArg<string>(u) ?? '').toUpperCase() as DiffUnit;
       const x = asTimestamp(a);
       const xd = x.data as BigInt64Array;
-      const read = bigintReader(k);
-      return mapNary([x, k], T.timestamp, n, (i) => timestampAdd(unit, read(i), xd[i]));
+      const counts = castColumn(k, T.int32);
+      const cd = counts.data as Int32Array;
+      return mapNary([x, counts], T.timestamp, n, (i) => timestampAdd(unit, cd[i], xd[i]));
     },
     sql: (a, info) => `timestampadd(${unitName(info[0])}, ${a[1]}, ${a[2]})`,
     dialects: {
