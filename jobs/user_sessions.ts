@@ -7,7 +7,7 @@ import { UserSession } from '../schemas/sessions.ts';
 import type { EventClean } from '../schemas/events.ts';
 /**
  * A gap longer than this between two events of a user starts a new session. In microseconds,
- * as timestamps are kept: whole seconds (unixTimestamp) would round both times down and take a
+ * as timestamps are kept: whole seconds (unixTimestamp) drop both times' fractions and take a
  * gap of 30:00.000001 for one of 30:00.
  */
 const SESSION_GAP_MICROS = 30 * 60 * 1_000_000;

@@ -75,7 +75,7 @@ export const dayOfWeek = <X extends ExprLike>(d: X) => call<number, ColumnRefs<X
 export const dayOfYear = <X extends ExprLike>(d: X) => call<number, ColumnRefs<X>>('dayofyear', c(d));
 /** The ISO-8601 week number (weeks start on Monday; week 1 holds the year's first Thursday). */
 export const weekOfYear = <X extends ExprLike>(d: X) => call<number, ColumnRefs<X>>('weekofyear', c(d));
-/** Whole seconds since the epoch (bigint, rounded down): for differences of timestamps prefer unixMicros, which loses nothing. */
+/** Whole seconds since the epoch (bigint, the fraction dropped): for differences of timestamps prefer unixMicros, which loses nothing. */
 export const unixTimestamp = <X extends ExprLike>(ts: X) => call<bigint, ColumnRefs<X>>('unix_timestamp', c(ts));
 /** Microseconds since the epoch (bigint): exact, so differences of timestamps compare correctly. */
 export const unixMicros = <X extends ExprLike>(ts: X) => call<bigint, ColumnRefs<X>>('unix_micros', c(ts));

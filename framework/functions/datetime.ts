@@ -466,7 +466,7 @@ export const datetime: ScalarFunction[] = [
   timePart('second', 'the second, 0 to 59', (v) => Math.floor(splitMicros(v)[1] / 1_000_000) % 60),
   {
     name: 'unix_timestamp',
-    description: "unix_timestamp(x [, format]): seconds since 1970-01-01 UTC (bigint); strings are parsed with the format, by default 'yyyy-MM-dd HH:mm:ss'",
+    description: "unix_timestamp(x [, format]): whole seconds since 1970-01-01 UTC (bigint, truncated toward zero); strings are parsed with the format, by default 'yyyy-MM-dd HH:mm:ss'",
     arity: [1, 2],
     resolve: ([a, f]) => temporalArg(a) ?? patternRule(f) ?? T.int64,
     kernel: ([a, f], n) => {
@@ -475,13 +475,14 @@ export const datetime: ScalarFunction[] = [
         const tokens = tokenizePattern(f ? (literalArg<string>(f) ?? '') : DEFAULT_FORMAT);
         micros = mapUnary<string, bigint>(a, T.timestamp, n, (s) => parseWithPattern(s, tokens));
       }
-      return mapUnary<bigint, bigint>(asTimestamp(micros), T.int64, n, (v) => floorDiv(v, 1_000_000n));
+      // Spark divides here, truncating toward zero (23:59:59.5 on 1969-12-31 is 0); unix_seconds rounds down.
+      return mapUnary<bigint, bigint>(asTimestamp(micros), T.int64, n, (v) => v / 1_000_000n);
     },
     sql: (a) => `unix_timestamp(${a.join(', ')})`,
     dialects: {
       duckdb: (a, info) => {
         const ts = info[0].type.kind === 'string' ? `try_strptime(${a[0]}, ${duckFormat(info[1] ?? { type: T.string, literal: { value: DEFAULT_FORMAT } })})` : a[0];
-        return `CAST(floor(epoch(CAST(${ts} AS TIMESTAMPTZ))) AS BIGINT)`;
+        return `CAST(trunc(epoch(CAST(${ts} AS TIMESTAMPTZ))) AS BIGINT)`;
       },
     },
   },
