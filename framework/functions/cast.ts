@@ -28,8 +28,8 @@ export function canCast(from: DataType, to: DataType): boolean {
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
-const LONG_MIN = -(2n ** 63n);
-const LONG_MAX = 2n ** 63n - 1n;
+export const LONG_MIN = -(2n ** 63n);
+export const LONG_MAX = 2n ** 63n - 1n;
 const MICROS_PER_DAY = 86_400_000_000n;
 
 export function castColumn(c: Column, to: DataType): Column {

@@ -4,7 +4,7 @@
  * rule so a job never runs with a pattern the engine would read differently.
  */
 import { T, isNumeric, typeToString, type DataType } from '../schema/types.ts';
-import { castColumn, decimalText, floorDiv, saturateLong } from './cast.ts';
+import { LONG_MAX, LONG_MIN, castColumn, decimalText, floorDiv, saturateLong } from './cast.ts';
 import { splitMicros, MICROS_PER_DAY, parseTimestampText } from './datetime-text.ts';
 import { civilFromDays, daysFromCivil, daysInMonth, formatDate } from '../columnar/calendar.ts';
 import { bigintReader, literalArg, mapNary, mapUnary } from './kernel-util.ts';
@@ -49,6 +49,11 @@ export function tokenizePattern(pattern: string): Token[] {
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
+/** Monday = 1 ... Sunday = 7 (1970-01-01 was a Thursday). */
+function isoDayOfWeek(days: number): number {
+  return ((((days + 3) % 7) + 7) % 7) + 1;
+}
+
 export function formatMicros(micros: bigint, tokens: readonly Token[]): string {
   const [days, tod] = splitMicros(micros);
   const [y, mo, d] = civilFromDays(days);
@@ -92,8 +97,8 @@ export function formatMicros(micros: bigint, tokens: readonly Token[]): string {
         out += h < 12 ? 'AM' : 'PM';
         break;
       case 'E': {
-        const dow = (((days + 3) % 7) + 7) % 7; // 1970-01-01 was a Thursday
-        out += t.width >= 4 ? DAYS[dow] : DAYS[dow].slice(0, 3);
+        const day = DAYS[isoDayOfWeek(days) - 1];
+        out += t.width >= 4 ? day : day.slice(0, 3);
         break;
       }
     }
@@ -206,10 +211,8 @@ function truncate(micros: bigint, unit: string): bigint {
     case 'mon':
     case 'mm':
       return BigInt(daysFromCivil(y, m, 1)) * MICROS_PER_DAY;
-    case 'week': {
-      const dow = (((days + 3) % 7) + 7) % 7; // Monday = 0
-      return BigInt(days - dow) * MICROS_PER_DAY;
-    }
+    case 'week':
+      return BigInt(days - isoDayOfWeek(days) + 1) * MICROS_PER_DAY;
     case 'day':
     case 'dd':
       return dayStart;
@@ -256,9 +259,6 @@ const isIntegral = (t: DataType) => t.kind === 'int32' || t.kind === 'int64' || 
 /** An int or bigint argument; Spark casts it to int (a bigint keeps its low 32 bits, non-ANSI). */
 const intRule = (what: string, a: ArgInfo): TypeProblem | null => (isIntegral(a.type) ? null : { problem: `${what} must be an integer, got ${typeToString(a.type)}` });
 
-const LONG_MIN = -(2n ** 63n);
-const LONG_MAX = 2n ** 63n - 1n;
-
 /** A bigint result Spark computes with Math.*Exact: out of range it fails the query, in any mode. */
 function exactLong(v: bigint, call: () => string): bigint {
   if (v < LONG_MIN || v > LONG_MAX) throw new SparkArithmeticError(`${call()}: the result overflows a bigint, where Spark fails with "long overflow"`);
@@ -277,8 +277,6 @@ function civilDays(y: number, m: number, d: number): number | null {
   return daysFromCivil(y, m, d);
 }
 
-/** Monday = 1 ... Sunday = 7 (1970-01-01 was a Thursday). */
-const isoDayOfWeek = (days: number) => ((((days + 3) % 7) + 7) % 7) + 1;
 
 /** ISO-8601 week number: the week (Monday to Sunday) whose Thursday is in the year is week 1. */
 function isoWeek(days: number): number {
