@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import {
   defineJob, catalogTable, table, col, lit, when, concatWs, lag, sum, min, max, count, coalesce,
-  unixTimestamp, toDate, dateFormat, types, Window, unique, notNull, rowCount,
+  unixMicros, toDate, dateFormat, types, Window, unique, notNull, rowCount,
 } from 'lakeform';
 import { UserSession } from '../schemas/sessions.ts';
 import type { EventClean } from '../schemas/events.ts';
-/** A gap longer than this between two events of a user starts a new session. */
-const SESSION_GAP_SECONDS = 30 * 60;
+/**
+ * A gap longer than this between two events of a user starts a new session. In microseconds,
+ * as timestamps are kept: whole seconds (unixTimestamp) drop both times' fractions and take a
+ * gap of 30:00.000001 for one of 30:00.
+ */
+const SESSION_GAP_MICROS = 30 * 60 * 1_000_000;
 
 const byUser = Window.partitionBy('user_id').orderBy('ts', 'event_id');
 
@@ -25,7 +29,7 @@ export default defineJob({
       .withColumn('prev_ts', lag('ts').over(byUser))
       .withColumn(
         'new_session',
-        when(col('prev_ts').isNull().or(unixTimestamp('ts').minus(unixTimestamp('prev_ts')).gt(SESSION_GAP_SECONDS)), 1).otherwise(0),
+        when(col('prev_ts').isNull().or(unixMicros('ts').minus(unixMicros('prev_ts')).gt(SESSION_GAP_MICROS)), 1).otherwise(0),
       )
       // Running count of session starts = the session's number for this user (1, 2, ...).
       .withColumn('session_number', sum('new_session').over(byUser.rowsBetween(Window.unboundedPreceding, Window.currentRow)))
@@ -33,7 +37,8 @@ export default defineJob({
       .agg({
         session_start: min('ts'),
         session_end: max('ts'),
-        duration_seconds: unixTimestamp(max('ts')).minus(unixTimestamp(min('ts'))),
+        // Whole seconds of the elapsed time (not the difference of whole seconds, which counts 0.9s -> 1.1s as 1).
+        duration_seconds: unixMicros(max('ts')).minus(unixMicros(min('ts'))).intDiv(1_000_000),
         events: count(),
         page_views: sum(when(col('event_type').eq('view'), 1).otherwise(0)),
         purchases: sum(when(col('event_type').eq('purchase'), 1).otherwise(0)),

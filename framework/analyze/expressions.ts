@@ -130,4 +130,6 @@ const NEVER_NULL_ON_VALID_INPUT = new Set([
   'lower', 'upper', 'trim', 'ltrim', 'rtrim', 'length', 'substring', 'concat', 'concat_ws', 'regexp_replace', 'regexp_extract',
   'date_trunc', 'date_format', 'date_add', 'date_sub', 'datediff', 'year', 'month', 'dayofmonth', 'hour', 'minute',
   'unix_timestamp', 'from_unixtime', 'abs', 'round', 'floor', 'ceil',
+  'second', 'quarter', 'dayofweek', 'dayofyear', 'weekofyear', 'last_day', 'add_months', 'unix_micros', 'unix_millis', 'unix_seconds',
+  'timestamp_micros', 'timestamp_millis', 'timestampdiff', 'timestampadd', 'from_utc_timestamp', 'to_utc_timestamp',
 ]);

@@ -68,8 +68,50 @@ export const month = <X extends ExprLike>(d: X) => call<number, ColumnRefs<X>>('
 export const dayOfMonth = <X extends ExprLike>(d: X) => call<number, ColumnRefs<X>>('dayofmonth', c(d));
 export const hour = <X extends ExprLike>(ts: X) => call<number, ColumnRefs<X>>('hour', c(ts));
 export const minute = <X extends ExprLike>(ts: X) => call<number, ColumnRefs<X>>('minute', c(ts));
-/** Seconds since the epoch (bigint). */
+export const second = <X extends ExprLike>(ts: X) => call<number, ColumnRefs<X>>('second', c(ts));
+export const quarter = <X extends ExprLike>(d: X) => call<number, ColumnRefs<X>>('quarter', c(d));
+/** 1 = Sunday, 2 = Monday, ..., 7 = Saturday (Spark's dayofweek). */
+export const dayOfWeek = <X extends ExprLike>(d: X) => call<number, ColumnRefs<X>>('dayofweek', c(d));
+export const dayOfYear = <X extends ExprLike>(d: X) => call<number, ColumnRefs<X>>('dayofyear', c(d));
+/** The ISO-8601 week number (weeks start on Monday; week 1 holds the year's first Thursday). */
+export const weekOfYear = <X extends ExprLike>(d: X) => call<number, ColumnRefs<X>>('weekofyear', c(d));
+/** Whole seconds since the epoch (bigint, the fraction dropped): for differences of timestamps prefer unixMicros, which loses nothing. */
 export const unixTimestamp = <X extends ExprLike>(ts: X) => call<bigint, ColumnRefs<X>>('unix_timestamp', c(ts));
+/** Microseconds since the epoch (bigint): exact, so differences of timestamps compare correctly. */
+export const unixMicros = <X extends ExprLike>(ts: X) => call<bigint, ColumnRefs<X>>('unix_micros', c(ts));
+/** Milliseconds since the epoch (bigint, rounded down). */
+export const unixMillis = <X extends ExprLike>(ts: X) => call<bigint, ColumnRefs<X>>('unix_millis', c(ts));
+/** Seconds since the epoch (bigint, rounded down). */
+export const unixSeconds = <X extends ExprLike>(ts: X) => call<bigint, ColumnRefs<X>>('unix_seconds', c(ts));
+/** The timestamp so many microseconds (an integer) after the epoch. */
+export const timestampMicros = <X extends ExprLike>(n: X) => call<unknown, ColumnRefs<X>>('timestamp_micros', c(n));
+export const timestampMillis = <X extends ExprLike>(n: X) => call<unknown, ColumnRefs<X>>('timestamp_millis', c(n));
+/** The timestamp so many seconds (any number; fractions to the microsecond) after the epoch. */
+export const timestampSeconds = <X extends ExprLike>(n: X) => call<unknown, ColumnRefs<X>>('timestamp_seconds', c(n));
+export type TimestampUnit = 'MICROSECOND' | 'MILLISECOND' | 'SECOND' | 'MINUTE' | 'HOUR' | 'DAY' | 'WEEK' | 'MONTH' | 'QUARTER' | 'YEAR';
+/** Whole units from start to end (bigint, truncated toward zero); months, quarters and years count calendar months. */
+export const timestampdiff = <Start extends ExprLike, End extends ExprLike>(unit: TimestampUnit, start: Start, end: End) =>
+  call<bigint, ColumnRefs<Start | End>>('timestampdiff', unit, c(start), c(end));
+/** ts plus n units; adding months clamps to the month's end (Jan 31 + 1 month = Feb 28). */
+export const timestampadd = <N extends ExprLike, X extends ExprLike>(unit: TimestampUnit, n: N, ts: X) =>
+  call<unknown, RefsOf<N> | ColumnRefs<X>>('timestampadd', unit, n, c(ts));
+/** The date n months later; a day past the new month's end becomes its last day. */
+export const addMonths = <X extends ExprLike, Months extends ExprLike>(d: X, months: Months) => call<unknown, ColumnRefs<X> | RefsOf<Months>>('add_months', c(d), months);
+export const lastDay = <X extends ExprLike>(d: X) => call<unknown, ColumnRefs<X>>('last_day', c(d));
+/** The first date after d on the given day of the week: 'Mon', 'MO' or 'Monday' (any case). */
+export const nextDay = <X extends ExprLike>(d: X, dayOfWeek: string) => call<unknown, ColumnRefs<X>>('next_day', c(d), dayOfWeek);
+/** Truncates a date to 'year' | 'quarter' | 'month' | 'week' (a date; for timestamps see dateTrunc). */
+export const trunc = <X extends ExprLike>(d: X, unit: 'year' | 'yyyy' | 'yy' | 'quarter' | 'month' | 'mon' | 'mm' | 'week') => call<unknown, ColumnRefs<X>>('trunc', c(d), unit);
+/** A date from its parts; null when there is no such day (2026-02-29). Strings name columns. */
+export const makeDate = <Y extends ExprLike, M extends ExprLike, D extends ExprLike>(year: Y, month: M, day: D) =>
+  call<unknown, ColumnRefs<Y | M | D>>('make_date', c(year), c(month), c(day));
+/** A UTC timestamp from its parts; seconds may have a fraction and may be 60 (the next minute); null when invalid. */
+export const makeTimestamp = <Y extends ExprLike, Mo extends ExprLike, D extends ExprLike, H extends ExprLike, Mi extends ExprLike, S extends ExprLike>(year: Y, month: Mo, day: D, hour: H, minute: Mi, second: S) =>
+  call<unknown, ColumnRefs<Y | Mo | D | H | Mi | S>>('make_timestamp', c(year), c(month), c(day), c(hour), c(minute), c(second));
+/** The wall-clock time in an IANA zone (e.g. 'Europe/Paris') at a UTC timestamp. */
+export const fromUtcTimestamp = <X extends ExprLike>(ts: X, zone: string) => call<unknown, ColumnRefs<X>>('from_utc_timestamp', c(ts), zone);
+/** The UTC timestamp of a wall-clock time in an IANA zone (e.g. 'Europe/Paris'). */
+export const toUtcTimestamp = <X extends ExprLike>(ts: X, zone: string) => call<unknown, ColumnRefs<X>>('to_utc_timestamp', c(ts), zone);
 export const fromUnixtime = <X extends ExprLike>(seconds: X, format?: string) =>
   format === undefined ? call<string, ColumnRefs<X>>('from_unixtime', c(seconds)) : call<string, ColumnRefs<X>>('from_unixtime', c(seconds), format);
 

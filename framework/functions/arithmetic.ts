@@ -27,7 +27,14 @@ function operandType(op: Op, args: readonly ArgInfo[]): DataType | TypeProblem {
   const [a, b] = args.map((x) => x.type);
   if (!isNumOrNull(a) || !isNumOrNull(b)) {
     const bad = isNumOrNull(a) ? b : a;
-    return problem(`${op} needs numbers, got ${typeToString(bad)}; cast it first, e.g. .cast(T.float64)`);
+    // Name what job files can import ('types' from 'lakeform'); for times, the functions that keep every microsecond.
+    const hint =
+      bad.kind === 'timestamp'
+        ? 'for a difference of timestamps use unixMicros(...) on each side (exact microseconds), or timestampdiff(unit, start, end)'
+        : bad.kind === 'date'
+          ? 'for a difference of dates use datediff(end, start)'
+          : "cast it first, e.g. .cast(types.float64) with types imported from 'lakeform'";
+    return problem(`${op} needs numbers, got ${typeToString(bad)}; ${hint}`);
   }
   const t = commonType(a, b) ?? T.float64;
   if (t.kind === 'null') return T.int32;

@@ -28,8 +28,8 @@ export function canCast(from: DataType, to: DataType): boolean {
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
-const LONG_MIN = -(2n ** 63n);
-const LONG_MAX = 2n ** 63n - 1n;
+export const LONG_MIN = -(2n ** 63n);
+export const LONG_MAX = 2n ** 63n - 1n;
 const MICROS_PER_DAY = 86_400_000_000n;
 
 export function castColumn(c: Column, to: DataType): Column {
@@ -143,7 +143,8 @@ function saturateInt(x: number): number {
   return Math.max(INT_MIN, Math.min(INT_MAX, Math.trunc(x)));
 }
 
-function saturateLong(x: number): bigint {
+/** Java's double -> long conversion: truncation, saturating at the ends, NaN as 0. */
+export function saturateLong(x: number): bigint {
   if (Number.isNaN(x)) return 0n;
   if (x >= 9.223372036854776e18) return LONG_MAX;
   if (x <= -9.223372036854776e18) return LONG_MIN;
