@@ -94,7 +94,8 @@ export const sparkDialect: SqlDialect = {
         return `${String(value)}L`;
       case 'float32':
       case 'float64':
-        return Number.isFinite(value as number) ? `CAST(${this.stringLiteral(String(value))} AS ${this.typeName(type)})` : `CAST(${this.stringLiteral(String(value))} AS DOUBLE)`;
+        // String(-0) is '0': the sign of -0.0 is kept by writing it out.
+        return Number.isFinite(value as number) ? `CAST(${this.stringLiteral(Object.is(value, -0) ? '-0.0' : String(value))} AS ${this.typeName(type)})` : `CAST(${this.stringLiteral(String(value))} AS DOUBLE)`;
       case 'date':
         return `DATE '${formatDate(Number(value))}'`;
       case 'timestamp':

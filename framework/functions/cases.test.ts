@@ -1,0 +1,125 @@
+/**
+ * The case files of framework/functions/cases/ (format: the README.md there) on the local
+ * engine and on DuckDB; test/spark/function-cases.test.ts runs the same files on real Spark.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { duckdbDialect } from '../compile/sql/dialect.ts';
+import type { DataType } from '../schema/types.ts';
+import {
+  allFunctionNames, callGroups, canonicalValue, caseFileName, evaluateLocally, expectedOutcome, mismatch, outcomesFromRows, readCaseFiles, sqlCall, typedValue,
+  type Canonical, type CaseFile, type Outcome,
+} from '../../test/support/function-cases.ts';
+import { didYouMean } from '../errors/index.ts';
+
+const files: CaseFile[] = readCaseFiles();
+
+describe('function case files', () => {
+  it('every registry function has a case file, and every case file names a registry function', () => {
+    const byName = new Map(files.map((f) => [f.name, f]));
+    const missing = allFunctionNames().filter((n) => !byName.has(n)).map((n) => `${n}: no case file (expected framework/functions/cases/${caseFileName(n)})`);
+    const unknown = files.filter((f) => !f.fn).map((f) => {
+      const hint = didYouMean(f.name, allFunctionNames());
+      return `${f.file}: no registry function ${f.name}${hint ? ` (${hint})` : ''}`;
+    });
+    const misnamed = files.filter((f) => f.fn && f.file !== caseFileName(f.name)).map((f) => `${f.file}: the case file of ${f.name} is named ${caseFileName(f.name)}`);
+    expect([...missing, ...unknown, ...misnamed]).toEqual([]);
+  });
+
+  it.each(files.filter((f) => f.fn).map((f) => [f.file, f] as const))('%s on the local engine', (_name, file) => {
+    const fn = file.fn!;
+    const problems: string[] = [];
+    for (const group of callGroups(file)) {
+      const outcomes = evaluateLocally(fn, group);
+      const type = 'problem' in group.resolved ? undefined : group.resolved;
+      if (type && group.block.returns && JSON.stringify(group.block.returns) !== JSON.stringify(type)) {
+        problems.push(`${group.block.where}: returns ${JSON.stringify(group.block.returns)}, but the type rule gives ${JSON.stringify(type)}`);
+      }
+      group.cases.forEach((c, i) => {
+        const complaint = mismatch(c, expectedOf(c, type, fn.kind), outcomes[i], 'the local engine');
+        if (complaint) problems.push(complaint);
+      });
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+/** A refused expectation where the function resolved still compares (and fails) as a refusal. */
+function expectedOf(c: Parameters<typeof expectedOutcome>[0], type: DataType | undefined, kind: Parameters<typeof expectedOutcome>[2]): Outcome {
+  if (c.expected.kind !== 'value') return c.expected;
+  return type ? expectedOutcome(c, type, kind) : { kind: 'value', value: null };
+}
+
+describe('function case files on DuckDB', () => {
+  let conn: DuckDBConnection;
+  beforeAll(async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    conn = await db.connect();
+    await conn.run("SET TimeZone = 'UTC'");
+  });
+  afterAll(() => conn?.closeSync());
+
+  const onDuckdb = files.filter((f) => f.fn && f.blocks.some((b) => !b.duckdbDiffers));
+  it.each(onDuckdb.map((f) => [f.file, f] as const))('%s', async (_name, file) => {
+    const fn = file.fn!;
+    const problems: string[] = [];
+    for (const group of callGroups(file)) {
+      if (group.block.duckdbDiffers || 'problem' in group.resolved) continue;
+      const type = group.resolved;
+      const cases = group.cases.filter((c) => c.expected.kind === 'value');
+      if (cases.length === 0) continue;
+      const call = sqlCall(fn, { ...group, cases }, duckdbDialect);
+      await conn.run(`CREATE OR REPLACE TABLE t (${call.columns.map((c) => `"${c.name}" ${duckdbDialect.typeName(c.type)}`).join(', ')})`);
+      if (call.rows.length) await conn.run(`INSERT INTO t VALUES ${call.rows.map((r) => `(${r.join(', ')})`).join(', ')}`);
+      const sql = call.select((x) => duckdbResult(x, type));
+      let outcomes: Outcome[];
+      try {
+        const rows = (await conn.runAndReadAll(sql)).getRows();
+        const values = new Map<number, Canonical>(rows.map(([id, v]) => [Number(id), fromDuckdb(v, type)]));
+        outcomes = outcomesFromRows(call, { ...group, cases }, values);
+      } catch (e) {
+        outcomes = cases.map(() => ({ kind: 'error', text: (e as Error).message }));
+      }
+      cases.forEach((c, i) => {
+        const complaint = mismatch(c, expectedOutcome(c, type, fn.kind), outcomes[i], `DuckDB (${sql})`);
+        if (complaint) problems.push(complaint);
+      });
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+/** DuckDB SQL whose value converts exactly: dates as days, timestamps as epoch microseconds, decimals as text. */
+function duckdbResult(sql: string, type: DataType): string {
+  switch (type.kind) {
+    case 'date':
+      return `CAST((${sql}) - DATE '1970-01-01' AS INTEGER)`;
+    case 'timestamp':
+      return `epoch_us(${sql})`;
+    case 'decimal':
+      return `CAST(${sql} AS VARCHAR)`;
+    default:
+      return sql;
+  }
+}
+
+function fromDuckdb(v: unknown, type: DataType): Canonical {
+  const fail = (m: string): never => {
+    throw new Error(`DuckDB's value: ${m}`);
+  };
+  if (v === null) return null;
+  switch (type.kind) {
+    case 'int32':
+    case 'date':
+      return canonicalValue(Number(v), type);
+    case 'int64':
+    case 'timestamp':
+      return canonicalValue(BigInt(v as bigint), type);
+    case 'decimal':
+      return canonicalValue(typedValue(String(v), type, fail), type);
+    case 'array':
+      return canonicalValue((v as { items: unknown[] }).items, type);
+    default:
+      return canonicalValue(v, type);
+  }
+}
