@@ -69,7 +69,8 @@ function rounding(name: string, description: string, tie: Tie, duckdb: string): 
       return mapUnary<number, number>(x, t, n, (v) => roundDouble(v, scale, tie));
     },
     sql: (a) => `${name}(${a[0]}${a[1] !== undefined ? `, ${a[1]}` : ''})`,
-    dialects: { duckdb: (a) => `${duckdb}(${a[0]}${a[1] !== undefined ? `, ${a[1]}` : ''})` },
+    // DuckDB's round_even needs the scale.
+    dialects: { duckdb: (a) => `${duckdb}(${a[0]}, ${a[1] ?? 0})` },
   };
 }
 

@@ -365,7 +365,6 @@ export const strings: ScalarFunction[] = [
     params: [['the string', 'string'], ['the count', 'int']],
     result: T.string,
     f: (s: string, times: number) => (times <= 0 ? '' : s.repeat(times)),
-    duckdb: ([s, times]) => `repeat(${s}, greatest(${times}, 0))`,
   }),
   stringFunction({
     name: 'replace',
