@@ -342,7 +342,6 @@ export const strings: ScalarFunction[] = [
     params: [['the string', 'string'], ['the part', 'string']],
     result: T.int32,
     f: (s: string, part: string) => indexOfCodePoints(s, part, 0) + 1,
-    duckdb: ([s, part]) => `(CASE WHEN ${part} = '' THEN 1 ELSE instr(${s}, ${part}) END)`,
   }),
   locate,
   unaryString('initcap', 'lower case with the first letter of each space-separated word in title case', initcap),
