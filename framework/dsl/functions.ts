@@ -91,6 +91,10 @@ export const md5 = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('md
 export const sha1 = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('sha1', c(s));
 export const sha2 = <X extends ExprLike>(s: X, bits: 0 | 224 | 256 | 384 | 512) => call<string, ColumnRefs<X>>('sha2', c(s), bits);
 export const crc32 = <X extends ExprLike>(s: X) => call<bigint, ColumnRefs<X>>('crc32', c(s));
+/** Spark's Murmur3 hash (seed 42) of the arguments, an int; nulls are skipped. */
+export const hash = <Args extends ExprLike[]>(...args: Args) => call<number, ColumnRefs<Args[number]>>('hash', ...args.map(c));
+/** Spark's xxHash64 (seed 42) of the arguments, a bigint; nulls are skipped. */
+export const xxhash64 = <Args extends ExprLike[]>(...args: Args) => call<bigint, ColumnRefs<Args[number]>>('xxhash64', ...args.map(c));
 export const base64 = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('base64', c(s));
 
 // --- dates and times (UTC)
