@@ -72,7 +72,8 @@ export const rpad = <X extends ExprLike, L extends ExprLike>(s: X, len: L, pad =
 /** 1-based position of the first `part` in s, 0 when absent. */
 export const instr = <X extends ExprLike, P extends ExprLike>(s: X, part: P) => call<number, ColumnRefs<X> | RefsOf<P>>('instr', c(s), part);
 /** 1-based position of the first `part` in s at or after `pos`, 0 when absent (as PySpark's locate, the part comes first). */
-export const locate = <P extends ExprLike, X extends ExprLike>(part: P, s: X, pos = 1) => call<number, RefsOf<P> | ColumnRefs<X>>('locate', part, c(s), pos);
+export const locate = <P extends ExprLike, X extends ExprLike, Pos extends ExprLike = number>(part: P, s: X, pos?: Pos) =>
+  call<number, RefsOf<P | Pos> | ColumnRefs<X>>('locate', part, c(s), pos ?? 1);
 export const initcap = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('initcap', c(s));
 /** Replaces each character of `from` by the one at the same position of `to` (deleted when `to` is shorter). */
 export const translate = <X extends ExprLike>(s: X, from: string, to: string) => call<string, ColumnRefs<X>>('translate', c(s), from, to);
