@@ -12,7 +12,7 @@ import type { ScalarFunction } from './registry.ts';
 const hexDigest = (algorithm: string) => (s: string) => createHash(algorithm).update(s, 'utf8').digest('hex');
 
 const digest = (name: string, description: string, algorithm: string): ScalarFunction =>
-  stringFunction({ name, description, params: [['the string', 'string']], result: T.string, f: hexDigest(algorithm) });
+  stringFunction({ name, description, params: [['the first argument', 'string']], result: T.string, f: hexDigest(algorithm) });
 
 /** sha2's bit lengths (0 means 256); any other gives null, as in Spark. */
 const SHA2: ReadonlyMap<number, (s: string) => string> = new Map([
@@ -34,7 +34,7 @@ export const digests: ScalarFunction[] = [
   stringFunction({
     name: 'sha2',
     description: "sha2(s, bits): the SHA-2 digest (bits 224, 256, 384 or 512; 0 means 256) of the string's UTF-8 bytes in hex; null for other bits",
-    params: [['the string', 'string'], ['the bit length', 'int']],
+    params: [['the first argument', 'string'], ['the bit length', 'int']],
     result: T.string,
     f: (s: string, bits: number) => SHA2.get(bits)?.(s) ?? null,
     // DuckDB has only SHA-256 among these.
@@ -43,14 +43,14 @@ export const digests: ScalarFunction[] = [
   stringFunction({
     name: 'crc32',
     description: "the CRC-32 checksum of the string's UTF-8 bytes (bigint)",
-    params: [['the string', 'string']],
+    params: [['the first argument', 'string']],
     result: T.int64,
     f: (s: string) => BigInt(zlibCrc32(s)),
   }),
   stringFunction({
     name: 'base64',
     description: "the base64 text of the string's UTF-8 bytes (as Spark 3.5: lines of 76 characters separated by CRLF)",
-    params: [['the string', 'string']],
+    params: [['the first argument', 'string']],
     result: T.string,
     f: mimeBase64,
     duckdb: ([s]) => `to_base64(encode(${s}))`,

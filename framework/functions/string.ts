@@ -128,7 +128,7 @@ const padFunction = (name: 'lpad' | 'rpad', side: string, left: boolean) =>
   stringFunction({
     name,
     description: `${name}(s, len, pad = ' '): pads s on the ${side} with repetitions of pad to len characters; a longer s is cut to len`,
-    params: [['the string', 'string'], ['the length', 'int'], ['the pad', 'string']],
+    params: [['the first argument', 'string'], ['the length', 'int'], ['the pad', 'string']],
     defaults: [' '],
     result: T.string,
     f: (s: string, len: number, p: string) => pad(s, len, p, left),
@@ -228,7 +228,7 @@ const stringPredicate = (name: string, duck: string, description: string, test: 
 const locateRows = stringFunction({
   name: 'locate',
   description: 'locate(part, s, pos = 1): the 1-based character position of the first part in s at or after pos; 0 when absent or pos < 1 (or null)',
-  params: [['the part', 'string'], ['the string', 'string'], ['the position', 'int']],
+  params: [['the part', 'string'], ['the second argument', 'string'], ['the position', 'int']],
   defaults: [1],
   result: T.int32,
   f: (part: string, s: string, pos: number) => (pos < 1 ? 0 : indexOfCodePoints(s, part, pos - 1) + 1),
@@ -339,7 +339,7 @@ export const strings: ScalarFunction[] = [
   stringFunction({
     name: 'instr',
     description: 'instr(s, part): the 1-based character position of the first part in s, 0 when absent (1 for an empty part)',
-    params: [['the string', 'string'], ['the part', 'string']],
+    params: [['the first argument', 'string'], ['the part', 'string']],
     result: T.int32,
     f: (s: string, part: string) => indexOfCodePoints(s, part, 0) + 1,
   }),
@@ -348,7 +348,7 @@ export const strings: ScalarFunction[] = [
   stringFunction({
     name: 'translate',
     description: 'translate(s, from, to): replaces each character of from by the one at the same position of to; deletes it when to is shorter',
-    params: [['the string', 'string'], ['the characters to replace', 'string'], ['the replacements', 'string']],
+    params: [['the first argument', 'string'], ['the characters to replace', 'string'], ['the replacements', 'string']],
     result: T.string,
     f: (s: string, from: string, to: string) => {
       const dict = translator(from, to);
@@ -361,14 +361,14 @@ export const strings: ScalarFunction[] = [
   stringFunction({
     name: 'repeat',
     description: "repeat(s, n): s repeated n times ('' when n <= 0)",
-    params: [['the string', 'string'], ['the count', 'int']],
+    params: [['the first argument', 'string'], ['the count', 'int']],
     result: T.string,
     f: (s: string, times: number) => (times <= 0 ? '' : s.repeat(times)),
   }),
   stringFunction({
     name: 'replace',
     description: "replace(s, search, replacement = ''): replaces every occurrence of search (not a pattern); an empty search changes nothing",
-    params: [['the string', 'string'], ['the search', 'string'], ['the replacement', 'string']],
+    params: [['the first argument', 'string'], ['the search', 'string'], ['the replacement', 'string']],
     defaults: [''],
     result: T.string,
     f: (s: string, search: string, by: string) => (search === '' ? s : s.split(search).join(by)),
@@ -377,7 +377,7 @@ export const strings: ScalarFunction[] = [
   stringFunction({
     name: 'left',
     description: "left(s, n): the first n characters ('' when n <= 0)",
-    params: [['the string', 'string'], ['the length', 'int']],
+    params: [['the first argument', 'string'], ['the length', 'int']],
     result: T.string,
     f: (s: string, len: number) => sparkSubstring(s, 1, len),
     duckdb: ([s, len]) => `(CASE WHEN ${s} IS NULL OR ${len} IS NULL THEN NULL WHEN ${len} <= 0 THEN '' ELSE left(${s}, ${len}) END)`,
@@ -385,7 +385,7 @@ export const strings: ScalarFunction[] = [
   stringFunction({
     name: 'right',
     description: "right(s, n): the last n characters ('' when n <= 0)",
-    params: [['the string', 'string'], ['the length', 'int']],
+    params: [['the first argument', 'string'], ['the length', 'int']],
     result: T.string,
     f: (s: string, len: number) => (len <= 0 ? '' : sparkSubstring(s, -len, Infinity)),
     duckdb: ([s, len]) => `(CASE WHEN ${s} IS NULL OR ${len} IS NULL THEN NULL WHEN ${len} <= 0 THEN '' ELSE right(${s}, ${len}) END)`,
@@ -393,7 +393,7 @@ export const strings: ScalarFunction[] = [
   stringFunction({
     name: 'split_part',
     description: "split_part(s, delimiter, n): the n-th part of s split at a literal delimiter (negative n counts from the end; '' when out of range; an empty delimiter gives s as the only part)",
-    params: [['the string', 'string'], ['the delimiter', 'string'], ['the part number', 'int']],
+    params: [['the first argument', 'string'], ['the delimiter', 'string'], ['the part number', 'int']],
     result: T.string,
     resolve: ([, , n]) => (n.literal?.value === 0 ? { problem: 'the part number must not be 0: parts are numbered from 1, or from -1 at the end (Spark fails the job)' } : null),
     f: splitPart,
