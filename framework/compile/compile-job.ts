@@ -163,6 +163,9 @@ export const SESSION_CONF: Readonly<Record<string, string>> = {
   'spark.sql.sources.partitionOverwriteMode': 'dynamic',
   // Spark would otherwise replace `${name}` anywhere in the SQL text, quoted names included.
   'spark.sql.variable.substitute': 'false',
+  // Text a datetime pattern does not parse is null, as locally. The default (EXCEPTION) fails the
+  // job instead when Spark 2's parser would have read it (to_timestamp('26-01-01', 'yyyy-MM-dd')).
+  'spark.sql.legacy.timeParserPolicy': 'CORRECTED',
 };
 
 export function artifactColumn(f: Field): ArtifactColumn {

@@ -4,7 +4,7 @@
  * rule so a job never runs with a pattern the engine would read differently.
  */
 import { T, typeToString, type DataType } from '../schema/types.ts';
-import { castColumn, floorDiv } from './cast.ts';
+import { castColumn } from './cast.ts';
 import { splitMicros, MICROS_PER_DAY, parseTimestampText } from './datetime-text.ts';
 import { civilFromDays, daysFromCivil, daysInMonth } from '../columnar/calendar.ts';
 import { bigintReader, literalArg, mapNary, mapUnary } from './kernel-util.ts';
@@ -350,13 +350,14 @@ export const datetime: ScalarFunction[] = [
         const tokens = tokenizePattern(f ? (literalArg<string>(f) ?? '') : DEFAULT_FORMAT);
         micros = mapUnary<string, bigint>(a, T.timestamp, n, (s) => parseWithPattern(s, tokens));
       }
-      return mapUnary<bigint, bigint>(asTimestamp(micros), T.int64, n, (v) => floorDiv(v, 1_000_000n));
+      // Spark divides the microseconds as a Java long: toward zero (1969-12-31 23:59:59.5 is 0, not -1).
+      return mapUnary<bigint, bigint>(asTimestamp(micros), T.int64, n, (v) => v / 1_000_000n);
     },
     sql: (a) => `unix_timestamp(${a.join(', ')})`,
     dialects: {
       duckdb: (a, info) => {
         const ts = info[0].type.kind === 'string' ? `try_strptime(${a[0]}, ${duckFormat(info[1] ?? { type: T.string, literal: { value: DEFAULT_FORMAT } })})` : a[0];
-        return `CAST(floor(epoch(CAST(${ts} AS TIMESTAMPTZ))) AS BIGINT)`;
+        return `CAST(trunc(epoch(CAST(${ts} AS TIMESTAMPTZ))) AS BIGINT)`;
       },
     },
   },

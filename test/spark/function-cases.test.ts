@@ -1,7 +1,8 @@
 /**
  * The function case files (framework/functions/cases/) on real Spark: each call group rendered
  * by the function's Spark SQL renderer (the one `etl plan` uses) over a table of its values,
- * every file in one Spark session (function_cases.py). Each case's value, and Spark's typeof()
+ * every file in one Spark session (function_cases.py) with the session configuration compiled jobs
+ * run with. Each case's value, and Spark's typeof()
  * of the result against the type rule's result type, must be what the case file says.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SESSION_CONF } from '../../framework/compile/compile-job.ts';
 import { sparkDialect } from '../../framework/compile/sql/dialect.ts';
 import { typeToString, type DataType } from '../../framework/schema/types.ts';
 import {
@@ -28,7 +30,7 @@ interface Query {
 
 type SparkResult = { readonly rows: readonly (readonly unknown[])[] } | { readonly error: string };
 
-const files = readCaseFiles().filter((f) => f.fn);
+const files = readCaseFiles().filter((f) => f.kind);
 
 /** Every group Spark can run: resolved, and only the cases that expect a value. */
 function queries(): Query[] {
@@ -39,7 +41,7 @@ function queries(): Query[] {
       if (cases.length === 0) return [];
       const group = { ...g, cases };
       const type = g.resolved;
-      const call = sqlCall(file.fn!, group, sparkDialect);
+      const call = sqlCall(group, sparkDialect);
       // Timestamps come back as microseconds: a Python datetime would be in the Python process's zone.
       const sql = call.select((x) => `typeof(${x}), ${type.kind === 'timestamp' ? `unix_micros(${x})` : x}`);
       return [{ file, group, call, type, sql }];
@@ -65,7 +67,8 @@ describe('function case files on Spark', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'etl-function-cases-'));
     const input = path.join(dir, 'queries.json');
     const output = path.join(dir, 'results.json');
-    writeFileSync(input, JSON.stringify(all.map((q) => ({ columns: q.call.columns.map((c) => [c.name, sparkDialect.typeName(c.type)]), rows: q.call.rows, sql: q.sql }))));
+    const queries = all.map((q) => ({ columns: q.call.columns.map((c) => [c.name, sparkDialect.typeName(c.type)]), rows: q.call.rows, sql: q.sql }));
+    writeFileSync(input, JSON.stringify({ sessionConf: SESSION_CONF, queries }));
     const started = Date.now();
     const r = spawnSync(path.join(ROOT, '.venv/bin/python'), [path.join(ROOT, 'test/spark/function_cases.py'), input, output], { encoding: 'utf8', timeout: 590_000 });
     seconds = (Date.now() - started) / 1000;
@@ -83,7 +86,6 @@ describe('function case files on Spark', () => {
     all.forEach((q, i) => {
       if (q.file !== file) return;
       const result = results[i];
-      const fn = file.fn!;
       let outcomes: Outcome[];
       if ('error' in result) outcomes = q.group.cases.map(() => ({ kind: 'error', text: result.error }));
       else {
@@ -93,7 +95,7 @@ describe('function case files on Spark', () => {
         outcomes = outcomesFromRows(q.call, q.group, new Map(result.rows.map((r) => [Number(r[0]), fromSpark(r[2], q.type)])));
       }
       q.group.cases.forEach((c, k) => {
-        const complaint = mismatch(c, expectedOutcome(c, q.type, fn.kind), outcomes[k], `Spark (${q.sql})`);
+        const complaint = mismatch(c, expectedOutcome(c, q.type, q.group.fn.kind), outcomes[k], `Spark (${q.sql})`);
         if (complaint) problems.push(complaint);
       });
     });

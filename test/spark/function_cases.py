@@ -2,7 +2,8 @@
 
     python function_cases.py QUERIES.json RESULTS.json
 
-QUERIES.json: [{"columns": [[name, spark type]], "rows": [[SQL literal, ...]], "sql": "SELECT id, ... FROM t"}].
+QUERIES.json: {"sessionConf": {...}, "queries": [{"columns": [[name, spark type]], "rows": [[SQL literal, ...]],
+"sql": "SELECT id, ... FROM t"}]}; sessionConf is the Spark configuration the compiled jobs run with.
 Each query's table `t` is created from its rows, then its SQL runs. RESULTS.json holds, per query,
 {"rows": [[cell, ...]]} or {"error": message}. Cells are JSON-safe and exact: integers beyond 2^53
 and decimals as text, NaN/Infinity/-0.0 as text, dates as ISO text (timestamps are read as
@@ -39,15 +40,21 @@ def cell(v):
     raise TypeError("no JSON form for %r" % (v,))
 
 
+def error_text(e):
+    """The Java exception's class and message where there is one (Py4J's own first line says only 'An error occurred')."""
+    java = getattr(e, "java_exception", None)
+    text = java.toString() if java is not None else str(e)
+    return text.strip().splitlines()[0][:2000]
+
+
 def main(queries_path, results_path):
     with open(queries_path, encoding="utf-8") as f:
-        queries = json.load(f)
+        spec = json.load(f)
+    builder = SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "1")
+    for key, value in spec["sessionConf"].items():
+        builder = builder.config(key, value)
     spark = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.ansi.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
+        builder
         # Without this rule Spark would evaluate a projection over the small in-memory table while
         # optimizing (interpreted, folded): the calls must run as they run over real data.
         .config("spark.sql.optimizer.excludedRules", "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation")
@@ -55,7 +62,7 @@ def main(queries_path, results_path):
     )
     spark.sparkContext.setLogLevel("ERROR")
     results = []
-    for q in queries:
+    for q in spec["queries"]:
         names = ", ".join("`%s`" % name for name, _ in q["columns"])
         try:
             if q["rows"]:
@@ -66,7 +73,7 @@ def main(queries_path, results_path):
                 spark.createDataFrame([], ddl).createOrReplaceTempView("t")
             results.append({"rows": [[cell(x) for x in row] for row in spark.sql(q["sql"]).collect()]})
         except Exception as e:  # one query's failure is that query's result
-            results.append({"error": str(e).strip().splitlines()[0][:2000]})
+            results.append({"error": error_text(e)})
     with open(results_path, "w", encoding="utf-8") as f:
         json.dump(results, f)
 

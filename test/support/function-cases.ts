@@ -8,8 +8,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ColumnBuilder, allocData, makeColumn, valueAt, type Column } from '../../framework/columnar/column.ts';
 import { daysFromCivil, daysInMonth, formatDate } from '../../framework/columnar/calendar.ts';
-import { formatTimestampMicros, type SqlDialect } from '../../framework/compile/sql/dialect.ts';
-import { decimalText } from '../../framework/functions/cast.ts';
+import { duckdbDialect, sparkDialect, type SqlDialect } from '../../framework/compile/sql/dialect.ts';
+import { canCast, castColumn, decimalText } from '../../framework/functions/cast.ts';
+import { splitMicros } from '../../framework/functions/datetime-text.ts';
 import { aggregateFunctions, scalarFunctions, windowFunctions } from '../../framework/functions/index.ts';
 import { constantColumn } from '../../framework/functions/kernel-util.ts';
 import { isTypeProblem, renderSql, type AggregateFunction, type ArgInfo, type ScalarFunction, type WindowFunction } from '../../framework/functions/registry.ts';
@@ -67,7 +68,8 @@ export type RegistryFunction =
 export interface CaseFile {
   readonly file: string;
   readonly name: string;
-  readonly fn: RegistryFunction | undefined;
+  /** What the name names: undefined when it is no registry function (nor `cast`). */
+  readonly kind: RegistryFunction['kind'] | undefined;
   readonly blocks: readonly Block[];
 }
 
@@ -80,6 +82,24 @@ const SYMBOL_NAMES: Readonly<Record<string, string>> = {
 };
 export const caseFileName = (fnName: string): string => `${SYMBOL_NAMES[fnName] ?? fnName}.cases`;
 
+/**
+ * `cast` is no registry function but a pseudo-function for CAST(x AS type): each of its blocks
+ * names the target type in its `returns` line, and runs as castColumn and the dialects' cast.
+ */
+export const CAST = 'cast';
+
+function castFunction(to: DataType): ScalarFunction {
+  return {
+    name: CAST,
+    description: 'CAST(x AS type), with Spark non-ANSI semantics',
+    arity: [1, 1],
+    resolve: ([x]) => (canCast(x.type, to) ? to : { problem: `cannot cast ${typeToString(x.type)} to ${typeToString(to)}` }),
+    kernel: ([x]) => castColumn(x, to),
+    sql: ([x], [info]) => sparkDialect.cast(x, info.type, to),
+    dialects: { duckdb: ([x], [info]) => duckdbDialect.cast(x, info.type, to) },
+  };
+}
+
 export function lookupFunction(name: string): RegistryFunction | undefined {
   const scalar = scalarFunctions.get(name);
   if (scalar) return { kind: 'scalar', fn: scalar };
@@ -88,6 +108,8 @@ export function lookupFunction(name: string): RegistryFunction | undefined {
   const window = windowFunctions.get(name);
   return window ? { kind: 'window', fn: window } : undefined;
 }
+
+const kindOf = (name: string): CaseFile['kind'] => (name === CAST ? 'scalar' : lookupFunction(name)?.kind);
 
 export function allFunctionNames(): string[] {
   return [...scalarFunctions.names(), ...aggregateFunctions.names(), ...windowFunctions.names()];
@@ -135,15 +157,16 @@ export function parseCaseFile(file: string, text: string): CaseFile {
       else fileDuckdbDiffers = rest;
     } else {
       if (!block) fail('a case before any `args` line');
-      const fn = lookupFunction(name!);
-      block!.cases.push(parseCase(line, where, block!.args, fn?.kind ?? 'scalar', fail));
+      block!.cases.push(parseCase(line, where, block!.args, kindOf(name!) ?? 'scalar', fail));
     }
   }
   if (name === undefined) throw new CaseFileError(`${file}:1: no \`function <name>\` line`);
   if (block) blocks.push(block);
   const empty = blocks.find((b) => b.cases.length === 0);
   if (empty) throw new CaseFileError(`${empty.where}: a signature block without cases`);
-  return { file, name, fn: lookupFunction(name), blocks: blocks.map((b) => ({ ...b, duckdbDiffers: b.duckdbDiffers ?? fileDuckdbDiffers })) };
+  const untyped = name === CAST ? blocks.find((b) => !b.returns) : undefined;
+  if (untyped) throw new CaseFileError(`${untyped.where}: a cast block needs \`returns <type>\`: the type cast to`);
+  return { file, name, kind: kindOf(name), blocks: blocks.map((b) => ({ ...b, duckdbDiffers: b.duckdbDiffers ?? fileDuckdbDiffers })) };
 }
 
 /** `#` starts a comment unless it is inside a JSON string. */
@@ -362,12 +385,20 @@ export function canonicalValue(v: unknown, type: DataType, doubleDigits = 15): C
     case 'date':
       return formatDate(v as number);
     case 'timestamp':
-      return `${formatTimestampMicros(BigInt(v as bigint)).replace(' ', 'T')}Z`;
+      return isoTimestamp(BigInt(v as bigint));
     case 'array':
       return (v as unknown[]).map((x) => canonicalValue(x, type.element, doubleDigits));
     default:
       return v as Canonical;
   }
+}
+
+/** `2026-11-01T10:00:00.000000Z`, for any year a long of microseconds reaches (a JS Date does not). */
+function isoTimestamp(micros: bigint): string {
+  const [days, microsOfDay] = splitMicros(micros);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const seconds = Math.floor(microsOfDay / 1e6);
+  return `${formatDate(days)}T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${String(microsOfDay % 1e6).padStart(6, '0')}Z`;
 }
 
 export function canonicalDouble(x: number, digits: number): Canonical {
@@ -383,6 +414,8 @@ export const show = (c: Canonical): string => JSON.stringify(c);
 
 /** A block's cases that share their literal arguments: one call, one batch. */
 export interface CallGroup {
+  /** The function the block calls (for `cast`, the cast to the block's `returns` type). */
+  readonly fn: RegistryFunction;
   readonly block: Block;
   readonly cases: readonly Case[];
   readonly argInfo: readonly ArgInfo[];
@@ -397,9 +430,9 @@ function literalValues(block: Block, c: Case, kind: RegistryFunction['kind']): u
 }
 
 export function callGroups(file: CaseFile): CallGroup[] {
-  const fn = file.fn!;
   const groups: CallGroup[] = [];
   for (const block of file.blocks) {
+    const fn: RegistryFunction = file.name === CAST ? { kind: 'scalar', fn: castFunction(block.returns!) } : lookupFunction(file.name)!;
     const byLiterals = new Map<string, Case[]>();
     for (const c of block.cases) {
       const key = JSON.stringify(literalValues(block, c, fn.kind), (_k, x) => (typeof x === 'bigint' ? `${x}n` : Object.is(x, -0) ? '-0' : x));
@@ -409,7 +442,7 @@ export function callGroups(file: CaseFile): CallGroup[] {
       const literals = literalValues(block, cases[0], fn.kind);
       let next = 0;
       const argInfo: ArgInfo[] = block.args.map((s) => (s.literal ? { type: s.type, literal: { value: literals[next++] as LiteralValue } } : { type: s.type }));
-      groups.push({ block, cases, argInfo, resolved: fn.fn.resolve(argInfo) });
+      groups.push({ fn, block, cases, argInfo, resolved: fn.fn.resolve(argInfo) });
     }
   }
   return groups;
@@ -427,8 +460,8 @@ function columnOf(type: DataType, values: readonly unknown[]): Column {
 }
 
 /** The outcome of each case of the group, evaluated as the engine evaluates the call. */
-export function evaluateLocally(fn: RegistryFunction, group: CallGroup): Outcome[] {
-  const { resolved, argInfo, cases, block } = group;
+export function evaluateLocally(group: CallGroup): Outcome[] {
+  const { fn, resolved, argInfo, cases, block } = group;
   if (isTypeProblem(resolved)) return cases.map(() => ({ kind: 'refused', text: resolved.problem }));
   try {
     return evaluate(fn, block, cases, argInfo, resolved);
@@ -527,8 +560,8 @@ export function sqlLiteral(dialect: SqlDialect, v: unknown, type: DataType): str
 }
 
 /** The call group as a query over a table of its values, rendered by the function's own renderer. */
-export function sqlCall(fn: RegistryFunction, group: CallGroup, dialect: SqlDialect): SqlCall {
-  const { block, cases, argInfo } = group;
+export function sqlCall(group: CallGroup, dialect: SqlDialect): SqlCall {
+  const { fn, block, cases, argInfo } = group;
   const type = group.resolved as DataType;
   const q = (name: string) => dialect.quoteIdentifier(name);
   const argColumns = block.args.flatMap((s, k) => (s.literal ? [] : [{ name: `a${k}`, type: s.type }]));
