@@ -19,6 +19,15 @@ const ranking = <V, N extends string>(fn: string, args: ExprLike[]) =>
 // --- conditional and null handling
 export const coalesce = <Args extends ExprLike[]>(...args: Args) => call<unknown, ColumnRefs<Args[number]>>('coalesce', ...args.map(c));
 export const nullif = <A extends ExprLike, B extends ExprLike>(a: A, b: B) => call<unknown, ColumnRefs<A | B>>('nullif', c(a), c(b));
+export const nvl = <A extends ExprLike, B extends ExprLike>(a: A, b: B) => call<unknown, ColumnRefs<A | B>>('nvl', c(a), c(b));
+export const ifnull = <A extends ExprLike, B extends ExprLike>(a: A, b: B) => call<unknown, ColumnRefs<A | B>>('ifnull', c(a), c(b));
+/** `ifNotNull` where x is not null, else `ifNull`. */
+export const nvl2 = <X extends ExprLike, A extends ExprLike, B extends ExprLike>(x: X, ifNotNull: A, ifNull: B) => call<unknown, ColumnRefs<X | A | B>>('nvl2', c(x), c(ifNotNull), c(ifNull));
+/** x unless it is NaN, else y. */
+export const nanvl = <X extends ExprLike, Y extends ExprLike>(x: X, y: Y) => call<number, ColumnRefs<X | Y>>('nanvl', c(x), c(y));
+/** Spark's if(cond, a, b) (`if` is a keyword in TypeScript): a where cond is true, else b (a null condition picks b). */
+export const iff = <C extends string, A extends ExprLike, B extends ExprLike>(cond: Col<boolean, C>, then: A, otherwise: B) =>
+  call<unknown, C | ColumnRefs<A | B>>('if', cond, c(then), c(otherwise));
 export const greatest = <Args extends ExprLike[]>(...args: Args) => call<unknown, ColumnRefs<Args[number]>>('greatest', ...args.map(c));
 export const least = <Args extends ExprLike[]>(...args: Args) => call<unknown, ColumnRefs<Args[number]>>('least', ...args.map(c));
 
@@ -42,6 +51,8 @@ export const when = <C extends string, T extends ExprLike>(cond: Col<boolean, C>
 export const lower = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('lower', c(s));
 export const upper = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('upper', c(s));
 export const trim = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('trim', c(s));
+export const ltrim = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('ltrim', c(s));
+export const rtrim = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('rtrim', c(s));
 export const length = <X extends ExprLike>(s: X) => call<number, ColumnRefs<X>>('length', c(s));
 /** Spark's substring: 1-based `pos` (negative counts from the end), optional length. */
 export const substring = <X extends ExprLike>(s: X, pos: number, len?: number) =>
@@ -51,6 +62,41 @@ export const concatWs = <Args extends ExprLike[]>(sep: string, ...args: Args) =>
 export const split = <X extends ExprLike>(s: X, pattern: string) => call<string[], ColumnRefs<X>>('split', c(s), pattern);
 export const regexpExtract = <X extends ExprLike>(s: X, pattern: string, group = 1) => call<string, ColumnRefs<X>>('regexp_extract', c(s), pattern, group);
 export const regexpReplace = <X extends ExprLike>(s: X, pattern: string, replacement: string) => call<string, ColumnRefs<X>>('regexp_replace', c(s), pattern, replacement);
+export const contains = <X extends ExprLike, P extends ExprLike>(s: X, part: P) => call<boolean, ColumnRefs<X> | RefsOf<P>>('contains', c(s), part);
+export const startsWith = <X extends ExprLike, P extends ExprLike>(s: X, prefix: P) => call<boolean, ColumnRefs<X> | RefsOf<P>>('startswith', c(s), prefix);
+export const endsWith = <X extends ExprLike, P extends ExprLike>(s: X, suffix: P) => call<boolean, ColumnRefs<X> | RefsOf<P>>('endswith', c(s), suffix);
+/** Pads on the left to `len` characters with repetitions of `pad`; a longer string is cut to `len`. */
+export const lpad = <X extends ExprLike, L extends ExprLike>(s: X, len: L, pad = ' ') => call<string, ColumnRefs<X> | RefsOf<L>>('lpad', c(s), len, pad);
+/** Pads on the right to `len` characters with repetitions of `pad`; a longer string is cut to `len`. */
+export const rpad = <X extends ExprLike, L extends ExprLike>(s: X, len: L, pad = ' ') => call<string, ColumnRefs<X> | RefsOf<L>>('rpad', c(s), len, pad);
+/** 1-based position of the first `part` in s, 0 when absent. */
+export const instr = <X extends ExprLike, P extends ExprLike>(s: X, part: P) => call<number, ColumnRefs<X> | RefsOf<P>>('instr', c(s), part);
+/** 1-based position of the first `part` in s at or after `pos`, 0 when absent (as PySpark's locate, the part comes first). */
+export const locate = <P extends ExprLike, X extends ExprLike, Pos extends ExprLike = number>(part: P, s: X, pos?: Pos) =>
+  call<number, RefsOf<P | Pos> | ColumnRefs<X>>('locate', part, c(s), pos ?? 1);
+export const initcap = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('initcap', c(s));
+/** Replaces each character of `from` by the one at the same position of `to` (deleted when `to` is shorter). */
+export const translate = <X extends ExprLike>(s: X, from: string, to: string) => call<string, ColumnRefs<X>>('translate', c(s), from, to);
+export const reverse = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('reverse', c(s));
+export const repeat = <X extends ExprLike, N extends ExprLike>(s: X, times: N) => call<string, ColumnRefs<X> | RefsOf<N>>('repeat', c(s), times);
+/** Replaces every occurrence of `search` (a plain string, not a pattern). */
+export const replace = <X extends ExprLike, S extends ExprLike, R extends ExprLike = string>(s: X, search: S, replacement?: R) =>
+  replacement === undefined ? call<string, ColumnRefs<X> | RefsOf<S>>('replace', c(s), search) : call<string, ColumnRefs<X> | RefsOf<S | R>>('replace', c(s), search, replacement);
+export const left = <X extends ExprLike, L extends ExprLike>(s: X, len: L) => call<string, ColumnRefs<X> | RefsOf<L>>('left', c(s), len);
+export const right = <X extends ExprLike, L extends ExprLike>(s: X, len: L) => call<string, ColumnRefs<X> | RefsOf<L>>('right', c(s), len);
+/** The n-th part of s split at `delimiter` (a plain string); negative n counts from the end, '' when out of range. */
+export const splitPart = <X extends ExprLike, D extends ExprLike, K extends ExprLike>(s: X, delimiter: D, n: K) =>
+  call<string, ColumnRefs<X> | RefsOf<D | K>>('split_part', c(s), delimiter, n);
+/** Hex digests of the string's UTF-8 bytes. */
+export const md5 = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('md5', c(s));
+export const sha1 = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('sha1', c(s));
+export const sha2 = <X extends ExprLike>(s: X, bits: 0 | 224 | 256 | 384 | 512) => call<string, ColumnRefs<X>>('sha2', c(s), bits);
+export const crc32 = <X extends ExprLike>(s: X) => call<bigint, ColumnRefs<X>>('crc32', c(s));
+/** Spark's Murmur3 hash (seed 42) of the arguments, an int; nulls are skipped. */
+export const hash = <Args extends ExprLike[]>(...args: Args) => call<number, ColumnRefs<Args[number]>>('hash', ...args.map(c));
+/** Spark's xxHash64 (seed 42) of the arguments, a bigint; nulls are skipped. */
+export const xxhash64 = <Args extends ExprLike[]>(...args: Args) => call<bigint, ColumnRefs<Args[number]>>('xxhash64', ...args.map(c));
+export const base64 = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('base64', c(s));
 
 // --- dates and times (UTC)
 export const toDate = <X extends ExprLike>(x: X, format?: string) => (format === undefined ? call<unknown, ColumnRefs<X>>('to_date', c(x)) : call<unknown, ColumnRefs<X>>('to_date', c(x), format));
@@ -120,6 +166,18 @@ export const abs = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>('ab
 export const round = <X extends ExprLike>(x: X, scale = 0) => call<number, ColumnRefs<X>>('round', c(x), scale);
 export const floor = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>('floor', c(x));
 export const ceil = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>('ceil', c(x));
+/** Banker's rounding (half to even), as Spark's bround. */
+export const bround = <X extends ExprLike>(x: X, scale = 0) => call<number, ColumnRefs<X>>('bround', c(x), scale);
+export const sqrt = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>('sqrt', c(x));
+export const pow = <X extends ExprLike, Y extends ExprLike>(x: X, y: Y) => call<number, ColumnRefs<X> | RefsOf<Y>>('pow', c(x), y);
+export const exp = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>('exp', c(x));
+/** Natural logarithm, or to a base with log(x, base) (Spark SQL writes log(base, x)); null when x or the base is <= 0. */
+export const log = <X extends ExprLike>(x: X, base?: number) => (base === undefined ? call<number, ColumnRefs<X>>('log', c(x)) : call<number, ColumnRefs<X>>('log', base, c(x)));
+export const log10 = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>('log10', c(x));
+export const log2 = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>('log2', c(x));
+export const signum = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>('signum', c(x));
+/** The remainder of x / n made positive for n > 0 (pmod(-7, 3) = 2); null when n is 0. */
+export const pmod = <X extends ExprLike, N extends ExprLike>(x: X, n: N) => call<number, ColumnRefs<X> | RefsOf<N>>('pmod', c(x), n);
 
 // --- aggregates (usable in groupBy().agg() and, with .over(), as window functions)
 /** count() counts rows; count(x) counts non-null values of x. */

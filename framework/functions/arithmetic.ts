@@ -171,6 +171,21 @@ function integralDivide(args: readonly Column[], n: number): Column {
   return makeColumn(T.int64, out, valid);
 }
 
+/**
+ * Spark's pmod: r = a % n, and (r + n) % n where r is negative, in the operands' type (so ints
+ * wrap as in Java: pmod(-1, -2147483648) = 2147483647); null when n is zero.
+ */
+function positiveModulo(args: readonly Column[], n: number, t: DataType): Column {
+  const a = castColumn(args[0], t);
+  const b = castColumn(args[1], t);
+  const r = arith('%', a, b, n, t);
+  const wrapped = arith('%', arith('+', r, b, n, t), b, n, t);
+  const rd = r.data as { [i: number]: number | bigint };
+  const wd = wrapped.data as ArrayLike<number | bigint>;
+  for (let i = 0; i < n; i++) if (rd[i] < 0) rd[i] = wd[i];
+  return r;
+}
+
 function negate(a: Column, n: number, t: DataType): Column {
   const x = castColumn(a, t);
   const out = allocData(t, n);
@@ -228,6 +243,23 @@ export const arithmeticFunctions: ScalarFunction[] = [
     sql: binarySql('div'),
     // DuckDB's integer // truncates toward zero like Spark's div; NULLIF turns its division-by-zero into null.
     dialects: { duckdb: (a) => `CAST((CAST(${a[0]} AS BIGINT) // NULLIF(CAST(${a[1]} AS BIGINT), 0)) AS BIGINT)` },
+  },
+  {
+    name: 'pmod',
+    description: 'pmod(a, n): the remainder of a / n made positive for n > 0 (pmod(-7, 3) = 2); null when n is 0',
+    arity: [2, 2],
+    resolve: (args) => {
+      const r = operandType('%', args);
+      return 'problem' in r || r.kind !== 'decimal' ? r : problem('pmod on decimals is not supported; cast the operands to double or bigint');
+    },
+    kernel: positiveModulo,
+    sql: (a) => `pmod(${a[0]}, ${a[1]})`,
+    dialects: {
+      duckdb: ([a, b]) => {
+        const r = `(${a} % NULLIF(${b}, 0))`;
+        return `(CASE WHEN ${r} < 0 THEN ((${r} + ${b}) % ${b}) ELSE ${r} END)`;
+      },
+    },
   },
   {
     name: 'negative',

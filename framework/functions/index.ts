@@ -6,10 +6,12 @@ import { logic } from './logic.ts';
 import { conditional } from './conditional.ts';
 import { math } from './math.ts';
 import { strings } from './string.ts';
+import { digests } from './digest.ts';
+import { sparkHashes } from './spark-hash.ts';
 import { datetime } from './datetime.ts';
 import { aggregates } from './aggregates.ts';
 import { windowFunctions as rankingAndOffset } from './window.ts';
 
-export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...arithmeticFunctions, ...comparisonFunctions, ...logic, ...conditional, ...math, ...strings, ...datetime]);
+export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...arithmeticFunctions, ...comparisonFunctions, ...logic, ...conditional, ...math, ...strings, ...digests, ...sparkHashes, ...datetime]);
 export const aggregateFunctions = new FunctionRegistry<AggregateFunction>('aggregate', aggregates);
 export const windowFunctions = new FunctionRegistry<WindowFunction>('window', rankingAndOffset);

@@ -5,11 +5,13 @@
  * translated, and which patterns are refused.
  */
 import { makeColumn, type Column } from '../columnar/column.ts';
+import { SparkArithmeticError } from '../errors/index.ts';
+import type { LiteralValue } from '../plan/expr.ts';
 import { T, typeToString, type DataType } from '../schema/types.ts';
 import { castColumn } from './cast.ts';
-import { andValidity, literalArg, mapNary, mapUnary } from './kernel-util.ts';
+import { andValidity, constantColumn, literalArg, mapNary, mapUnary } from './kernel-util.ts';
 import { JavaRegexError, javaRegexProblem, javaRegExp, javaReplaceAll, javaSplit, parseJavaReplacement, translateJavaRegex } from './java-regex.ts';
-import type { ArgInfo, ScalarFunction, TypeProblem } from './registry.ts';
+import type { ArgInfo, ScalarFunction, SqlRender, TypeProblem } from './registry.ts';
 
 const stringArg = (a: ArgInfo | undefined, what = 'the first argument'): TypeProblem | null =>
   a === undefined || a.type.kind === 'string' || a.type.kind === 'null'
@@ -52,6 +54,137 @@ export function sparkSubstring(s: string, pos: number, len: number): string {
   return chars ? chars.slice(start, end).join('') : s.slice(start, end);
 }
 
+/** A parameter of a string function: how its type problems name it, and whether it is a string or an int. */
+type Param = readonly [what: string, kind: 'string' | 'int'];
+
+/**
+ * A function of string and int arguments (columns or literals) that is null when any argument
+ * is null, as most of Spark's string functions are. Omitted trailing arguments take `defaults`
+ * (Spark SQL accepts the short forms too, so the rendering passes only the arguments given).
+ * `f` receives one row's values in parameter order.
+ */
+export function stringFunction(spec: {
+  readonly name: string;
+  readonly description: string;
+  readonly params: readonly Param[];
+  readonly defaults?: readonly LiteralValue[];
+  readonly result: DataType;
+  readonly f: (a: never, b: never, c: never) => unknown;
+  readonly resolve?: (args: readonly ArgInfo[]) => TypeProblem | null;
+  readonly duckdb?: SqlRender;
+}): ScalarFunction {
+  const { name, params, defaults = [], result, f } = spec;
+  const types = params.map(([, kind]) => (kind === 'string' ? T.string : T.int32));
+  return {
+    name,
+    description: spec.description,
+    arity: [params.length - defaults.length, params.length],
+    resolve: (args) => {
+      for (let k = 0; k < args.length; k++) {
+        const [what, kind] = params[k];
+        const p = kind === 'string' ? stringArg(args[k], what) : intArg(args[k], what);
+        if (p) return p;
+      }
+      return spec.resolve?.(args) ?? result;
+    },
+    kernel: (args, n) => {
+      const cols = types.map((t, k) => castColumn(args[k] ?? constantColumn(t, defaults[k - (params.length - defaults.length)], n), t));
+      const [a, b, c] = cols.map((col) => col.data as unknown as ArrayLike<never>);
+      return mapNary(cols, result, n, (i) => f(a[i], b?.[i], c?.[i]));
+    },
+    sql: (a) => `${name}(${a.join(', ')})`,
+    ...(spec.duckdb ? { dialects: { duckdb: spec.duckdb } } : {}),
+  };
+}
+
+/** The UTF-16 index of code point `cp` of s (s.length when s has fewer code points). */
+function codePointOffset(s: string, cp: number): number {
+  let i = 0;
+  for (let c = 0; c < cp && i < s.length; c++) i += isHighSurrogate(s.charCodeAt(i)) ? 2 : 1;
+  return i;
+}
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+
+/** Spark's UTF8String.indexOf(v, start): the code point position of v at or after code point `start`, or -1; 0 for an empty v. */
+function indexOfCodePoints(s: string, v: string, start: number): number {
+  if (v === '') return 0;
+  const from = codePointOffset(s, start);
+  const at = s.indexOf(v, from);
+  return at === -1 ? -1 : start + codePointLength(s.slice(from, at));
+}
+
+/** Spark's lpad/rpad: pads with repetitions of `pad` up to `len` characters; a longer string (or an empty pad) is cut to `len`. */
+function pad(s: string, len: number, padding: string, left: boolean): string {
+  const spaces = len - codePointLength(s);
+  if (spaces <= 0 || padding === '') return sparkSubstring(s, 1, len);
+  const padChars = codePointLength(padding);
+  const count = Math.floor(spaces / padChars);
+  const fill = padding.repeat(count) + sparkSubstring(padding, 1, spaces - padChars * count);
+  return left ? fill + s : s + fill;
+}
+
+const padFunction = (name: 'lpad' | 'rpad', side: string, left: boolean) =>
+  stringFunction({
+    name,
+    description: `${name}(s, len, pad = ' '): pads s on the ${side} with repetitions of pad to len characters; a longer s is cut to len`,
+    params: [['the first argument', 'string'], ['the length', 'int'], ['the pad', 'string']],
+    defaults: [' '],
+    result: T.string,
+    f: (s: string, len: number, p: string) => pad(s, len, p, left),
+    // DuckDB fails on an empty pad and counts a negative length differently; spell out the cut.
+    duckdb: ([s, len, p = "' '"]) => `(CASE WHEN ${p} IS NULL THEN NULL WHEN ${len} <= length(${s}) OR ${p} = '' THEN left(${s}, greatest(${len}, 0)) ELSE ${name}(${s}, ${len}, ${p}) END)`,
+  });
+
+/**
+ * Java's Character.toTitleCase of one UTF-16 unit (Spark's initcap works on chars), for Java 17:
+ * JavaScript has only toUpperCase, which differs for the titlecase digraphs (ǆ -> ǅ), the Greek
+ * letters with ypogegrammeni (ᾳ -> ᾼ), Georgian (no titlecase: it stays), characters whose
+ * uppercase is several characters (ß stays ß) and letters newer than Java 17's Unicode 13.
+ */
+function javaTitleCase(ch: string): string {
+  const c = ch.charCodeAt(0);
+  if (c >= 0x1c4 && c <= 0x1cc) return String.fromCharCode(c - ((c - 0x1c4) % 3) + 1);
+  if (c >= 0x1f1 && c <= 0x1f3) return '\u01f2';
+  if (c >= 0x1f80 && c <= 0x1faf) return String.fromCharCode(c | 8);
+  if (c === 0x1fb3 || c === 0x1fc3 || c === 0x1ff3) return String.fromCharCode(c + 9);
+  const u = ch.toUpperCase();
+  return u.length !== 1 || (c >= 0x10d0 && c <= 0x10ff) || NEWER_THAN_JAVA_17.has(c) ? ch : u;
+}
+
+const NEWER_THAN_JAVA_17 = new Set([0x19b, 0x264, 0x1c8a, 0x2c5f, 0xa7c1, 0xa7cd, 0xa7cf, 0xa7d1, 0xa7d3, 0xa7d5, 0xa7d7, 0xa7d9, 0xa7db]);
+
+/** Spark's initcap: lower case, then the first character and each one after a space (U+0020 only) in title case. */
+function initcap(s: string): string {
+  const lower = s.toLowerCase();
+  let out = '';
+  for (let i = 0; i < lower.length; i++) out += i === 0 || lower.charCodeAt(i - 1) === 32 ? javaTitleCase(lower[i]) : lower[i];
+  return out;
+}
+
+/**
+ * Spark's translate: each code point of `from` maps to the code point at the same position of
+ * `to`, or is deleted when `to` is shorter; the first mapping of a repeated code point wins.
+ */
+function translator(from: string, to: string): ReadonlyMap<string, string> {
+  // from and to are usually literals: the dictionary of the last pair is kept.
+  if (lastTranslation.from === from && lastTranslation.to === to) return lastTranslation.dict;
+  const dict = new Map<string, string>();
+  const target = [...to];
+  [...from].forEach((c, k) => dict.has(c) || dict.set(c, target[k] ?? ''));
+  lastTranslation = { from, to, dict };
+  return dict;
+}
+
+let lastTranslation: { readonly from: string; readonly to: string; readonly dict: ReadonlyMap<string, string> } = { from: '', to: '', dict: new Map() };
+
+/** Spark's split_part: parts by a literal delimiter (an empty one gives the whole string), negative from the end, '' out of range. */
+function splitPart(s: string, delimiter: string, part: number): string {
+  if (part === 0) throw new SparkArithmeticError('split_part: the part number is 0; Spark fails the job (INVALID_INDEX_OF_ZERO: parts are numbered from 1, or from -1 at the end)');
+  const parts = delimiter === '' ? [s] : s.split(delimiter);
+  return parts[part > 0 ? part - 1 : parts.length + part] ?? '';
+}
+
 const unaryString = (name: string, description: string, f: (s: string) => string): ScalarFunction => ({
   name,
   description,
@@ -90,6 +223,32 @@ const stringPredicate = (name: string, duck: string, description: string, test: 
   sql: (a) => `${name}(${a[0]}, ${a[1]})`,
   dialects: { duckdb: (a) => `${duck}(${a[0]}, ${a[1]})` },
 });
+
+/** locate(part, s, pos): Spark's null rule differs from the others: a null position gives 0, not null. */
+const locateRows = stringFunction({
+  name: 'locate',
+  description: 'locate(part, s, pos = 1): the 1-based character position of the first part in s at or after pos; 0 when absent or pos < 1 (or null)',
+  params: [['the part', 'string'], ['the second argument', 'string'], ['the position', 'int']],
+  defaults: [1],
+  result: T.int32,
+  f: (part: string, s: string, pos: number) => (pos < 1 ? 0 : indexOfCodePoints(s, part, pos - 1) + 1),
+  duckdb: ([part, s, pos = '1']) => {
+    const found = `instr(substring(${s}, ${pos}), ${part})`;
+    return `(CASE WHEN ${pos} IS NULL THEN 0 WHEN ${part} IS NULL OR ${s} IS NULL THEN NULL WHEN ${pos} < 1 THEN 0 WHEN ${part} = '' THEN 1 WHEN ${found} = 0 THEN 0 ELSE ${found} + ${pos} - 1 END)`;
+  },
+});
+const locate: ScalarFunction = {
+  ...locateRows,
+  kernel: (args, n, t, info) => {
+    const out = locateRows.kernel(args, n, t, info);
+    const pos = args[2];
+    if (pos === undefined || pos.valid === null) return out;
+    const data = out.data as Int32Array;
+    const valid = out.valid ?? new Uint8Array(n).fill(1);
+    for (let i = 0; i < n; i++) if (pos.valid[i] === 0) [valid[i], data[i]] = [1, 0];
+    return makeColumn(T.int32, data, valid);
+  },
+};
 
 export const strings: ScalarFunction[] = [
   unaryString('lower', 'lower case', (s) => s.toLowerCase()),
@@ -175,6 +334,72 @@ export const strings: ScalarFunction[] = [
     },
     sql: (a) => `concat_ws(${a.join(', ')})`,
   },
+  padFunction('lpad', 'left', true),
+  padFunction('rpad', 'right', false),
+  stringFunction({
+    name: 'instr',
+    description: 'instr(s, part): the 1-based character position of the first part in s, 0 when absent (1 for an empty part)',
+    params: [['the first argument', 'string'], ['the part', 'string']],
+    result: T.int32,
+    f: (s: string, part: string) => indexOfCodePoints(s, part, 0) + 1,
+  }),
+  locate,
+  unaryString('initcap', 'lower case with the first letter of each space-separated word in title case', initcap),
+  stringFunction({
+    name: 'translate',
+    description: 'translate(s, from, to): replaces each character of from by the one at the same position of to; deletes it when to is shorter',
+    params: [['the first argument', 'string'], ['the characters to replace', 'string'], ['the replacements', 'string']],
+    result: T.string,
+    f: (s: string, from: string, to: string) => {
+      const dict = translator(from, to);
+      let out = '';
+      for (const c of s) out += dict.get(c) ?? c;
+      return out;
+    },
+  }),
+  unaryString('reverse', 'the characters in reverse order (code points, so surrogate pairs stay whole)', (s) => [...s].reverse().join('')),
+  stringFunction({
+    name: 'repeat',
+    description: "repeat(s, n): s repeated n times ('' when n <= 0)",
+    params: [['the first argument', 'string'], ['the count', 'int']],
+    result: T.string,
+    f: (s: string, times: number) => (times <= 0 ? '' : s.repeat(times)),
+  }),
+  stringFunction({
+    name: 'replace',
+    description: "replace(s, search, replacement = ''): replaces every occurrence of search (not a pattern); an empty search changes nothing",
+    params: [['the first argument', 'string'], ['the search', 'string'], ['the replacement', 'string']],
+    defaults: [''],
+    result: T.string,
+    f: (s: string, search: string, by: string) => (search === '' ? s : s.split(search).join(by)),
+    duckdb: ([s, search, by = "''"]) => `(CASE WHEN ${search} = '' AND ${by} IS NOT NULL THEN ${s} ELSE replace(${s}, ${search}, ${by}) END)`,
+  }),
+  stringFunction({
+    name: 'left',
+    description: "left(s, n): the first n characters ('' when n <= 0)",
+    params: [['the first argument', 'string'], ['the length', 'int']],
+    result: T.string,
+    f: (s: string, len: number) => sparkSubstring(s, 1, len),
+    duckdb: ([s, len]) => `(CASE WHEN ${s} IS NULL OR ${len} IS NULL THEN NULL WHEN ${len} <= 0 THEN '' ELSE left(${s}, ${len}) END)`,
+  }),
+  stringFunction({
+    name: 'right',
+    description: "right(s, n): the last n characters ('' when n <= 0)",
+    params: [['the first argument', 'string'], ['the length', 'int']],
+    result: T.string,
+    f: (s: string, len: number) => (len <= 0 ? '' : sparkSubstring(s, -len, Infinity)),
+    duckdb: ([s, len]) => `(CASE WHEN ${s} IS NULL OR ${len} IS NULL THEN NULL WHEN ${len} <= 0 THEN '' ELSE right(${s}, ${len}) END)`,
+  }),
+  stringFunction({
+    name: 'split_part',
+    description: "split_part(s, delimiter, n): the n-th part of s split at a literal delimiter (negative n counts from the end; '' when out of range; an empty delimiter gives s as the only part)",
+    params: [['the first argument', 'string'], ['the delimiter', 'string'], ['the part number', 'int']],
+    result: T.string,
+    resolve: ([, , n]) => (n.literal?.value === 0 ? { problem: 'the part number must not be 0: parts are numbered from 1, or from -1 at the end (Spark fails the job)' } : null),
+    f: splitPart,
+    duckdb: ([s, d, k]) =>
+      `(CASE WHEN ${s} IS NULL OR ${d} IS NULL OR ${k} IS NULL THEN NULL WHEN ${d} = '' THEN (CASE WHEN ${k} IN (1, -1) THEN ${s} ELSE '' END) ELSE split_part(${s}, ${d}, ${k}) END)`,
+  }),
   stringPredicate('startswith', 'starts_with', 'startswith(s, prefix): whether s begins with prefix', (s, p) => s.startsWith(p)),
   stringPredicate('endswith', 'ends_with', 'endswith(s, suffix): whether s ends with suffix', (s, p) => s.endsWith(p)),
   stringPredicate('contains', 'contains', 'contains(s, part): whether part occurs in s', (s, p) => s.includes(p)),

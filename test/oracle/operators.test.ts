@@ -123,6 +123,54 @@ describe('engine = DuckDB on generated data', () => {
     );
   });
 
+  it('the DSL spellings of issue 21 (strings, digests, math, null handling)', async () => {
+    await agree((t) =>
+      t.select(
+        'id',
+        F.lpad('k', col('a'), '*').as('lp'),
+        F.rpad('k', 4).as('rp'),
+        F.ltrim('k').as('lt'),
+        F.rtrim('k').as('rt'),
+        F.contains('k', 'a').as('has'),
+        F.startsWith('k', 'e').as('sw'),
+        F.endsWith('k', col('k')).as('ew'),
+        F.instr('k', 'a').as('ins'),
+        F.locate('😀', 'k', col('a')).as('loc'),
+        F.translate('k', 'ae', 'AE').as('tl'),
+        F.reverse('k').as('rev'),
+        F.repeat('k', col('a')).as('rep'),
+        F.replace('k', ' ').as('nosp'),
+        F.left('k', 2).as('l2'),
+        F.right('k', col('a')).as('ra'),
+        F.splitPart('k', '%', -1).as('sp'),
+        F.md5('k').as('md5'),
+        F.sha2('k', 256).as('sha'),
+        F.base64('k').as('b64'),
+      ),
+    );
+    await agree((t) =>
+      t.select(
+        'id',
+        F.sqrt('b').as('sq'),
+        F.pow('a', 2).as('p'),
+        F.exp(col('a')).as('e'),
+        F.log('b').as('ln'),
+        F.log('b', 10).as('lg'),
+        F.log10('b').as('l10'),
+        F.log2('a').as('l2'),
+        F.signum('b').as('sg'),
+        F.pmod('a', 3).as('pm'),
+        F.bround(col('a').times(5), -1).as('br'),
+        F.nvl('a', 0).as('nv'),
+        F.ifnull('k', lit('?')).as('ifn'),
+        F.nvl2('ts', 'a', lit(-1)).as('nv2'),
+        F.nanvl('b', 0).as('nan'),
+        F.iff(col('flag').eq(true), 'k', lit('no')).as('iff'),
+        F.second('ts').as('sec'),
+      ),
+    );
+  });
+
   it('date and time functions in UTC', async () => {
     await agree((t) =>
       t.select(

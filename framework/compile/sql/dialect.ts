@@ -95,7 +95,8 @@ export const sparkDialect: SqlDialect = {
       case 'float32':
       case 'float64':
         // String(-0) is '0': the sign of -0.0 is kept by writing it out.
-        return Number.isFinite(value as number) ? `CAST(${this.stringLiteral(Object.is(value, -0) ? '-0.0' : String(value))} AS ${this.typeName(type)})` : `CAST(${this.stringLiteral(String(value))} AS DOUBLE)`;
+        // NaN and the infinities are cast to the literal's own type too: a float NaN written as a double would widen float columns.
+        return `CAST(${this.stringLiteral(Object.is(value, -0) ? '-0.0' : String(value))} AS ${this.typeName(type)})`;
       case 'date':
         return `DATE '${formatDate(Number(value))}'`;
       case 'timestamp':
