@@ -54,10 +54,10 @@ function eventsClean(): number {
 function userSessions(): number {
   const events = readTable(task.events, ['user_id', 'event_id', 'ts', 'event_type', 'amount']);
   const t = events
-    .derive({ secs: (d) => op.floor(d.ts / 1_000_000) })
     .groupby('user_id')
     .orderby('ts', 'event_id')
-    .derive({ new_session: (d) => (op.lag(d.secs) == null || d.secs - op.lag(d.secs) > 1800 ? 1 : 0) })
+    // ts is in microseconds: a gap of 30:00.000001 is a new session
+    .derive({ new_session: (d) => (op.lag(d.ts) == null || d.ts - op.lag(d.ts) > 1_800_000_000 ? 1 : 0) })
     // running count of session starts (a rolling frame from the partition start to the row)
     .derive({ session_number: aq.rolling((d: { new_session: number }) => op.sum(d.new_session)) })
     .ungroup()
@@ -71,8 +71,6 @@ function userSessions(): number {
     .rollup({
       session_start: (d) => op.min(d.ts),
       session_end: (d) => op.max(d.ts),
-      start_secs: (d) => op.min(d.secs),
-      end_secs: (d) => op.max(d.secs),
       events: () => op.count(),
       page_views: (d) => op.sum(d.is_view),
       purchases: (d) => op.sum(d.is_purchase),
@@ -80,7 +78,8 @@ function userSessions(): number {
       revenue_sum: (d) => op.sum(d.purchase_amount),
     })
     .derive({
-      duration_seconds: (d) => d.end_secs - d.start_secs,
+      // whole seconds of the elapsed time
+      duration_seconds: (d) => op.floor((d.session_end - d.session_start) / 1_000_000),
       revenue: (d) => (d.revenue_values > 0 ? d.revenue_sum : 0),
       dt: (d) => op.floor(d.session_start / 86_400_000_000),
       // named by user and start: yyyyMMddHHmmss and the microseconds
