@@ -11,6 +11,7 @@ import {
   type Canonical, type CaseFile, type Outcome,
 } from '../../test/support/function-cases.ts';
 import { didYouMean } from '../errors/index.ts';
+import { duckdbExactSql } from '../../test/support/canonical.ts';
 
 const files: CaseFile[] = readCaseFiles();
 
@@ -91,7 +92,7 @@ describe('function case files on DuckDB', () => {
       const call = sqlCall({ ...group, cases }, duckdbDialect);
       await conn.run(`CREATE OR REPLACE TABLE t (${call.columns.map((c) => `"${c.name}" ${duckdbDialect.typeName(c.type)}`).join(', ')})`);
       if (call.rows.length) await conn.run(`INSERT INTO t VALUES ${call.rows.map((r) => `(${r.join(', ')})`).join(', ')}`);
-      const sql = call.select((x) => duckdbResult(x, type));
+      const sql = call.select((x) => duckdbExactSql(x, type));
       let outcomes: Outcome[];
       try {
         const rows = (await conn.runAndReadAll(sql)).getRows();
@@ -108,20 +109,6 @@ describe('function case files on DuckDB', () => {
     expect(problems).toEqual([]);
   });
 });
-
-/** DuckDB SQL whose value converts exactly: dates as days, timestamps as epoch microseconds, decimals as text. */
-function duckdbResult(sql: string, type: DataType): string {
-  switch (type.kind) {
-    case 'date':
-      return `CAST((${sql}) - DATE '1970-01-01' AS INTEGER)`;
-    case 'timestamp':
-      return `epoch_us(${sql})`;
-    case 'decimal':
-      return `CAST(${sql} AS VARCHAR)`;
-    default:
-      return sql;
-  }
-}
 
 function fromDuckdb(v: unknown, type: DataType): Canonical {
   const fail = (m: string): never => {

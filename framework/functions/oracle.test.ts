@@ -39,6 +39,7 @@ import { constantColumn } from './kernel-util.ts';
 import { isTypeProblem, renderSql, type ArgInfo } from './registry.ts';
 import { compareStrings } from './compare.ts';
 import { seededRandom } from '../../test/support/random.ts';
+import { duckdbExactSql } from '../../test/support/canonical.ts';
 import { civilFromDays } from '../columnar/calendar.ts';
 
 // ---------------------------------------------------------------- data
@@ -126,20 +127,6 @@ const argInfo = (a: Arg): ArgInfo => (typeof a === 'string' ? { type: cols[a].ty
 const argColumn = (a: Arg): Column => (typeof a === 'string' ? engineCols[a] : constantColumn(a.type, a.lit, N));
 const argSql = (a: Arg): string => (typeof a === 'string' ? `"${a}"` : duckdbDialect.literal(a.lit, a.type));
 
-/** DuckDB SQL producing a value directly comparable with `canonical` of our result. */
-function wrap(sql: string, type: DataType): string {
-  switch (type.kind) {
-    case 'date':
-      return `CAST((${sql}) - DATE '1970-01-01' AS INTEGER)`;
-    case 'timestamp':
-      return `epoch_us(${sql})`;
-    case 'decimal':
-      return `CAST(${sql} AS VARCHAR)`;
-    default:
-      return sql;
-  }
-}
-
 function canonical(v: unknown, type: DataType): unknown {
   if (v === null || v === undefined) return null;
   if (type.kind === 'decimal') return typeof v === 'bigint' ? decimalText(v, type.scale) : String(v);
@@ -180,7 +167,7 @@ async function scalarAgrees(fn: string, args: Arg[], filter?: Filter): Promise<v
   const out = f.kernel(args.map(argColumn), N, type, info);
   expect(out.length).toBe(N);
   const sql = renderSql(f, 'duckdb')(args.map(argSql), info, type);
-  const duck = await duckColumn(wrap(sql, type), filter?.sql);
+  const duck = await duckColumn(duckdbExactSql(sql, type), filter?.sql);
   expect(duck.length, sql).toBe(N);
   const bad: string[] = [];
   Array.from({ length: N }, (_, i) => i).filter((i) => !filter || filter.js(i)).forEach((i) => {
@@ -458,7 +445,7 @@ describe('casts = DuckDB where both agree', () => {
   async function castAgrees(from: string, to: DataType, filter?: Filter) {
     const out = castColumn(engineCols[from], to);
     const sql = duckdbDialect.cast(`"${from}"`, cols[from].type, to);
-    const duck = await duckColumn(wrap(sql, to), filter?.sql);
+    const duck = await duckColumn(duckdbExactSql(sql, to), filter?.sql);
     const bad: string[] = [];
     Array.from({ length: N }, (_, i) => i).filter((i) => !filter || filter.js(i)).forEach((i) => {
       const ours = canonical(valueAt(out, i), to);
@@ -521,7 +508,7 @@ describe('aggregates = DuckDB, per group', () => {
     expect(seen(N)).toBe(ids.size);
     const out = acc.finish(ids.size);
     const rendered = renderSql(f, 'duckdb')(arg ? [distinct ? `DISTINCT "${arg}"` : `"${arg}"`] : [], info, type);
-    const result = await conn.runAndReadAll(`SELECT g, ${wrap(rendered, type)} FROM t GROUP BY g`);
+    const result = await conn.runAndReadAll(`SELECT g, ${duckdbExactSql(rendered, type)} FROM t GROUP BY g`);
     const bad: string[] = [];
     for (const [g, v] of result.getRows()) {
       const ours = canonical(valueAt(out, ids.get(g)!), type);
@@ -589,7 +576,7 @@ describe('ranking and offset window functions = DuckDB', () => {
     for (const [start, end] of parts) f.evaluate({ args: argCols, argInfo: info, order, start, end, peerGroupStart: peer, out });
     const result = makeColumn(type, out.data, out.valid);
     const sql = `${renderSql(f, 'duckdb')(args.map(argSql), info, type)} OVER (${overSql})`;
-    const duck = await duckColumn(wrap(sql, type));
+    const duck = await duckColumn(duckdbExactSql(sql, type));
     const bad: string[] = [];
     for (let i = 0; i < N; i++) {
       const ours = canonical(valueAt(result, i), type);

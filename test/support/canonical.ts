@@ -54,3 +54,21 @@ function canonicalDouble(x: number): Canonical {
   return Number(x.toPrecision(DOUBLE_DIGITS));
 }
 
+
+/**
+ * DuckDB SQL whose value converts exactly into the form our values are compared in: dates as
+ * days, timestamps as epoch microseconds, decimals as text (the DuckDB client's own conversions
+ * of these lose precision or change form).
+ */
+export function duckdbExactSql(sql: string, type: DataType): string {
+  switch (type.kind) {
+    case 'date':
+      return `CAST((${sql}) - DATE '1970-01-01' AS INTEGER)`;
+    case 'timestamp':
+      return `epoch_us(${sql})`;
+    case 'decimal':
+      return `CAST(${sql} AS VARCHAR)`;
+    default:
+      return sql;
+  }
+}
