@@ -187,6 +187,31 @@ export const sum = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('sum
 export const avg = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('avg', [x]);
 export const min = <X extends ExprLike>(x: X) => agg<unknown, ColumnRefs<X>>('min', [x]);
 export const max = <X extends ExprLike>(x: X) => agg<unknown, ColumnRefs<X>>('max', [x]);
+/** The number of rows where the condition is true. */
+export const countIf = <P extends ExprLike>(condition: P) => agg<bigint, ColumnRefs<P>>('count_if', [condition]);
+/** x of the first row read; order-dependent, so meaningful over an ordered window (Spark's first_value). */
+export const first = <X extends ExprLike>(x: X, ignoreNulls = false) => agg<unknown, ColumnRefs<X>>('first', [x, ignoreNulls]);
+/** x of the last row read; order-dependent, so meaningful over an ordered window (Spark's last_value). */
+export const last = <X extends ExprLike>(x: X, ignoreNulls = false) => agg<unknown, ColumnRefs<X>>('last', [x, ignoreNulls]);
+/** x of some row of the group. */
+export const anyValue = <X extends ExprLike>(x: X, ignoreNulls = false) => agg<unknown, ColumnRefs<X>>('any_value', [x, ignoreNulls]);
+/** x of the row with the largest non-null ord. */
+export const maxBy = <X extends ExprLike, O extends ExprLike>(x: X, ord: O) => agg<unknown, ColumnRefs<X | O>>('max_by', [x, ord]);
+/** x of the row with the smallest non-null ord. */
+export const minBy = <X extends ExprLike, O extends ExprLike>(x: X, ord: O) => agg<unknown, ColumnRefs<X | O>>('min_by', [x, ord]);
+export const stddevSamp = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('stddev_samp', [x]);
+/** Spark's stddev is stddev_samp. */
+export const stddev = stddevSamp;
+export const stddevPop = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('stddev_pop', [x]);
+export const varSamp = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('var_samp', [x]);
+/** Spark's variance is var_samp. */
+export const variance = varSamp;
+export const varPop = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('var_pop', [x]);
+/** Pearson's correlation of x and y. */
+export const corr = <X extends ExprLike, Y extends ExprLike>(x: X, y: Y) => agg<number, ColumnRefs<X | Y>>('corr', [x, y]);
+/** The exact p-th percentile (0 <= p <= 1), interpolated linearly between values. */
+export const percentile = <X extends ExprLike>(x: X, p: number) => agg<number, ColumnRefs<X>>('percentile', [x, p]);
+export const median = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('median', [x]);
 
 // --- ranking and offset window functions (need .over(Window...orderBy(...)))
 export const rowNumber = () => ranking<number, never>('row_number', []);
