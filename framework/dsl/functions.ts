@@ -213,12 +213,24 @@ export const corr = <X extends ExprLike, Y extends ExprLike>(x: X, y: Y) => agg<
 export const percentile = <X extends ExprLike>(x: X, p: number) => agg<number, ColumnRefs<X>>('percentile', [x, p]);
 export const median = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('median', [x]);
 
-// --- ranking and offset window functions (need .over(Window...orderBy(...)))
+// --- ranking, distribution and offset window functions (need .over(Window...orderBy(...)))
 export const rowNumber = () => ranking<number, never>('row_number', []);
 export const rank = () => ranking<number, never>('rank', []);
 export const denseRank = () => ranking<number, never>('dense_rank', []);
 export const lag = <X extends ExprLike>(x: X, offset = 1, defaultValue: ExprLike = null) => ranking<unknown, ColumnRefs<X>>('lag', [c(x), offset, defaultValue]);
 export const lead = <X extends ExprLike>(x: X, offset = 1, defaultValue: ExprLike = null) => ranking<unknown, ColumnRefs<X>>('lead', [c(x), offset, defaultValue]);
+/** The bucket (1..n) of the row when its partition is split into n nearly equal parts in window order. */
+export const ntile = (n: number) => ranking<number, never>('ntile', [n]);
+/** (rank - 1) / (partition rows - 1); 0 for a single row. */
+export const percentRank = () => ranking<number, never>('percent_rank', []);
+/** The fraction of the partition's rows up to the current row and its peers. */
+export const cumeDist = () => ranking<number, never>('cume_dist', []);
+/** x of the n-th row (n-th non-null x) from the partition start up to the current row and its peers. */
+export const nthValue = <X extends ExprLike>(x: X, n: number, ignoreNulls = false) => ranking<unknown, ColumnRefs<X>>('nth_value', [c(x), n, ignoreNulls]);
+/** x of the first row of the window frame (Spark's first_value is its first aggregate). */
+export const firstValue = first;
+/** x of the last row of the window frame; with the default frame, of the current row's last peer. */
+export const lastValue = last;
 
 /** A string in a column position names a column, as in Spark's functions API. */
 function c(x: ExprLike): ExprLike {
