@@ -556,14 +556,19 @@ export const aggregates: AggregateFunction[] = [
   moments('var_pop', 'population variance (double)', false, false),
   {
     name: 'corr',
-    description: "corr(x, y): Pearson's correlation of the rows where both are non-null (double; null for fewer than two, NaN when one is constant)",
+    description: "corr(x, y): Pearson's correlation of the rows where both are non-null (double; null for fewer than two, or when x or y is constant)",
     arity: [2, 2],
     supportsDistinct: false,
     resolve: (args) => {
       const bad = args.find((a) => !isNumeric(a.type) && a.type.kind !== 'null');
       return bad ? { problem: `needs numbers, got ${typeToString(bad.type)}` } : T.float64;
     },
-    accumulator: () => statisticAccumulator(6, addCorrelation, (s, at) => (s[at] === 1 ? null : s[at + 3] / Math.sqrt(s[at + 4] * s[at + 5]))),
+    accumulator: () =>
+      statisticAccumulator(6, addCorrelation, (s, at) => {
+        const scale = Math.sqrt(s[at + 4] * s[at + 5]);
+        // Spark's double division by zero is null (non-ANSI): a constant x or y has no correlation.
+        return s[at] === 1 || scale === 0 ? null : s[at + 3] / scale;
+      }),
     sql: (a) => `corr(${a[0]}, ${a[1]})`,
   },
   {
