@@ -455,9 +455,12 @@ const pick = (name: 'first' | 'last' | 'any_value', description: string): Aggreg
   supportsDistinct: false,
   resolve: pickRule,
   accumulator: (args) => pickAccumulator(args[0].type, name === 'last', ignoreNullsOf(args)),
-  sql: (a) => `${name}(${a.join(', ')})`,
+  // The flag only when set: first(x) is also DuckDB's spelling, which window aggregates use
+  // (the dialect's windowAggregate takes this rendering).
+  sql: (a, info) => `${name}(${ignoreNullsOf(info) ? `${a[0]}, true` : a[0]})`,
   dialects: {
     // DuckDB's first/last keep nulls; its any_value skips them (Spark's any_value(x, true)).
+    // Over a window, DuckDB refuses both FILTER and a flag: ignoreNulls windows do not run there.
     duckdb: (a, info) => {
       const skip = ignoreNullsOf(info);
       if (name === 'last') return skip ? `last(${a[0]}) FILTER (WHERE ${a[0]} IS NOT NULL)` : `last(${a[0]})`;
