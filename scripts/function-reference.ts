@@ -124,7 +124,7 @@ export function functionReference(): string {
   const sections: { kind: Kind; title: string; intro: string; names: string[]; description: (n: string) => string }[] = [
     { kind: 'scalar', title: 'Scalar functions and operators', intro: 'Row by row; a null argument gives null unless the notes say otherwise.', names: scalarFunctions.names(), description: (n) => scalarFunctions.get(n)!.description },
     { kind: 'aggregate', title: 'Aggregates', intro: "In `groupBy(...).agg({...})`, and with `.over(Window...)` as window functions.", names: aggregateFunctions.names(), description: (n) => aggregateFunctions.get(n)!.description },
-    { kind: 'window', title: 'Ranking and offset window functions', intro: 'Only with `.over(Window.partitionBy(...).orderBy(...))`: Spark requires an order.', names: windowFunctions.names(), description: (n) => windowFunctions.get(n)!.description },
+    { kind: 'window', title: 'Ranking, distribution and offset window functions', intro: 'Only with `.over(Window.partitionBy(...).orderBy(...))`: Spark requires an order.', names: windowFunctions.names(), description: (n) => windowFunctions.get(n)!.description },
   ];
   const lines = [
     '# Function reference',

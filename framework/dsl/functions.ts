@@ -201,11 +201,11 @@ export const maxBy = <X extends ExprLike, O extends ExprLike>(x: X, ord: O) => a
 export const minBy = <X extends ExprLike, O extends ExprLike>(x: X, ord: O) => agg<unknown, ColumnRefs<X | O>>('min_by', [x, ord]);
 export const stddevSamp = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('stddev_samp', [x]);
 /** Spark's stddev is stddev_samp. */
-export const stddev = stddevSamp;
+export const stddev = <X extends ExprLike>(x: X) => stddevSamp(x);
 export const stddevPop = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('stddev_pop', [x]);
 export const varSamp = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('var_samp', [x]);
 /** Spark's variance is var_samp. */
-export const variance = varSamp;
+export const variance = <X extends ExprLike>(x: X) => varSamp(x);
 export const varPop = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('var_pop', [x]);
 /** Pearson's correlation of x and y. */
 export const corr = <X extends ExprLike, Y extends ExprLike>(x: X, y: Y) => agg<number, ColumnRefs<X | Y>>('corr', [x, y]);
@@ -228,9 +228,9 @@ export const cumeDist = () => ranking<number, never>('cume_dist', []);
 /** x of the n-th row (n-th non-null x) from the partition start up to the current row and its peers. */
 export const nthValue = <X extends ExprLike>(x: X, n: number, ignoreNulls = false) => ranking<unknown, ColumnRefs<X>>('nth_value', [c(x), n, ignoreNulls]);
 /** x of the first row of the window frame (Spark's first_value is its first aggregate). */
-export const firstValue = first;
+export const firstValue = <X extends ExprLike>(x: X, ignoreNulls = false) => first(x, ignoreNulls);
 /** x of the last row of the window frame; with the default frame, of the current row's last peer. */
-export const lastValue = last;
+export const lastValue = <X extends ExprLike>(x: X, ignoreNulls = false) => last(x, ignoreNulls);
 
 /** A string in a column position names a column, as in Spark's functions API. */
 function c(x: ExprLike): ExprLike {
