@@ -95,7 +95,9 @@ function spellings(): Spelling[] {
   const free = freeFunctionSignatures(readFileSync(path.join(ROOT, 'framework/dsl/functions.ts'), 'utf8'));
   const methods = columnMethodSignatures(readFileSync(path.join(ROOT, 'framework/dsl/expr.ts'), 'utf8'));
   const out: Spelling[] = [];
-  for (const [name, fn] of Object.entries(dslFunctions) as [string, (...a: unknown[]) => Col][]) {
+  // Sorted as an ES module namespace is: vitest's transformed modules list exports in declaration order instead.
+  const exported = (Object.entries(dslFunctions) as [string, (...a: unknown[]) => Col][]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, fn] of exported) {
     const sig = free.get(name);
     if (!sig) throw new Error(`framework/dsl/functions.ts exports ${name}, but not as \`export const ${name} = (...) =>\`: the reference cannot read its signature`);
     const built = fn(...Array.from({ length: fn.length }, (_, i) => col(`arg${i}`)));
