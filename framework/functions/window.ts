@@ -85,14 +85,14 @@ function peerGroupEnds(p: WindowPartition): Int32Array {
   return ends;
 }
 
-/** The value of a positive integer literal argument (ntile's buckets, nth_value's offset), or the problem. */
+/** What is wrong with ntile's buckets or nth_value's offset, if anything: Spark wants a positive int literal. */
 function positiveLiteral(arg: ArgInfo | undefined, what: string): TypeProblem | null {
   const v = arg?.literal?.value;
-  if (!arg || (arg.type.kind !== 'int32' && arg.type.kind !== 'int64') || (typeof v !== 'number' && typeof v !== 'bigint')) return { problem: `${what} must be an integer literal` };
+  if (arg?.type.kind !== 'int32' || typeof v !== 'number') return { problem: `${what} must be an integer literal` };
   return v > 0 ? null : { problem: `${what} must be greater than zero` };
 }
 
-const literalInt = (c: Column) => Number((c.data as ArrayLike<number | bigint>)[0]);
+const literalInt = (c: Column) => (c.data as Int32Array)[0];
 
 const distribution = (name: string, description: string, value: (k: number, p: WindowPartition, peerEnd: number) => number): WindowFunction => ({
   name,
