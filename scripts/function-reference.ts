@@ -95,7 +95,9 @@ function spellings(): Spelling[] {
   const free = freeFunctionSignatures(readFileSync(path.join(ROOT, 'framework/dsl/functions.ts'), 'utf8'));
   const methods = columnMethodSignatures(readFileSync(path.join(ROOT, 'framework/dsl/expr.ts'), 'utf8'));
   const out: Spelling[] = [];
-  for (const [name, fn] of Object.entries(dslFunctions) as [string, (...a: unknown[]) => Col][]) {
+  // Sorted as an ES module namespace is: vitest's transformed modules list exports in declaration order instead.
+  const exported = (Object.entries(dslFunctions) as [string, (...a: unknown[]) => Col][]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [name, fn] of exported) {
     const sig = free.get(name);
     if (!sig) throw new Error(`framework/dsl/functions.ts exports ${name}, but not as \`export const ${name} = (...) =>\`: the reference cannot read its signature`);
     const built = fn(...Array.from({ length: fn.length }, (_, i) => col(`arg${i}`)));
@@ -124,7 +126,7 @@ export function functionReference(): string {
   const sections: { kind: Kind; title: string; intro: string; names: string[]; description: (n: string) => string }[] = [
     { kind: 'scalar', title: 'Scalar functions and operators', intro: 'Row by row; a null argument gives null unless the notes say otherwise.', names: scalarFunctions.names(), description: (n) => scalarFunctions.get(n)!.description },
     { kind: 'aggregate', title: 'Aggregates', intro: "In `groupBy(...).agg({...})`, and with `.over(Window...)` as window functions.", names: aggregateFunctions.names(), description: (n) => aggregateFunctions.get(n)!.description },
-    { kind: 'window', title: 'Ranking and offset window functions', intro: 'Only with `.over(Window.partitionBy(...).orderBy(...))`: Spark requires an order.', names: windowFunctions.names(), description: (n) => windowFunctions.get(n)!.description },
+    { kind: 'window', title: 'Ranking, distribution and offset window functions', intro: 'Only with `.over(Window.partitionBy(...).orderBy(...))`: Spark requires an order.', names: windowFunctions.names(), description: (n) => windowFunctions.get(n)!.description },
   ];
   const lines = [
     '# Function reference',

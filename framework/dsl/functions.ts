@@ -187,13 +187,50 @@ export const sum = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('sum
 export const avg = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('avg', [x]);
 export const min = <X extends ExprLike>(x: X) => agg<unknown, ColumnRefs<X>>('min', [x]);
 export const max = <X extends ExprLike>(x: X) => agg<unknown, ColumnRefs<X>>('max', [x]);
+/** The number of rows where the condition is true. */
+export const countIf = <P extends ExprLike>(condition: P) => agg<bigint, ColumnRefs<P>>('count_if', [condition]);
+/** x of the first row read; order-dependent, so meaningful over an ordered window (Spark's first_value). */
+export const first = <X extends ExprLike>(x: X, ignoreNulls = false) => agg<unknown, ColumnRefs<X>>('first', [x, ignoreNulls]);
+/** x of the last row read; order-dependent, so meaningful over an ordered window (Spark's last_value). */
+export const last = <X extends ExprLike>(x: X, ignoreNulls = false) => agg<unknown, ColumnRefs<X>>('last', [x, ignoreNulls]);
+/** x of some row of the group. */
+export const anyValue = <X extends ExprLike>(x: X, ignoreNulls = false) => agg<unknown, ColumnRefs<X>>('any_value', [x, ignoreNulls]);
+/** x of the row with the largest non-null ord. */
+export const maxBy = <X extends ExprLike, O extends ExprLike>(x: X, ord: O) => agg<unknown, ColumnRefs<X | O>>('max_by', [x, ord]);
+/** x of the row with the smallest non-null ord. */
+export const minBy = <X extends ExprLike, O extends ExprLike>(x: X, ord: O) => agg<unknown, ColumnRefs<X | O>>('min_by', [x, ord]);
+export const stddevSamp = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('stddev_samp', [x]);
+/** Spark's stddev is stddev_samp. */
+export const stddev = <X extends ExprLike>(x: X) => stddevSamp(x);
+export const stddevPop = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('stddev_pop', [x]);
+export const varSamp = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('var_samp', [x]);
+/** Spark's variance is var_samp. */
+export const variance = <X extends ExprLike>(x: X) => varSamp(x);
+export const varPop = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('var_pop', [x]);
+/** Pearson's correlation of x and y. */
+export const corr = <X extends ExprLike, Y extends ExprLike>(x: X, y: Y) => agg<number, ColumnRefs<X | Y>>('corr', [x, y]);
+/** The exact p-th percentile (0 <= p <= 1), interpolated linearly between values. */
+export const percentile = <X extends ExprLike>(x: X, p: number) => agg<number, ColumnRefs<X>>('percentile', [x, p]);
+export const median = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('median', [x]);
 
-// --- ranking and offset window functions (need .over(Window...orderBy(...)))
+// --- ranking, distribution and offset window functions (need .over(Window...orderBy(...)))
 export const rowNumber = () => ranking<number, never>('row_number', []);
 export const rank = () => ranking<number, never>('rank', []);
 export const denseRank = () => ranking<number, never>('dense_rank', []);
 export const lag = <X extends ExprLike>(x: X, offset = 1, defaultValue: ExprLike = null) => ranking<unknown, ColumnRefs<X>>('lag', [c(x), offset, defaultValue]);
 export const lead = <X extends ExprLike>(x: X, offset = 1, defaultValue: ExprLike = null) => ranking<unknown, ColumnRefs<X>>('lead', [c(x), offset, defaultValue]);
+/** The bucket (1..n) of the row when its partition is split into n nearly equal parts in window order. */
+export const ntile = (n: number) => ranking<number, never>('ntile', [n]);
+/** (rank - 1) / (partition rows - 1); 0 for a single row. */
+export const percentRank = () => ranking<number, never>('percent_rank', []);
+/** The fraction of the partition's rows up to the current row and its peers. */
+export const cumeDist = () => ranking<number, never>('cume_dist', []);
+/** x of the n-th row (n-th non-null x) from the partition start up to the current row and its peers. */
+export const nthValue = <X extends ExprLike>(x: X, n: number, ignoreNulls = false) => ranking<unknown, ColumnRefs<X>>('nth_value', [c(x), n, ignoreNulls]);
+/** x of the first row of the window frame (Spark's first_value is its first aggregate). */
+export const firstValue = <X extends ExprLike>(x: X, ignoreNulls = false) => first(x, ignoreNulls);
+/** x of the last row of the window frame; with the default frame, of the current row's last peer. */
+export const lastValue = <X extends ExprLike>(x: X, ignoreNulls = false) => last(x, ignoreNulls);
 
 /** A string in a column position names a column, as in Spark's functions API. */
 function c(x: ExprLike): ExprLike {

@@ -37,7 +37,10 @@ class Slots {
 }
 
 
-function countAccumulator(distinct: boolean, counted: boolean): Accumulator {
+/** What count counts: rows (count()), non-null values (count(x)) or true values (count_if(p)). */
+type Counted = 'rows' | 'values' | 'trues';
+
+function countAccumulator(distinct: boolean, counted: Counted): Accumulator {
   // Counts are doubles while counting (exact below 2^53, and far cheaper than BigInt increments).
   const counts = new Slots(T.float64);
   const sets: Set<unknown>[] = [];
@@ -45,13 +48,18 @@ function countAccumulator(distinct: boolean, counted: boolean): Accumulator {
     update(groups, numGroups, args, length) {
       counts.ensure(numGroups);
       const c = counts.data as Float64Array;
-      if (!counted) {
+      if (counted === 'rows') {
         for (let i = 0; i < length; i++) c[groups[i]]++;
         return;
       }
       const x = args[0];
       const d = x.data as ArrayLike<unknown>;
       const v = x.valid;
+      if (counted === 'trues') {
+        // Booleans are 0/1 bytes: a valid row adds its value.
+        for (let i = 0; i < length; i++) if (v === null || v[i] === 1) c[groups[i]] += d[i] as number;
+        return;
+      }
       if (!distinct) {
         if (v === null) for (let i = 0; i < length; i++) c[groups[i]]++;
         else for (let i = 0; i < length; i++) c[groups[i]] += v[i];
@@ -242,6 +250,237 @@ function extremeAccumulator(type: DataType, wantMax: boolean): Accumulator {
   };
 }
 
+/**
+ * first/last (and any_value, Spark's first): the value of the first (last) row in input order,
+ * null included unless `ignoreNulls`. Input order is what Spark's update sees, so within one
+ * partition of the input the result is Spark's; across partitions Spark's is nondeterministic.
+ */
+function pickAccumulator(type: DataType, last: boolean, ignoreNulls: boolean): Accumulator {
+  const picked = new Slots(type);
+  // A picked null is still a pick (ignoreNulls = false): `taken` says a row was seen, `seen` a value.
+  const taken = new Slots(T.boolean);
+  return {
+    update(groups, numGroups, args, length) {
+      picked.ensure(numGroups);
+      taken.ensure(numGroups);
+      const x = args[0];
+      const d = x.data as ArrayLike<unknown>;
+      const p = picked.data as { [i: number]: unknown };
+      for (let i = 0; i < length; i++) {
+        const valid = isValidAt(x, i);
+        const g = groups[i];
+        if ((ignoreNulls && !valid) || (!last && taken.seen[g])) continue;
+        taken.seen[g] = 1;
+        picked.seen[g] = valid ? 1 : 0;
+        if (valid) p[g] = d[i];
+      }
+    },
+    finish: (n) => {
+      picked.ensure(n);
+      return picked.finish(n, true);
+    },
+  };
+}
+
+/**
+ * max_by(x, ord) / min_by(x, ord): x of the row with the largest (smallest) non-null ord; x may
+ * be null. Spark keeps the held row only while its ord is strictly better, so of tied rows the
+ * last in input order wins.
+ */
+function extremeByAccumulator(valueType: DataType, orderType: DataType, wantMax: boolean): Accumulator {
+  const values = new Slots(valueType);
+  const best = new Slots(orderType);
+  const cmp = comparatorFor(orderType.kind) as (a: unknown, b: unknown) => number;
+  return {
+    update(groups, numGroups, args, length) {
+      values.ensure(numGroups);
+      best.ensure(numGroups);
+      const [x, ord] = args;
+      const xd = x.data as ArrayLike<unknown>;
+      const od = ord.data as ArrayLike<unknown>;
+      const v = values.data as { [i: number]: unknown };
+      const b = best.data as { [i: number]: unknown };
+      for (let i = 0; i < length; i++) {
+        if (!isValidAt(ord, i)) continue;
+        const g = groups[i];
+        if (best.seen[g]) {
+          const c = cmp(b[g], od[i]);
+          if (wantMax ? c > 0 : c < 0) continue;
+        }
+        best.seen[g] = 1;
+        b[g] = od[i];
+        values.seen[g] = isValidAt(x, i) ? 1 : 0;
+        if (values.seen[g]) v[g] = xd[i];
+      }
+    },
+    finish: (n) => {
+      values.ensure(n);
+      return values.finish(n, true);
+    },
+  };
+}
+
+/**
+ * Statistics over the rows whose arguments (cast to double, as Spark casts them) are all
+ * non-null, with `width` running doubles per group (the first the row count). `add` updates a
+ * group's state at `at` with row i; `result` reads it (null for none). Spark updates its
+ * central moments one row at a time (Welford), so the same recurrences give its doubles.
+ */
+function statisticAccumulator(
+  width: number,
+  add: (s: Float64Array, at: number, x: readonly Float64Array[], i: number) => void,
+  result: (s: Float64Array, at: number) => number | null,
+): Accumulator {
+  let state = new Float64Array(64 * width);
+  return {
+    update(groups, numGroups, args, length) {
+      if (numGroups * width > state.length) {
+        const grown = new Float64Array(Math.max(numGroups * width, state.length * 2));
+        grown.set(state);
+        state = grown;
+      }
+      const cols = args.map((a) => castColumn(a, T.float64));
+      const data = cols.map((c) => c.data as Float64Array);
+      for (let i = 0; i < length; i++) if (cols.every((c) => isValidAt(c, i))) add(state, groups[i] * width, data, i);
+    },
+    finish(n) {
+      const out = new Slots(T.float64);
+      out.ensure(n);
+      const o = out.data as Float64Array;
+      for (let g = 0; g < n; g++) {
+        const r = g * width < state.length && state[g * width] > 0 ? result(state, g * width) : null;
+        if (r === null) continue;
+        o[g] = r;
+        out.seen[g] = 1;
+      }
+      return out.finish(n, true);
+    },
+  };
+}
+
+/** Spark's CentralMomentAgg update: state [n, mean, m2]. */
+function addMoment(s: Float64Array, at: number, x: readonly Float64Array[], i: number): void {
+  const v = x[0][i];
+  const n = ++s[at];
+  const delta = v - s[at + 1];
+  const deltaN = delta / n;
+  s[at + 1] += deltaN;
+  s[at + 2] += delta * (delta - deltaN);
+}
+
+/** Spark's PearsonCorrelation update: state [n, xMean, yMean, ck, xMk, yMk]. */
+function addCorrelation(s: Float64Array, at: number, x: readonly Float64Array[], i: number): void {
+  const xv = x[0][i];
+  const yv = x[1][i];
+  const n = ++s[at];
+  const dx = xv - s[at + 1];
+  const dy = yv - s[at + 2];
+  s[at + 1] += dx / n;
+  s[at + 2] += dy / n;
+  s[at + 3] += dx * (yv - s[at + 2]);
+  s[at + 4] += dx * (xv - s[at + 1]);
+  s[at + 5] += dy * (yv - s[at + 2]);
+}
+
+/**
+ * The variance family. Sample statistics of one row divide by zero: null in Spark 3
+ * (spark.sql.legacy.statisticalAggregate=false), as is any statistic of no rows.
+ */
+const moments = (name: string, description: string, sample: boolean, root: boolean): AggregateFunction => ({
+  name,
+  description,
+  arity: [1, 1],
+  supportsDistinct: false,
+  resolve: (args) => numericToDouble(one(args)),
+  accumulator: () =>
+    statisticAccumulator(3, addMoment, (s, at) => {
+      const n = s[at];
+      if (sample && n === 1) return null;
+      const v = s[at + 2] / (sample ? n - 1 : n);
+      return root ? Math.sqrt(v) : v;
+    }),
+  sql: (a) => `${name}(${a[0]})`,
+});
+
+function numericToDouble(t: DataType): DataType | { problem: string } {
+  return isNumeric(t) || t.kind === 'null' ? T.float64 : { problem: `needs numbers, got ${typeToString(t)}` };
+}
+
+/**
+ * percentile(x, p) and median, exact: Spark sorts the group's values and interpolates linearly
+ * between the two around position (count - 1) * p (Percentile.getPercentile).
+ */
+function percentileAccumulator(p: number): Accumulator {
+  const values: number[][] = [];
+  return {
+    update(groups, _numGroups, args, length) {
+      const x = castColumn(args[0], T.float64);
+      const d = x.data as Float64Array;
+      for (let i = 0; i < length; i++) if (isValidAt(x, i)) (values[groups[i]] ??= []).push(d[i]);
+    },
+    finish(n) {
+      const out = new Slots(T.float64);
+      out.ensure(n);
+      const o = out.data as Float64Array;
+      const cmp = comparatorFor('float64') as (a: number, b: number) => number;
+      for (let g = 0; g < n; g++) {
+        const v = values[g];
+        if (!v) continue;
+        v.sort(cmp);
+        const position = (v.length - 1) * p;
+        const lower = Math.floor(position);
+        const higher = Math.ceil(position);
+        // No interpolation at a whole position or between equal values (Spark returns the value itself then, NaN and infinities included).
+        o[g] = lower === higher || cmp(v[lower], v[higher]) === 0 ? v[lower] : (higher - position) * v[lower] + (position - lower) * v[higher];
+        out.seen[g] = 1;
+      }
+      return out.finish(n, true);
+    },
+  };
+}
+
+/** The literal boolean of an optional ignoreNulls argument. */
+const ignoreNullsOf = (args: readonly ArgInfo[]) => args[1]?.literal?.value === true;
+
+function pickRule(args: readonly ArgInfo[]): DataType | { problem: string } {
+  const flag = args[1];
+  if (flag && (!flag.literal || typeof flag.literal.value !== 'boolean')) return { problem: 'ignoreNulls must be a boolean literal' };
+  return one(args);
+}
+
+const pick = (name: 'first' | 'last' | 'any_value', description: string): AggregateFunction => ({
+  name,
+  description,
+  arity: [1, 2],
+  supportsDistinct: false,
+  resolve: pickRule,
+  accumulator: (args) => pickAccumulator(args[0].type, name === 'last', ignoreNullsOf(args)),
+  // The flag only when set: first(x) is also DuckDB's spelling, which window aggregates use
+  // (the dialect's windowAggregate takes this rendering).
+  sql: (a, info) => `${name}(${ignoreNullsOf(info) ? `${a[0]}, true` : a[0]})`,
+  dialects: {
+    // DuckDB's first/last keep nulls; its any_value skips them (Spark's any_value(x, true)).
+    // Over a window, DuckDB refuses both FILTER and a flag: ignoreNulls windows do not run there.
+    duckdb: (a, info) => {
+      const skip = ignoreNullsOf(info);
+      if (name === 'last') return skip ? `last(${a[0]}) FILTER (WHERE ${a[0]} IS NOT NULL)` : `last(${a[0]})`;
+      return skip ? `any_value(${a[0]})` : `first(${a[0]})`;
+    },
+  },
+});
+
+const extremeBy = (name: 'max_by' | 'min_by'): AggregateFunction => ({
+  name,
+  description: `${name}(x, ord): x of the row with the ${name === 'max_by' ? 'largest' : 'smallest'} non-null ord (of ties, the last row read)`,
+  arity: [2, 2],
+  supportsDistinct: false,
+  resolve: (args) => (isOrderable(args[1].type) ? one(args) : { problem: `cannot order values of type ${typeToString(args[1].type)}` }),
+  accumulator: (args) => extremeByAccumulator(args[0].type, args[1].type, name === 'max_by'),
+  sql: (a) => `${name}(${a[0]}, ${a[1]})`,
+  // arg_max_null, unlike arg_max, keeps a null x of the best row, as Spark does.
+  dialects: { duckdb: (a) => `arg_${name === 'max_by' ? 'max' : 'min'}_null(${a[0]}, ${a[1]})` },
+});
+
 const one = (args: readonly ArgInfo[]) => args[0].type;
 
 export const aggregates: AggregateFunction[] = [
@@ -251,7 +490,7 @@ export const aggregates: AggregateFunction[] = [
     arity: [0, 1],
     supportsDistinct: true,
     resolve: () => T.int64,
-    accumulator: (args, _r, distinct) => countAccumulator(distinct, args.length > 0),
+    accumulator: (args, _r, distinct) => countAccumulator(distinct, args.length > 0 ? 'values' : 'rows'),
     sql: (a) => `count(${a.length ? a[0] : '*'})`,
   },
   {
@@ -298,4 +537,66 @@ export const aggregates: AggregateFunction[] = [
       sql: (a) => `${name}(${a[0]})`,
     }),
   ),
+  {
+    name: 'count_if',
+    description: 'count_if(p): the number of rows where p is true',
+    arity: [1, 1],
+    supportsDistinct: false,
+    resolve: (args) => (one(args).kind === 'boolean' || one(args).kind === 'null' ? T.int64 : { problem: `needs a boolean, got ${typeToString(one(args))}` }),
+    accumulator: () => countAccumulator(false, 'trues'),
+    sql: (a) => `count_if(${a[0]})`,
+    // DuckDB's count_if is null for no true rows; Spark's is count(nullif(p, false)).
+    dialects: { duckdb: (a) => `count(NULLIF(${a[0]}, false))` },
+  },
+  pick('first', 'first(x, ignoreNulls = false): x of the first row read (order-dependent: use over a window with an order)'),
+  pick('last', 'last(x, ignoreNulls = false): x of the last row read (order-dependent: use over a window with an order)'),
+  pick('any_value', 'any_value(x, ignoreNulls = false): x of some row (Spark takes the first read)'),
+  extremeBy('max_by'),
+  extremeBy('min_by'),
+  moments('stddev_samp', 'sample standard deviation (double; null for fewer than two values)', true, true),
+  moments('stddev_pop', 'population standard deviation (double)', false, true),
+  moments('var_samp', 'sample variance (double; null for fewer than two values)', true, false),
+  moments('var_pop', 'population variance (double)', false, false),
+  {
+    name: 'corr',
+    description: "corr(x, y): Pearson's correlation of the rows where both are non-null (double; null for fewer than two, or when x or y is constant)",
+    arity: [2, 2],
+    supportsDistinct: false,
+    resolve: (args) => {
+      const bad = args.find((a) => !isNumeric(a.type) && a.type.kind !== 'null');
+      return bad ? { problem: `needs numbers, got ${typeToString(bad.type)}` } : T.float64;
+    },
+    accumulator: () =>
+      statisticAccumulator(6, addCorrelation, (s, at) => {
+        const scale = Math.sqrt(s[at + 4] * s[at + 5]);
+        // Spark's double division by zero is null (non-ANSI): a constant x or y has no correlation.
+        return s[at] === 1 || scale === 0 ? null : s[at + 3] / scale;
+      }),
+    sql: (a) => `corr(${a[0]}, ${a[1]})`,
+  },
+  {
+    name: 'percentile',
+    description: 'percentile(x, p): the exact p-th percentile (0 <= p <= 1, a literal), interpolated linearly between values (double)',
+    arity: [2, 2],
+    supportsDistinct: false,
+    resolve: (args) => {
+      const p = args[1].literal?.value;
+      if (typeof p !== 'number') return { problem: 'the percentage must be a numeric literal' };
+      if (!(p >= 0 && p <= 1)) return { problem: 'the percentage must be between 0.0 and 1.0' };
+      return numericToDouble(one(args));
+    },
+    accumulator: (args) => percentileAccumulator(args[1].literal!.value as number),
+    sql: (a) => `percentile(${a[0]}, ${a[1]})`,
+    dialects: { duckdb: (a) => `quantile_cont(CAST(${a[0]} AS DOUBLE), ${a[1]})` },
+  },
+  {
+    name: 'median',
+    description: 'median(x): percentile(x, 0.5)',
+    arity: [1, 1],
+    supportsDistinct: false,
+    resolve: (args) => numericToDouble(one(args)),
+    accumulator: () => percentileAccumulator(0.5),
+    sql: (a) => `median(${a[0]})`,
+    dialects: { duckdb: (a) => `quantile_cont(CAST(${a[0]} AS DOUBLE), 0.5)` },
+  },
 ];

@@ -533,6 +533,12 @@ describe('aggregates = DuckDB, per group', () => {
       await aggregateAgrees('avg', c, true);
     }
   });
+  it('count_if, the variance family and median (no NaN: DuckDB raises on it)', async () => {
+    await aggregateAgrees('count_if', 'b');
+    for (const c of ['i', 'mi', 'ml', 'md', 'dec']) {
+      for (const fn of ['stddev_samp', 'stddev_pop', 'var_samp', 'var_pop', 'median']) await aggregateAgrees(fn, c);
+    }
+  });
   it('min and max of every orderable type', async () => {
     for (const c of ['i', 'l', 'd', 's', 'b', 'dt', 'ts', 'dec']) {
       await aggregateAgrees('min', c);
@@ -543,7 +549,7 @@ describe('aggregates = DuckDB, per group', () => {
 
 // ---------------------------------------------------------------- window functions
 
-describe('ranking and offset window functions = DuckDB', () => {
+describe('ranking, distribution and offset window functions = DuckDB', () => {
   /** Partition by g, order by mi (nulls first) then `tiebreak`; returns the WindowPartition pieces. */
   function layout(tiebreak: boolean) {
     const g = cols.g.values as (number | null)[];
@@ -597,6 +603,16 @@ describe('ranking and offset window functions = DuckDB', () => {
     await windowAgrees('lead', ['ts', lit(1, T.int32)], ordered, true);
     await windowAgrees('lead', ['mi', lit(3, T.int32), 'mj'], ordered, true);
     await windowAgrees('lag', ['i', lit(0, T.int32)], ordered, true);
+  });
+
+  it('ntile, percent_rank, cume_dist, nth_value', async () => {
+    const ordered = 'PARTITION BY g ORDER BY mi ASC NULLS FIRST, rid ASC';
+    const ties = 'PARTITION BY g ORDER BY mi ASC NULLS FIRST';
+    for (const n of [1, 3, 7, 500]) await windowAgrees('ntile', [lit(n, T.int32)], ordered, true);
+    await windowAgrees('percent_rank', [], ties, false);
+    await windowAgrees('cume_dist', [], ties, false);
+    await windowAgrees('nth_value', ['s', lit(2, T.int32)], ordered, true);
+    await windowAgrees('nth_value', ['d', lit(3, T.int32), lit(true, T.boolean)], ordered, true);
   });
 });
 

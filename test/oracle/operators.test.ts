@@ -197,6 +197,18 @@ describe('engine = DuckDB on generated data', () => {
     await agree((t) => t.groupBy().agg({ n: F.count(), s: F.sum('a'), m: F.max('b') }));
     await agree((t) => t.filter(lit(false)).groupBy().agg({ n: F.count(), s: F.sum('a') }));
     await agree((t) => t.filter(lit(false)).groupBy('k').agg({ n: F.count() }));
+    await agree((t) =>
+      t.groupBy('k').agg({
+        c: F.countIf('flag'),
+        mb: F.maxBy('id', 'b'),
+        nb: F.minBy('ts', 'b'),
+        sd: F.stddev('a'),
+        vp: F.varPop('b'),
+        r: F.corr('a', 'b'),
+        med: F.median('b'),
+        p: F.percentile('a', 0.25),
+      }),
+    );
   });
 
   for (const how of ['inner', 'left', 'right', 'full', 'semi', 'anti'] as const) {
@@ -205,7 +217,7 @@ describe('engine = DuckDB on generated data', () => {
     });
   }
 
-  it('windows: ranking, offsets, running and framed aggregates', async () => {
+  it('windows: ranking, distribution, offsets, running and framed aggregates, first/last/nth values', async () => {
     const w = Window.partitionBy('k').orderBy(col('ts').asc(), col('id').asc(), col('a').asc(), col('b').asc());
     await agree((t) =>
       t.withColumns({
@@ -218,6 +230,18 @@ describe('engine = DuckDB on generated data', () => {
         total: F.sum('a').over(Window.partitionBy('k')),
         peers: F.count().over(Window.partitionBy('k').orderBy('flag')),
         around: F.max('b').over(w.rowsBetween(-1, 1)),
+      }),
+      200,
+    );
+    const byFlag = Window.partitionBy('k').orderBy('flag');
+    await agree((t) =>
+      t.withColumns({
+        fv: F.firstValue('a').over(w),
+        lv: F.lastValue('a').over(w.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)),
+        nv: F.nthValue('b', 2).over(w),
+        nt: F.ntile(3).over(w),
+        pr: F.percentRank().over(byFlag),
+        cd: F.cumeDist().over(byFlag),
       }),
       200,
     );

@@ -101,8 +101,11 @@ function computeWindow(w: BoundWindowColumn, batch: Batch, L: Layout): Column {
   const whole = f === null || (f.unit === 'rows' && f.start.kind === 'unboundedPreceding' && f.end.kind === 'unboundedFollowing');
   if (whole) {
     // One group per partition: the registry's own accumulator, exactly as GROUP BY computes it.
+    // With an ORDER BY, rows go in window order, as Spark feeds them: first/last, max_by ties and
+    // double sums depend on it.
     const acc = fn.accumulator(w.argInfo, w.type, false);
-    acc.update(L.partitionOf, L.partitions, args, length);
+    if (f === null) acc.update(L.partitionOf, L.partitions, args, length);
+    else acc.update(Int32Array.from(L.order, (row) => L.partitionOf[row]), L.partitions, args.map((a) => take(a, L.order)), length);
     return take(acc.finish(L.partitions), L.partitionOf);
   }
   const { lo, hi } = frames(w, L, length);
