@@ -80,6 +80,22 @@ export function lenientPaths(fields: readonly Field[], prefix = ''): string[] {
   ]);
 }
 
+/**
+ * The schema without its lenient marks, which are about reading JSON lines and CSV: an output
+ * table, a catalog table and a Parquet input have none (a Parquet column of the wrong type fails
+ * its whole file, there is no value to null). Reusing an input schema for them is then harmless.
+ */
+export function withoutLenient(schema: DatasetSchema): DatasetSchema {
+  return lenientPaths(schema.fields).length ? schemaOf(schema.fields.map(plainField)) : schema;
+}
+
+function plainField(f: Field): Field {
+  const { lenient: _, ...rest } = f;
+  // Lenient fields are never inside arrays or maps (framework/schema/zod.ts): structs are all to walk.
+  const type: DataType = f.type.kind === 'struct' ? Object.freeze({ kind: 'struct', fields: Object.freeze(f.type.fields.map(plainField)) }) : f.type;
+  return Object.freeze({ ...rest, type });
+}
+
 export function schemaOf(fields: readonly Field[]): DatasetSchema {
   return Object.freeze({ fields: Object.freeze([...fields]) });
 }

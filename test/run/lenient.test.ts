@@ -12,7 +12,9 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { BIN, ROOT, duckdbRows, sandbox } from './helpers.ts';
 import { analyzeJob } from '../../framework/analyze/job.ts';
-import { defineJob, jsonLines, lenient, table } from '../../framework/index.ts';
+import { defineJob, jsonLines, lenient, parquet, table } from '../../framework/index.ts';
+import { buildPlan } from '../../framework/dsl/job.ts';
+import { lenientPaths } from '../../framework/schema/types.ts';
 import { JobLoadError } from '../../framework/errors/index.ts';
 import { LENIENT_READINGS } from '../support/lenient-readings.ts';
 
@@ -74,5 +76,19 @@ describe('lenient fields through etl run', () => {
       output: table('t.in_array', Input, { mode: 'overwrite' }),
     });
     expect(() => analyzeJob(job, {}, () => ({ fields: [] }), 'jobs/in_array.ts')).toThrow(/field 'items\[\]': lenient\(\.\.\.\) applies to a column or a field of a struct column/);
+  });
+
+  it('marks only JSON lines and CSV inputs lenient: not Parquet inputs, not the output a schema is reused for', () => {
+    const Reading = z.object({ id: z.int64(), amount: lenient(z.number().nullable()), device: z.object({ build: lenient(z.int32().nullable()) }).nullable() });
+    const job = defineJob({
+      name: 'reused',
+      inputs: { raw: jsonLines({ path: 'raw/', schema: Reading }), old: parquet({ path: 'old/', schema: Reading }) },
+      transform: ({ raw, old }) => raw.unionByName(old),
+      output: table('t.reused', Reading, { mode: 'overwrite' }),
+    });
+    const built = buildPlan(job, {}, () => ({ fields: [] }));
+    expect(lenientPaths(built.inputSchemas.raw.fields)).toEqual(['amount', 'device.build']);
+    expect(lenientPaths(built.inputSchemas.old.fields)).toEqual([]);
+    expect(lenientPaths(analyzeJob(job, {}, () => ({ fields: [] })).output.schema.fields)).toEqual([]);
   });
 });
