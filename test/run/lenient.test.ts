@@ -14,6 +14,7 @@ import { BIN, ROOT, duckdbRows, sandbox } from './helpers.ts';
 import { analyzeJob } from '../../framework/analyze/job.ts';
 import { defineJob, jsonLines, lenient, parquet, table } from '../../framework/index.ts';
 import { buildPlan } from '../../framework/dsl/job.ts';
+import { testJob } from '../../framework/testing/index.ts';
 import { lenientPaths } from '../../framework/schema/types.ts';
 import { JobLoadError } from '../../framework/errors/index.ts';
 import { LENIENT_READINGS } from '../support/lenient-readings.ts';
@@ -90,5 +91,19 @@ describe('lenient fields through etl run', () => {
     expect(lenientPaths(built.inputSchemas.raw.fields)).toEqual(['amount', 'device.build']);
     expect(lenientPaths(built.inputSchemas.old.fields)).toEqual([]);
     expect(lenientPaths(analyzeJob(job, {}, () => ({ fields: [] })).output.schema.fields)).toEqual([]);
+  });
+
+  it('testJob reports the nulled values per input and field', async () => {
+    const Reading = z.object({ id: z.int64(), amount: lenient(z.number().nullable()) });
+    const job = defineJob({
+      name: 'readings',
+      inputs: { raw: jsonLines({ path: 'raw/', schema: Reading }) },
+      transform: ({ raw }) => raw,
+      output: table('t.readings', Reading, { mode: 'overwrite' }),
+    });
+    const r = await testJob(job, { inputs: { raw: [{ id: 1, amount: 2.5 }, { id: 2, amount: 'n/a' }, { id: 'x', amount: 'n/a' }] } });
+    expect(r.rows).toEqual([{ id: 1n, amount: 2.5 }, { id: 2n, amount: null }]);
+    expect(r.badRecords.map((b) => b.line)).toEqual([3]);
+    expect(r.lenientNulls).toEqual({ raw: { amount: 1 } });
   });
 });
