@@ -7,7 +7,7 @@ export * from './dsl/functions.ts';
 export { jsonLines, csv, parquet, catalogTable, type TableSliceWindow } from './dsl/sources.ts';
 export { table, type WriteMode, type CompatibilityMode } from './dsl/sinks.ts';
 export { unique, notNull, acceptedValues, rowCount, expect, type Check } from './dsl/checks.ts';
-export { binary, decimal } from './schema/zod.ts';
+export { binary, decimal, lenient } from './schema/zod.ts';
 export { masked, type MaskRule } from './schema/mask.ts';
 export { T as types, type DataType } from './schema/types.ts';
 export { defineConfig } from './config/config.ts';

@@ -673,8 +673,9 @@ def describe_json(v: Any) -> str:
     return "an array" if isinstance(v, list) else "an object"
 
 
-def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None) -> Any:
-    """A non-null parsed JSON value -> the Python value PySpark stores for type `t`, or a Problem."""
+def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None, nulled: Optional[List[str]] = None) -> Any:
+    """A non-null parsed JSON value -> the Python value PySpark stores for type `t`, or a Problem.
+    `nulled` collects the paths (relative to the value) of lenient struct fields read as null."""
     kind = t["kind"]
 
     def mismatch() -> Problem:
@@ -706,7 +707,7 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
             return mismatch()
         out = []
         for f in t["fields"]:
-            r = (v.earlier and earlier_problem(v, f)) or nested(v.get(f["name"], MISSING), f)
+            r = lenient_field(v, f, nulled)
             if isinstance(r, Problem):
                 return r.within(f["name"])
             out.append(r)
@@ -745,12 +746,32 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
 MISSING = object()
 
 
-def nested(v: Any, f: Dict[str, Any]) -> Any:
+def nested(v: Any, f: Dict[str, Any], nulled: Optional[List[str]] = None) -> Any:
     if v is MISSING or v is None:
         if f["nullable"]:
             return None
         return Problem("required field is null" if v is None else "missing required field")
-    return from_json(v, f["type"], f.get("enumValues"))
+    return from_json(v, f["type"], f.get("enumValues"), nulled)
+
+
+def lenient_field(obj: Any, f: Dict[str, Any], nulled: Optional[List[str]]) -> Any:
+    """Field f of a parsed object (a record or a struct value). The last of duplicate keys wins;
+    an earlier duplicate that does not fit makes the record bad, unless f is lenient. A lenient
+    field's value that does not fit is None, its name added to `nulled` (mirrors orNull in
+    framework/io/jsonl.ts); the nulls counted inside a value that is then refused are dropped."""
+    lenient = f.get("lenient")
+    if not lenient and obj.earlier:
+        earlier = earlier_problem(obj, f)
+        if earlier is not None:
+            return earlier
+    inner: Optional[List[str]] = [] if nulled is not None else None
+    r = nested(obj.get(f["name"], MISSING), f, inner)
+    if isinstance(r, Problem) and lenient:
+        r = None
+        inner = [""]
+    if nulled is not None and inner:
+        nulled.extend(f["name"] + ("." + path if path else "") for path in inner)
+    return r
 
 
 MAX_DEPTH = 64
@@ -785,8 +806,9 @@ def tree_problem(obj: Any) -> Optional[str]:
     return None
 
 
-def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecoder) -> Any:
-    """One line of JSON text -> a row tuple in schema order, or a Problem."""
+def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecoder, nulled: Optional[List[str]] = None) -> Any:
+    """One line of JSON text -> a row tuple in schema order, or a Problem. `nulled` collects the
+    paths of the lenient values read as None (meaningful only when a row is returned)."""
     try:
         obj = decoder.decode(line)
     except ValueError as e:
@@ -799,19 +821,15 @@ def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecod
     if not isinstance(obj, dict):
         return Problem("expected a JSON object, got %s" % describe_json(obj))
     row = []
-    duplicates = obj.earlier
     for f in fields:
-        if duplicates:
-            earlier = earlier_problem(obj, f)
-            if earlier is not None:
-                return earlier.of_field(f["name"])
         v = obj.get(f["name"], MISSING)
-        if v is MISSING or v is None:
-            if not f["nullable"]:
-                return Problem("missing required field %s" % f["name"] if v is MISSING else "%s: required field is null" % f["name"])
-            row.append(None)
-            continue
-        r = from_json(v, f["type"], f.get("enumValues"))
+        if (v is MISSING or v is None) and not f["nullable"]:
+            if obj.earlier:
+                earlier = earlier_problem(obj, f)
+                if earlier is not None:
+                    return earlier.of_field(f["name"])
+            return Problem("missing required field %s" % f["name"] if v is MISSING else "%s: required field is null" % f["name"])
+        r = lenient_field(obj, f, nulled)
         if isinstance(r, Problem):
             return r.of_field(f["name"])
         row.append(r)
@@ -850,7 +868,8 @@ def bad(input_name: str, path: str, line: int, reason: str, raw: str) -> Dict[st
 
 
 def json_lines_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any]]) -> Iterator[Tuple[int, Any]]:
-    """(0, row) for each good line, (1, bad record) for each bad one, in file order."""
+    """(0, row) for each good line, (1, bad record) for each bad one, in file order; before a good
+    line's row, (2, field path) for each of its lenient values read as None."""
     text = decompress(path, data)
     if text.startswith(BOM):
         text = text[3:]
@@ -865,10 +884,12 @@ def json_lines_file(input_name: str, path: str, data: bytes, fields: List[Dict[s
         except UnicodeDecodeError:
             yield 1, bad(input_name, path, number, "the line is not valid UTF-8", raw.decode("utf-8", "replace"))
             continue
-        r = json_record(line, fields, decoder)
+        nulled: List[str] = []
+        r = json_record(line, fields, decoder, nulled)
         if isinstance(r, Problem):
             yield 1, bad(input_name, path, number, r.reason, line)
         else:
+            yield from ((2, column) for column in nulled)
             yield 0, r
 
 
@@ -1028,6 +1049,7 @@ def csv_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any
                 yield 1, bad(input_name, path, line, "expected %d fields, found %d" % (len(mapping), len(cells)), raw)
                 continue
             values: List[Any] = [None] * len(fields)
+            nulled: List[str] = []
             problem = None
             for c, cell in enumerate(cells):
                 fi = mapping[c]
@@ -1035,6 +1057,9 @@ def csv_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any
                     continue
                 f = fields[fi]
                 v = from_text(cell.text, f["type"], f.get("enumValues"))
+                if isinstance(v, Problem) and f.get("lenient"):
+                    nulled.append(f["name"])
+                    continue
                 if isinstance(v, Problem):
                     problem = "%s: %s" % (f["name"], v.reason)
                     break
@@ -1044,6 +1069,7 @@ def csv_file(input_name: str, path: str, data: bytes, fields: List[Dict[str, Any
             if problem is not None:
                 yield 1, bad(input_name, path, line, problem, raw)
             else:
+                yield from ((2, column) for column in nulled)
                 yield 0, tuple(values)
     except CsvUnclosed as e:
         yield 1, bad(input_name, path, e.line, "a quoted field is never closed (the rest of the file was swallowed into it)", e.raw)
@@ -1128,7 +1154,18 @@ def spark_schema(fields: List[Dict[str, Any]]) -> Any:
 
 def artifact_fields(columns: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     """Plan columns as the readers use them: name, type tree, nullability, enum values."""
-    return [{"name": c["name"], "type": c["dataType"], "nullable": c["nullable"], **({"enumValues": c["enumValues"]} if "enumValues" in c else {})} for c in columns]
+    return [{"name": c["name"], "type": c["dataType"], "nullable": c["nullable"], **{k: c[k] for k in ("enumValues", "lenient") if k in c}} for c in columns]
+
+
+def lenient_paths(fields: List[Dict[str, Any]], prefix: str = "") -> List[str]:
+    """Paths of the lenient fields (`amount`, `device.os`), in schema order (mirrors lenientPaths in framework/schema/types.ts)."""
+    paths: List[str] = []
+    for f in fields:
+        if f.get("lenient"):
+            paths.append(prefix + f["name"])
+        if f["type"]["kind"] == "struct":
+            paths.extend(lenient_paths(f["type"]["fields"], prefix + f["name"] + "."))
+    return paths
 
 
 def quote_identifier(name: str) -> str:
@@ -1351,14 +1388,17 @@ class Run:
         self.cached.append(parsed)
         good = parsed.filter(lambda r: r[0] == 0).map(lambda r: r[1])
         bad_rdd = parsed.filter(lambda r: r[0] == 1).map(lambda r: r[1])
-        counts = dict(parsed.map(lambda r: (r[0], 1)).countByKey())
+        # Tag 2 entries are lenient values read as None, counted per field path.
+        counts = dict(parsed.map(lambda r: ((2, r[1]) if r[0] == 2 else r[0], 1)).countByKey())
         rows, bad_count = counts.get(0, 0), counts.get(1, 0)
+        nulls = {column: counts.get((2, column), 0) for column in lenient_paths(fields)}
         # 'dropmalformed' drops and counts; only 'permissive' keeps its bad records in the quarantine.
         if bad_count and spec.get("badRecordMode") != "dropmalformed":
             self.bad_records.append(bad_rdd)
         df = self.spark.createDataFrame(good, spark_schema(fields), verifySchema=False)
         # Rows read counts every record, good or bad, as `etl run` reports it.
-        return df, {"name": spec["name"], "location": location, "files": len(paths), "rowsRead": rows + bad_count, "badRecords": bad_count}
+        stats = {"name": spec["name"], "location": location, "files": len(paths), "rowsRead": rows + bad_count, "badRecords": bad_count}
+        return df, {**stats, "lenientNulls": nulls} if nulls else stats
 
     def fingerprint_parquet(self, name: str, locations: List[str], root: str, prange: Optional[Dict[str, str]]) -> None:
         qualified_root = self.hadoop.qualify(root)

@@ -7,7 +7,7 @@ import type { TableOutput } from '../dsl/sinks.ts';
 import { didYouMean } from '../errors/index.ts';
 import type { Step } from '../plan/nodes.ts';
 import { fromZod } from '../schema/zod.ts';
-import { field, schemaOf, sameType, typeToString, type DataType, type DatasetSchema, type Field } from '../schema/types.ts';
+import { field, schemaOf, sameType, withoutLenient, typeToString, type DataType, type DatasetSchema, type Field } from '../schema/types.ts';
 import type { BoundExpr, BoundPlan } from './bound.ts';
 import { castTo, fail, type Scope } from './expressions.ts';
 
@@ -88,7 +88,7 @@ export function bindOutput(result: BoundPlan, output: TableOutput, ctx: { job: s
     const produced = result.schema.fields[resultNames.indexOf(f.name)];
     return declared ? f : field(f.name, f.type, produced.nullable, f.comment ? { comment: f.comment } : {});
   });
-  const schema = schemaOf(fields);
+  const schema = withoutLenient(schemaOf(fields));
   const plan: BoundPlan = { kind: 'project', step, schema, input: result, columns: ordered };
   return {
     plan,

@@ -32,6 +32,8 @@ export interface ArtifactColumn {
   readonly nullable: boolean;
   readonly comment?: string;
   readonly enumValues?: readonly string[];
+  /** Present only on lenient input columns, so plans without lenient fields (and their hashes) are as before. */
+  readonly lenient?: true;
 }
 
 export const PLAN_FORMAT_VERSION = 2;
@@ -176,6 +178,7 @@ export function artifactColumn(f: Field): ArtifactColumn {
     nullable: f.nullable,
     ...(f.comment ? { comment: f.comment } : {}),
     ...(f.enumValues ? { enumValues: f.enumValues } : {}),
+    ...(f.lenient ? { lenient: true as const } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 /** `defineJob`: the single source of truth for a job. */
 import type { z } from 'zod';
 import { fromZod } from '../schema/zod.ts';
-import type { DatasetSchema } from '../schema/types.ts';
+import { withoutLenient, type DatasetSchema } from '../schema/types.ts';
 import { Plan, type PlanNode } from '../plan/nodes.ts';
 import type { Check } from './checks.ts';
 import { Dataset, PlanContext, type Names } from './dataset.ts';
@@ -97,7 +97,8 @@ export function buildPlan(job: JobDefinition, params: Record<string, unknown>, s
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       throw new UsageError(`job '${job.name}': input name '${name}' is not an identifier`, 'name inputs with letters, digits and underscores, e.g. raw_events');
     }
-    const schema = spec.schema ? fromZod(spec.schema) : spec.format === 'table' ? schemaOfTable(spec.table) : fromZod(spec.schema!);
+    const declared = spec.schema ? fromZod(spec.schema) : spec.format === 'table' ? schemaOfTable(spec.table) : fromZod(spec.schema!);
+    const schema = spec.format === 'jsonl' || spec.format === 'csv' ? declared : withoutLenient(declared);
     inputSchemas[name] = schema;
     datasets[name] = new Dataset(Plan.scan({ step: { label: `input '${name}'` }, input: name, schema }), context);
   }

@@ -47,6 +47,8 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
 
   const enums = fields.map((f) => (f.enumValues ? new Set(f.enumValues) : undefined));
   const values: unknown[] = new Array(fields.length).fill(null);
+  /** Lenient columns whose value in the current record did not fit (read as null). */
+  const nulled: string[] = [];
   const nullValue = opts.nullValue ?? '';
   const { parse } = await import('csv-parse');
   for (const input of files) {
@@ -102,6 +104,7 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
           continue;
         }
         let problem: string | null = null;
+        nulled.length = 0;
         for (let i = 0; i < values.length; i++) values[i] = null;
         for (let c = 0; c < cells.length; c++) {
           const fi = mapping[c];
@@ -111,6 +114,10 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
           if (!cell.quoted && (cell.text === '' || cell.text === nullValue)) continue;
           const v = fromText(cell.text, f.type, enums[fi]);
           if (v instanceof Problem) {
+            if (f.lenient) {
+              nulled.push(f.name);
+              continue;
+            }
             problem = `${f.name}: ${v.reason}`;
             break;
           }
@@ -128,6 +135,7 @@ export async function* readCsv(files: readonly ReadSource[], opts: ReadOptions &
           bad({ file, line: startLine, reason: problem, raw: rawText(item.raw) });
           continue;
         }
+        if (opts.onLenientNull) for (const column of nulled) opts.onLenientNull(column);
         for (let i = 0; i < values.length; i++) {
           const v = values[i];
           if (v === null) builders[i].pushNull();

@@ -139,6 +139,12 @@ class Scanner {
 
   constructor(private readonly index: FieldIndex) {}
 
+  /**
+   * Paths of the lenient values read as null on the current line (`amount`, `device.os`): counted
+   * only when the line becomes a row; a duplicate key drops those of the value it replaces.
+   */
+  readonly nulled: string[] = [];
+
   fail(reason: string): never {
     throw new LineError(reason);
   }
@@ -472,6 +478,7 @@ class Scanner {
   /** Parses one line into row `row` of the slots. Returns false for a blank line. */
   line(slots: Slot[], row: number, stamp: number): boolean {
     const b = this.buf;
+    this.nulled.length = 0;
     this.ws();
     if (this.p >= this.end) return false;
     if (b[this.p] !== C.LBRACE) {
@@ -496,7 +503,15 @@ class Scanner {
         this.ws();
         if (this.p >= this.end) this.truncated();
         if (fi < 0) this.skip(1);
-        else this.value(slots[fi], row, stamp);
+        else {
+          const slot = slots[fi];
+          if (slot.stamp === stamp) this.replaced(slot.field.name);
+          if (!slot.field.lenient) this.value(slot, row, stamp);
+          else if (this.orNull(slot.field.name, () => (this.value(slot, row, stamp), true)) === null) {
+            slot.stamp = stamp;
+            slot.valid[row] = 0;
+          }
+        }
         this.ws();
         const c = b[this.p];
         if (c === C.COMMA) {
@@ -600,6 +615,35 @@ class Scanner {
     slot.valid[row] = 1;
   }
 
+  /**
+   * A lenient value: what `read` returns, or null when the value does not fit (the reason is
+   * dropped and the path counted). The value is skipped again to check its syntax: a line that
+   * is not JSON stays a bad record.
+   */
+  orNull<V>(column: string, read: () => V): V | null {
+    const start = this.p;
+    const mark = this.nulled.length;
+    try {
+      return read();
+    } catch (e) {
+      if (!(e instanceof LineError)) throw e;
+      this.p = start;
+      this.nulled.length = mark;
+      this.skip(1);
+      this.nulled.push(column);
+      return null;
+    }
+  }
+
+  /** A duplicate key replaces the value of `column`: the nulls counted in the earlier one go. */
+  replaced(column: string): void {
+    if (this.nulled.length === 0) return;
+    const inside = `${column}.`;
+    const kept = this.nulled.filter((c) => c !== column && !c.startsWith(inside));
+    this.nulled.length = 0;
+    this.nulled.push(...kept);
+  }
+
   /** Where a nested value is, for messages: ['device', 'os'] or ['tags', 2]. */
   readonly path: (string | number)[] = [];
 
@@ -678,9 +722,13 @@ class Scanner {
           while (k < fields.length && fields[k].name !== key) k++;
           if (k === fields.length) return this.skip(1);
           const f = fields[k];
+          const depth = this.path.length;
           this.path.push(f.name);
-          values[k] = this.nullableTyped(f.type, f.nullable, f.enumValues);
-          this.path.pop();
+          // Lenient fields are never inside arrays or maps (framework/schema/zod.ts): the path is names only.
+          const column = f.lenient || values[k] !== undefined ? this.path.join('.') : '';
+          if (values[k] !== undefined) this.replaced(column);
+          values[k] = f.lenient ? this.orNull(column, () => this.nullableTyped(f.type, f.nullable, f.enumValues)) : this.nullableTyped(f.type, f.nullable, f.enumValues);
+          this.path.length = depth;
         });
         const out: Record<string, unknown> = {};
         for (let k = 0; k < fields.length; k++) {
@@ -1024,6 +1072,7 @@ export async function* readJsonLines(files: readonly ReadSource[], opts: ReadOpt
           slot.valid[row] = 0;
         }
       }
+      if (opts.onLenientNull) for (const column of scanner.nulled) opts.onLenientNull(column);
     } catch (err) {
       if (err instanceof LineError) {
         bad(file, lineNo, err.reason, buf, s, e);

@@ -38,11 +38,19 @@ export interface ReadOptions {
   readonly mode: BadRecordMode;
   /** Called for each bad record in permissive and dropmalformed modes. */
   readonly onBadRecord: (r: BadRecord) => void;
+  /**
+   * Called once per value of a lenient field (Field.lenient) that did not fit and was read as null,
+   * in a record that was kept; `column` is the field's path (`amount`, `device.os`).
+   */
+  readonly onLenientNull?: (column: string) => void;
   /** Rows per batch (default 65 536). */
   readonly batchSize?: number;
   /** Progress: called with bytes consumed from a file as reading advances. */
   readonly onProgress?: (bytes: number) => void;
 }
+
+/** What a reader reports as it reads, besides its batches. */
+export type ReadEvents = Pick<ReadOptions, 'onBadRecord' | 'onProgress' | 'onLenientNull'>;
 
 export class BadRecordError extends Error {
   override readonly name: string = 'BadRecordError';

@@ -8,7 +8,7 @@ import type { BoundPlan } from '../analyze/bound.ts';
 import type { Batch } from '../columnar/column.ts';
 import { execute } from '../engine/execute.ts';
 import { BadRecordError, type BadRecord } from '../io/types.ts';
-import type { DatasetSchema } from '../schema/types.ts';
+import { lenientPaths, type DatasetSchema } from '../schema/types.ts';
 import type { CheckResult, RunningCheck } from './checks.ts';
 import type { InputReader } from './inputs.ts';
 import { InputFailFastError } from './errors.ts';
@@ -17,6 +17,8 @@ export interface InputCounts {
   /** Rows the reader delivered (bad records not included). */
   rows: number;
   bad: number;
+  /** Values of lenient fields read as null, by field path (in rows delivered). */
+  readonly lenientNulls: Map<string, number>;
 }
 
 export interface InputBadRecord extends BadRecord {
@@ -43,7 +45,7 @@ export interface ExecuteJobOptions {
 export async function executeJob(plan: BoundPlan, readers: ReadonlyMap<string, InputReader>, options: ExecuteJobOptions): Promise<ExecutedJob> {
   const totalBytes = [...readers.values()].reduce((s, r) => s + r.totalBytes, 0);
   let doneBytes = 0;
-  const counts = new Map<string, InputCounts>([...readers.keys()].map((name) => [name, { rows: 0, bad: 0 }]));
+  const counts = new Map<string, InputCounts>([...readers.keys()].map((name) => [name, { rows: 0, bad: 0, lenientNulls: new Map<string, number>() }]));
   const badRecords: InputBadRecord[] = [];
   const checks = options.checks ?? [];
   let rowsFiltered = 0;
@@ -52,15 +54,22 @@ export async function executeJob(plan: BoundPlan, readers: ReadonlyMap<string, I
       scan(inputName: string, schema: DatasetSchema, used: readonly boolean[]): AsyncIterable<Batch> {
         const reader = readers.get(inputName)!;
         const c = counts.get(inputName)!;
+        // Every lenient field is reported, with 0 when all its values fit.
+        for (const column of lenientPaths(schema.fields)) c.lenientNulls.set(column, 0);
         const source = reader.open(
           schema,
-          (r) => {
-            c.bad++;
-            badRecords.push({ ...r, input: inputName });
-          },
-          (bytes) => {
-            doneBytes += bytes;
-            options.onProgress?.(doneBytes, totalBytes);
+          {
+            onBadRecord(r) {
+              c.bad++;
+              badRecords.push({ ...r, input: inputName });
+            },
+            onProgress(bytes) {
+              doneBytes += bytes;
+              options.onProgress?.(doneBytes, totalBytes);
+            },
+            onLenientNull(column) {
+              c.lenientNulls.set(column, (c.lenientNulls.get(column) ?? 0) + 1);
+            },
           },
           used,
         );

@@ -8,7 +8,7 @@ import { listInputFiles, type InputListing } from '../io/files.ts';
 import { readJsonLines } from '../io/jsonl.ts';
 import { readCsv } from '../io/csv.ts';
 import { readParquet } from '../io/parquet.ts';
-import { InputFileError, type BadRecord, type InMemoryFile, type ReadSource } from '../io/types.ts';
+import { InputFileError, type InMemoryFile, type ReadEvents, type ReadSource } from '../io/types.ts';
 import { schemaOf, type DatasetSchema } from '../schema/types.ts';
 import { fixedPrefix, renderWindow, templateNames, type TemplateWindow } from '../dsl/template.ts';
 
@@ -103,7 +103,7 @@ export interface InputReader {
    * arrive as nulls. JSON lines and CSV read every column: a value in an unread column can
    * still make the record bad.
    */
-  open(schema: DatasetSchema, onBadRecord: (r: BadRecord) => void, onProgress: (bytes: number) => void, used?: readonly boolean[]): AsyncIterable<Batch>;
+  open(schema: DatasetSchema, events: ReadEvents, used?: readonly boolean[]): AsyncIterable<Batch>;
 }
 
 /** The files of an input: every location listed, a window's missing folders skipped, a table's partitions selected. */
@@ -152,11 +152,12 @@ export function readerOf(spec: InputSpec, listed: InputListing): InputReader {
   return {
     files,
     totalBytes,
-    open(schema, onBadRecord, onProgress, used) {
+    open(schema, events, used) {
+      const { onProgress } = events;
       switch (spec.format) {
         case 'jsonl':
         case 'csv':
-          return readText(spec, files, schema, onBadRecord, onProgress);
+          return readText(spec, files, schema, events);
         case 'parquet':
         case 'table':
           if (used && used.includes(false)) return readUsedColumns(listed, schema, used, onProgress);
@@ -173,17 +174,16 @@ export function inMemoryInput(spec: TextInputSpec, source: InMemoryFile): InputR
   return {
     files: [source.name],
     totalBytes: source.bytes.length,
-    open: (schema, onBadRecord, onProgress) => readText(spec, [source], schema, onBadRecord, onProgress),
+    open: (schema, events) => readText(spec, [source], schema, events),
   };
 }
 
-function readText(spec: TextInputSpec, sources: readonly ReadSource[], schema: DatasetSchema, onBadRecord: (r: BadRecord) => void, onProgress: (bytes: number) => void): AsyncIterable<Batch> {
-  if (spec.format === 'jsonl') return readJsonLines(sources, { schema, mode: spec.onBadRecord, onBadRecord, onProgress });
+function readText(spec: TextInputSpec, sources: readonly ReadSource[], schema: DatasetSchema, events: ReadEvents): AsyncIterable<Batch> {
+  if (spec.format === 'jsonl') return readJsonLines(sources, { schema, mode: spec.onBadRecord, ...events });
   return readCsv(sources, {
     schema,
     mode: spec.onBadRecord,
-    onBadRecord,
-    onProgress,
+    ...events,
     header: spec.header,
     delimiter: spec.delimiter,
     quote: spec.quote,
@@ -192,7 +192,7 @@ function readText(spec: TextInputSpec, sources: readonly ReadSource[], schema: D
 }
 
 /** Reads only the used columns of a Parquet input and passes the others on as null columns. */
-async function* readUsedColumns(listed: InputListing, schema: DatasetSchema, used: readonly boolean[], onProgress: (bytes: number) => void): AsyncGenerator<Batch> {
+async function* readUsedColumns(listed: InputListing, schema: DatasetSchema, used: readonly boolean[], onProgress: ReadEvents['onProgress']): AsyncGenerator<Batch> {
   const read = schemaOf(schema.fields.filter((_, i) => used[i]));
   const partitionColumns = listed.partitionColumns.filter((p) => read.fields.some((f) => f.name === p));
   for await (const b of readParquet(listed.files, { schema: read, partitionColumns, onProgress })) {

@@ -32,7 +32,7 @@ import { loadAllJobs, loadJob, type LoadedJob, type Project } from './project.ts
 import { resolveParams } from './params.ts';
 import { describeLocations, listInput, readerOf, resolveFileInput, type InputReader, type ResolvedInput } from './inputs.ts';
 import { prepareChecks, type CheckResult } from './checks.ts';
-import { executeJob, type ExecutedJob } from './execute-job.ts';
+import { executeJob, type ExecutedJob, type InputCounts } from './execute-job.ts';
 import { environmentLake, sampleLake, type Lake } from './lake.ts';
 import { batchesInput, existingFiles, EXISTING, keyOf, lateObjectsOf, mergePlan, NEW_ROWS, partitionsOf, planIncremental, type IncrementalPlan } from './incremental.ts';
 import { planTableChange, relPathOf } from './table-changes.ts';
@@ -70,6 +70,8 @@ export interface InputSummary {
   readonly files: number;
   readonly rowsRead: number;
   readonly badRecords: number;
+  /** Inputs with lenient fields: per field path, the values that did not fit and were read as null. */
+  readonly lenientNulls?: Readonly<Record<string, number>>;
 }
 
 export interface RunResult {
@@ -447,8 +449,9 @@ function ownsRelPath(prepared: PreparedJob, relPath: string): boolean {
   return ownsPartition(prepared.slice, columns, parsePartitionPath(relPath).map((p) => p.value));
 }
 
-function inputSummary(l: ListedInput, c: { rows: number; bad: number } | undefined): InputSummary {
-  return { name: l.input.name, location: describeLocations(l.input.locations), files: l.files.length, rowsRead: (c?.rows ?? 0) + (c?.bad ?? 0), badRecords: c?.bad ?? 0 };
+function inputSummary(l: ListedInput, c: InputCounts | undefined): InputSummary {
+  const summary = { name: l.input.name, location: describeLocations(l.input.locations), files: l.files.length, rowsRead: (c?.rows ?? 0) + (c?.bad ?? 0), badRecords: c?.bad ?? 0 };
+  return c?.lenientNulls.size ? { ...summary, lenientNulls: Object.fromEntries(c.lenientNulls) } : summary;
 }
 
 /** A run that found its slice committed by the same plan from the same inputs. */

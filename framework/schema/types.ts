@@ -32,6 +32,11 @@ export interface Field {
   readonly comment?: string;
   /** Allowed values of an enum column; enforced as a data check on read. */
   readonly enumValues?: readonly string[];
+  /**
+   * Input fields only (`lenient(...)` in the zod schema): a value that does not fit the type is
+   * read as null and counted, instead of making the whole record bad. Always nullable.
+   */
+  readonly lenient?: true;
 }
 
 export interface DatasetSchema {
@@ -65,6 +70,30 @@ export const T = {
 
 export function field(name: string, type: DataType, nullable = true, extra: Partial<Field> = {}): Field {
   return Object.freeze({ name, type, nullable, ...extra });
+}
+
+/** Paths of the lenient fields (`amount`, `device.os`), in schema order; they are never inside arrays or maps. */
+export function lenientPaths(fields: readonly Field[], prefix = ''): string[] {
+  return fields.flatMap((f) => [
+    ...(f.lenient ? [prefix + f.name] : []),
+    ...(f.type.kind === 'struct' ? lenientPaths(f.type.fields, `${prefix}${f.name}.`) : []),
+  ]);
+}
+
+/**
+ * The schema without its lenient marks, which are about reading JSON lines and CSV: an output
+ * table, a catalog table and a Parquet input have none (a Parquet column of the wrong type fails
+ * its whole file, there is no value to null). Reusing an input schema for them is then harmless.
+ */
+export function withoutLenient(schema: DatasetSchema): DatasetSchema {
+  return lenientPaths(schema.fields).length ? schemaOf(schema.fields.map(plainField)) : schema;
+}
+
+function plainField(f: Field): Field {
+  const { lenient: _, ...rest } = f;
+  // Lenient fields are never inside arrays or maps (framework/schema/zod.ts): structs are all to walk.
+  const type: DataType = f.type.kind === 'struct' ? Object.freeze({ kind: 'struct', fields: Object.freeze(f.type.fields.map(plainField)) }) : f.type;
+  return Object.freeze({ ...rest, type });
 }
 
 export function schemaOf(fields: readonly Field[]): DatasetSchema {

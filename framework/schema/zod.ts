@@ -17,6 +17,7 @@ export class SchemaDefinitionError extends EtlError {
 
 const DECIMAL_META = 'etl.decimal';
 const BINARY_META = 'etl.binary';
+const LENIENT_META = 'etl.lenient';
 
 /**
  * A binary column (Spark BINARY): bytes. In JSON lines and in test rows a value is base64 text,
@@ -40,11 +41,24 @@ export function decimal(precision: number, scale: number) {
   return z.union([z.string(), z.number()]).meta({ [DECIMAL_META]: { precision, scale } });
 }
 
+/**
+ * An input field whose value may not fit: a value of the wrong type (or out of range, or not one
+ * of an enum's values) is read as null and counted in the run summary, and the record is kept.
+ * The field must be nullable, so that a null can stand in: `lenient(z.number().nullable())`.
+ * Applies to JSON lines and CSV inputs, to columns and to fields of structs; a Parquet column of
+ * the wrong type is an error of the whole file, which no value can fix.
+ */
+export function lenient<S extends z.ZodType>(schema: S): S {
+  // meta() replaces the metadata of the copy it returns: keep the description and any other keys.
+  return schema.meta({ ...(z.globalRegistry.get(schema) ?? {}), [LENIENT_META]: true }) as S;
+}
+
 export interface ZodFieldInfo {
   readonly type: DataType;
   readonly nullable: boolean;
   readonly comment?: string;
   readonly enumValues?: readonly string[];
+  readonly lenient?: true;
 }
 
 type AnyZod = z.ZodType;
@@ -58,8 +72,10 @@ export function fromZodType(schema: AnyZod, path = 'value'): ZodFieldInfo {
   let s = schema;
   let nullable = false;
   let comment: string | undefined = s.description;
+  let isLenient = false;
   // Unwrap modifiers that do not change the stored type.
   for (;;) {
+    isLenient ||= (z.globalRegistry.get(s) as Record<string, unknown> | undefined)?.[LENIENT_META] === true;
     const d = defOf(s);
     if (d.type === 'nullable' || d.type === 'optional') {
       nullable = true;
@@ -107,12 +123,12 @@ export function fromZodType(schema: AnyZod, path = 'value'): ZodFieldInfo {
     case 'object':
       return info({ kind: 'struct', fields: fromZodShape((s as z.ZodObject).shape, path).fields });
     case 'array': {
-      const el = fromZodType(d.element as AnyZod, `${path}[]`);
+      const el = notLenient(fromZodType(d.element as AnyZod, `${path}[]`), `${path}[]`);
       return info({ kind: 'array', element: el.type, containsNull: el.nullable });
     }
     case 'record': {
       const k = fromZodType(d.keyType as AnyZod, `${path} key`);
-      const v = fromZodType(d.valueType as AnyZod, `${path} value`);
+      const v = notLenient(fromZodType(d.valueType as AnyZod, `${path} value`), `${path} value`);
       return info({ kind: 'map', key: k.type, value: v.type, valueContainsNull: v.nullable });
     }
     default:
@@ -123,8 +139,35 @@ export function fromZodType(schema: AnyZod, path = 'value'): ZodFieldInfo {
   }
 
   function info(type: DataType): ZodFieldInfo {
-    return comment === undefined ? { type, nullable } : { type, nullable, comment };
+    if (isLenient && !nullable) {
+      throw new SchemaDefinitionError(
+        `field '${path}' is lenient(...) but not nullable: a value that does not fit its type becomes null`,
+        `add .nullable() to the field's type, e.g. lenient(z.number().nullable())`,
+      );
+    }
+    return { type, nullable, ...(comment === undefined ? {} : { comment }), ...(isLenient ? { lenient: true as const } : {}) };
   }
+}
+
+/**
+ * Array elements and map values have no name to count nulls under, and a null element is not a
+ * dropped record either: lenient belongs on the array or map field itself.
+ */
+function notLenient(info: ZodFieldInfo, path: string): ZodFieldInfo {
+  if (info.lenient || holdsLenient(info.type)) {
+    throw new SchemaDefinitionError(
+      `field '${path}': lenient(...) applies to a column or a field of a struct column, not inside an array element or a map value`,
+      `make the whole field lenient instead: lenient(z.array(...).nullable())`,
+    );
+  }
+  return info;
+}
+
+function holdsLenient(type: DataType): boolean {
+  if (type.kind === 'struct') return type.fields.some((f) => f.lenient || holdsLenient(f.type));
+  if (type.kind === 'array') return holdsLenient(type.element);
+  if (type.kind === 'map') return holdsLenient(type.value);
+  return false;
 }
 
 function fromZodShape(shape: Record<string, AnyZod>, path?: string): DatasetSchema {
@@ -134,6 +177,7 @@ function fromZodShape(shape: Record<string, AnyZod>, path?: string): DatasetSche
     const extra: Partial<Field> = {};
     if (f.comment !== undefined) (extra as { comment?: string }).comment = f.comment;
     if (f.enumValues !== undefined) (extra as { enumValues?: readonly string[] }).enumValues = f.enumValues;
+    if (f.lenient) (extra as { lenient?: true }).lenient = true;
     fields.push(field(name, f.type, f.nullable, extra));
   }
   return schemaOf(fields);

@@ -58,6 +58,8 @@ export interface TestJobResult<R = Row> {
   /** The checks with severity 'error' that failed (the run would have written nothing). */
   readonly failedChecks: readonly CheckResult[];
   readonly rowsRead: number;
+  /** Per input with lenient fields: per field path, the values that did not fit and were read as null. */
+  readonly lenientNulls: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Rows the transform's filters removed. */
   readonly rowsFiltered: number;
   /** Output rows of partitions outside the slice given in params (not in `rows`). */
@@ -105,6 +107,7 @@ export async function testJob<J extends JobDefinition>(job: J, options: TestJobO
     checks: run.checks,
     failedChecks: run.checks.filter((c) => !c.passed && c.severity === 'error'),
     rowsRead,
+    lenientNulls: Object.fromEntries([...run.counts].filter(([, c]) => c.lenientNulls.size).map(([input, c]) => [input, Object.fromEntries(c.lenientNulls)])),
     rowsFiltered: run.rowsFiltered,
     rowsOutsideSlice: filter?.rowsOutside ?? 0,
     schema: output.schema,

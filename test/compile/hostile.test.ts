@@ -318,7 +318,7 @@ export default defineJob({
     expect(schema.fields.map((f) => f.name)).toEqual(['id', 'segment']);
     const reader = await openInput(input);
     const parts: Batch[] = [];
-    for await (const b of reader.open(schema, () => {}, () => {})) parts.push(b);
+    for await (const b of reader.open(schema, { onBadRecord: () => {} })) parts.push(b);
     const rows = rowsOf(parts.length ? concatBatches(schema, parts) : emptyBatch(schema));
     expect(rows.map((r) => [r[0], r[1]]).sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual(values.map((v, i) => [i, v]));
   });

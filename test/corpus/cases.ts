@@ -12,6 +12,7 @@ export interface CorpusField {
   readonly type: DataType;
   readonly nullable: boolean;
   readonly enumValues?: readonly string[];
+  readonly lenient?: true;
 }
 
 export interface CorpusCase {
@@ -119,6 +120,42 @@ const CSV_ROWS = [
   '10,"ünïcode 😀",0.001,2024-01-01,true,2026-11-01T10:00:00.1234567Z,0.005,',
 ];
 
+/** lenient(...) fields: a value that does not fit is null and counted, unless the record is bad for another reason. */
+const lenient = (field: CorpusField): CorpusField => ({ ...field, lenient: true });
+const LENIENT_JSON_FIELDS: CorpusField[] = [
+  f('id', int64, false),
+  lenient(f('amount', { kind: 'float64' })),
+  lenient(f('kind', str, true, ['a', 'b'])),
+  lenient(f('day', { kind: 'date' })),
+  f('device', { kind: 'struct', fields: [f('os', str, false), lenient(f('v', int32))] }),
+  lenient(f('meta', { kind: 'struct', fields: [f('n', int32, false)] })),
+  lenient(f('tags', { kind: 'array', element: int32, containsNull: true })),
+];
+const LENIENT_JSON = [
+  '{"id": 1, "amount": "1.5", "kind": "a", "day": "2024-02-30", "device": {"os": "x", "v": "7"}}',
+  '{"id": 2, "amount": 2.5, "kind": "zzz", "meta": {"n": "x"}, "tags": [1, "a"]}',
+  '{"id": "3", "amount": "x"}',
+  '{"id": 4, "amount": tru}',
+  '{"id": 5, "device": {"v": 1}}',
+  '{"id": 6, "amount": "a", "amount": 3}',
+  '{"id": 7, "amount": 3, "amount": "a"}',
+  '{"id": 8, "meta": {"n": 1, "n": "q"}}',
+  '{"id": 9, "device": {"os": "y", "v": "bad", "v": 2}}',
+  '{"id": 10, "amount": [1, {"x": NaN}]}',
+  '{"id": 11, "amount": null, "meta": null, "device": {"os": "z", "v": 3000000000}}',
+  '{"id": 12, "day": "\\ud800"}',
+  '{"id": 13, "amount": {"deep": [true]}, "meta": {"n": 7}, "tags": [1, null]}',
+  '{"id": 14, "kind": "b", "meta": {"n": 1, "other": "x"}, "amount": "1", "id": "14"}',
+];
+const LENIENT_CSV_FIELDS: CorpusField[] = [
+  f('id', int32, false),
+  lenient(f('price', dec(6, 2))),
+  lenient(f('day', { kind: 'date' })),
+  lenient(f('ok', { kind: 'boolean' })),
+  lenient(f('kind', str, true, ['a', 'b'])),
+];
+const LENIENT_CSV = ['id,price,day,ok,kind', '1,abc,2024-02-30,maybe,z', '2,1.5,2024-01-01,true,a', 'x,1.5,,,', '3,"",,,', '4,1,2,3', '5,99999.99,,TRUE,b', '6,"1,5",NA,NA,"a"'];
+
 export function corpusCases(): CorpusCase[] {
   const csv = (name: string, text: string | Buffer, opts: CorpusCase['csv'] = { nullValue: 'NA' }): CorpusCase => ({ name, format: 'csv', fields: CSV_FIELDS, csv: opts, bytes: b64(text) });
   const json = jsonLines();
@@ -130,6 +167,8 @@ export function corpusCases(): CorpusCase[] {
     csv('CSV: CRLF line ends and a BOM', `\ufeff${CSV_ROWS.join('\r\n')}\r\n`),
     csv('CSV: CR line ends alone (classic Mac)', CSV_ROWS.map((r) => r.replace(/\n/g, '\r')).join('\r')),
     csv('CSV: an unclosed quote swallows the rest', 'ID,Name\n1,a\n2,"never closed\n3,c\n'),
+    { name: 'JSON lines: lenient fields', format: 'jsonl', fields: LENIENT_JSON_FIELDS, bytes: b64(`${LENIENT_JSON.join('\n')}\n`) },
+    { name: 'CSV: lenient fields', format: 'csv', fields: LENIENT_CSV_FIELDS, csv: { nullValue: 'NA' }, bytes: b64(`${LENIENT_CSV.join('\n')}\n`) },
     csv('CSV: semicolons and single quotes', "ID;Name;price\n1;'a;b';2.5\n2;'it''s';\n", { delimiter: ';', quote: "'" }),
   ];
 }

@@ -20,6 +20,8 @@ const FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'readers.js
 interface Expected {
   readonly rows: Json[][];
   readonly bad: [number, string][];
+  /** Values of lenient fields read as null, by field path; absent when there are none. */
+  readonly lenientNulls?: Record<string, number>;
 }
 
 async function readLocally(c: CorpusCase): Promise<Expected> {
@@ -27,11 +29,17 @@ async function readLocally(c: CorpusCase): Promise<Expected> {
   const schema = schemaOf(fields);
   const source = { name: 'corpus', bytes: new Uint8Array(Buffer.from(c.bytes, 'base64')) };
   const bad: [number, string][] = [];
-  const options = { schema, mode: 'permissive' as const, onBadRecord: (r: { line: number; reason: string }) => bad.push([r.line, r.reason]) };
+  const nulls: Record<string, number> = {};
+  const options = {
+    schema,
+    mode: 'permissive' as const,
+    onBadRecord: (r: { line: number; reason: string }) => bad.push([r.line, r.reason]),
+    onLenientNull: (column: string) => void (nulls[column] = (nulls[column] ?? 0) + 1),
+  };
   const batches: AsyncIterable<Batch> = c.format === 'jsonl' ? readJsonLines([source], options) : readCsv([source], { ...options, ...(c.csv ?? {}) });
   const rows: Json[][] = [];
   for await (const b of batches) for (let i = 0; i < b.length; i++) rows.push(b.columns.map((col, k) => canonical(valueAt(col, i), fields[k].type)));
-  return { rows, bad };
+  return Object.keys(nulls).length ? { rows, bad, lenientNulls: nulls } : { rows, bad };
 }
 
 describe('the shared reader corpus', () => {

@@ -25,7 +25,7 @@ describe('DuckDB oracle on the example jobs', () => {
         const reader = await openInput(input);
         const schema = findScan(prepared.plan, input.name);
         const parts: Batch[] = [];
-        for await (const b of reader.open(schema, () => {}, () => {})) parts.push(b);
+        for await (const b of reader.open(schema, { onBadRecord: () => {} })) parts.push(b);
         inputs[input.name] = parts.length ? concatBatches(schema, parts) : emptyBatch(schema);
       }
       const r = await runBoth(prepared.plan, inputs);

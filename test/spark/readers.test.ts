@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, duckdbRows, sandbox } from '../run/helpers.ts';
 import { conformanceDir } from '../conformance/locate.ts';
 import { assertSparkInstalled, compareTables, sparkSubmit } from './spark.ts';
+import { LENIENT_READINGS } from '../support/lenient-readings.ts';
 
 const FIXTURE = path.join(ROOT, 'test/fixtures/readers');
 const box = sandbox();
@@ -20,7 +21,13 @@ function etlIn(args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { cwd: FIXTURE, env: box.env, encoding: 'utf8', timeout: 60_000 });
 }
 
-type LocalResult = { rowsRead: number; badRecords: number; quarantine: string | null; output: { location: string; rowsWritten: number } };
+type LocalResult = {
+  rowsRead: number;
+  badRecords: number;
+  quarantine: string | null;
+  inputs: { name: string; lenientNulls?: Record<string, number> }[];
+  output: { location: string; rowsWritten: number };
+};
 
 async function bothEngines(job: string, input: string) {
   const r = etlIn(['run', job, '--input', `raw=${input}`, '--json']);
@@ -96,6 +103,16 @@ describe('readers and types: Spark = the local engine', () => {
     expect(money.rows).toBe(5);
     const blobs = await bothEngines('blobs', dir);
     expect(blobs.rows).toBe(300);
+  });
+
+  it('lenient fields: the same values read as null, the same counts per field', async () => {
+    const dir = path.join(box.dir, 'readings');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'part-0.jsonl'), LENIENT_READINGS);
+    const r = await bothEngines('lenient', dir);
+    expect(r.rows).toBe(4);
+    expect(r.local.inputs[0].lenientNulls).toEqual({ amount: 3, day: 2, 'device.build': 1 });
+    expect(r.spark.inputs?.[0].lenientNulls).toEqual(r.local.inputs[0].lenientNulls);
   });
 
   it('a plan with names that differ only in case is refused before it reaches Spark', () => {

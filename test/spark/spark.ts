@@ -19,6 +19,7 @@ export interface DriverResult {
   readonly status: 'succeeded' | 'failed';
   readonly rowsRead?: number;
   readonly badRecords?: number;
+  readonly inputs?: readonly { readonly name: string; readonly rowsRead?: number; readonly badRecords?: number; readonly lenientNulls?: Readonly<Record<string, number>> }[];
   readonly output?: { readonly rowsWritten: number; readonly partitions: readonly Record<string, string>[] };
   readonly error?: { readonly phase: string; readonly message: string; readonly hint?: string };
   readonly checks?: readonly { readonly name: string; readonly failingRows: number; readonly severity: string }[];

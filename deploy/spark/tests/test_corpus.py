@@ -29,7 +29,12 @@ def test_the_driver_reads_the_corpus_like_the_local_reader(case):
         records = list(driver.csv_file("in", "corpus", data, fields, case.get("csv") or {}))
     rows = [[canonical(v, f["type"]) for f, v in zip(fields, value)] for tag, value in records if tag == 0]
     bad = [[value["line"], value["reason"]] for tag, value in records if tag == 1]
+    nulls = {}
+    for tag, column in records:
+        if tag == 2:
+            nulls[column] = nulls.get(column, 0) + 1
     assert rows == case["expect"]["rows"]
+    assert nulls == case["expect"].get("lenientNulls", {})
     assert [line for line, _ in bad] == [line for line, _ in case["expect"]["bad"]]
     for (line, got), (_, want) in zip(bad, case["expect"]["bad"]):
         assert got == want or (got.startswith("invalid JSON") and want.startswith("invalid JSON")), "line %d" % line

@@ -109,6 +109,11 @@ function printSummary(r: RunResult): void {
     `  rows written   ${n(r.output.rowsWritten)}${r.incremental ? pc.dim(` (${n(r.incremental.existingRows)} were there: merged)`) : ''}`,
     `  rows filtered  ${n(r.rowsFiltered)}`,
     `  bad records    ${n(r.badRecords)}${r.quarantine ? pc.dim(` → ${rel(r.quarantine)}`) : ''}`,
+    ...r.inputs.filter((i) => i.lenientNulls).map((i) => {
+      const nulls = Object.entries(i.lenientNulls!);
+      const total = nulls.reduce((s, [, k]) => s + k, 0);
+      return `  lenient nulls  ${n(total)}${pc.dim(` (${r.inputs.length > 1 ? `${i.name}: ` : ''}${nulls.map(([column, k]) => `${column} ${n(k)}`).join(', ')}; values that did not fit, read as null)`)}`;
+    }),
   ];
   if (r.slice) {
     const shown = r.outsideSlice.slice(0, 4).map((o) => `${o.partition} ${n(o.rows)}`).join(', ');
