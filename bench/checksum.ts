@@ -9,7 +9,7 @@
  * A sum is independent of row order and counts duplicates (a multiset, unlike xor). The
  * canonical text of a row joins its columns in name order, each as:
  *  - timestamps: epoch microseconds (whatever unit or time zone flag the file carries);
- *  - doubles: 12 significant digits (printf %.12g), as the Spark suite compares them: a sum
+ *  - doubles: in the repository's matching form (12 significant digits, `doubleMatchSql`): a sum
  *    of doubles depends on the order it adds in, which differs between engines, by far less;
  *    the bench's amounts are whole cents, so 12 digits cannot straddle a rounding boundary
  *    for sums below 10^9;
@@ -17,6 +17,7 @@
  *  - NULL: a marker no value renders as.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { doubleMatchSql } from '../framework/testing/typed-values.ts';
 
 export interface OutputDigest {
   readonly rows: number;
@@ -41,7 +42,7 @@ function canonical(name: string, type: string): string {
   const c = ident(name);
   let text: string;
   if (type.startsWith('TIMESTAMP')) text = `CAST(epoch_us(${c}) AS VARCHAR)`;
-  else if (type === 'DOUBLE' || type === 'FLOAT') text = `printf('%.12g', ${c})`;
+  else if (type === 'DOUBLE' || type === 'FLOAT') text = doubleMatchSql(c);
   else if (type.startsWith('MAP(')) text = `CAST(list_sort(list_transform(map_entries(${c}), e -> to_json(e))) AS VARCHAR)`;
   else text = `CAST(${c} AS VARCHAR)`;
   return `coalesce(${text}, '\\N<null>')`;

@@ -1,11 +1,13 @@
 /**
  * Two Parquet tables (Hive-partitioned folders) compared row for row through DuckDB, as a
  * multiset: `npm run compare -- <folder A> <folder B>` prints the row counts and up to five rows
- * each has that the other lacks, and exits 1 when they differ. Doubles compare to 12 significant
- * digits: a sum of doubles depends on the order it adds them in, which differs between engines.
+ * each has that the other lacks, and exits 1 when they differ. Doubles compare in their matching
+ * form (12 significant digits, `doubleMatchSql`): a sum of doubles depends on the order it adds
+ * them in, which differs between engines.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import { fileURLToPath } from 'node:url';
+import { doubleMatchSql } from '../framework/testing/typed-values.ts';
 
 async function query(sql: string): Promise<Record<string, unknown>[]> {
   const db = await DuckDBInstance.create(':memory:');
@@ -25,7 +27,7 @@ export async function compareTables(a: string, b: string) {
   const comparable = columns
     .map(({ name, type }) => {
       const id = `"${name.replace(/"/g, '""')}"`;
-      return type === 'DOUBLE' || type === 'FLOAT' ? `printf('%.12g', ${id}) AS ${id}` : id;
+      return type === 'DOUBLE' || type === 'FLOAT' ? `${doubleMatchSql(id)} AS ${id}` : id;
     })
     .join(', ');
   const diff = async (x: string, y: string) => query(`SELECT * FROM (SELECT ${comparable} FROM ${scan(x)} EXCEPT ALL SELECT ${comparable} FROM ${scan(y)}) LIMIT 5`);

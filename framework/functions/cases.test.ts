@@ -7,7 +7,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { duckdbDialect } from '../compile/sql/dialect.ts';
 import { typeToString, type DataType } from '../schema/types.ts';
 import {
-  CAST, allFunctionNames, callGroups, parseCaseFile, canonicalValue, caseFileName, evaluateLocally, expectedOutcome, mismatch, outcomesFromRows, readCaseFiles, sqlCall, typedValue,
+  CAST, allFunctionNames, canonicalFromDuckdb, callGroups, parseCaseFile, canonicalValue, caseFileName, evaluateLocally, expectedOutcome, mismatch, outcomesFromRows, readCaseFiles, sqlCall, typedValue,
   type Canonical, type CaseFile, type Outcome,
 } from '../../test/support/function-cases.ts';
 import { didYouMean } from '../errors/index.ts';
@@ -96,7 +96,7 @@ describe('function case files on DuckDB', () => {
       let outcomes: Outcome[];
       try {
         const rows = (await conn.runAndReadAll(sql)).getRows();
-        const values = new Map<number, Canonical>(rows.map(([id, v]) => [Number(id), fromDuckdb(v, type)]));
+        const values = new Map<number, Canonical>(rows.map(([id, v]) => [Number(id), canonicalFromDuckdb(v, type)]));
         outcomes = outcomesFromRows(call, { ...group, cases }, values);
       } catch (e) {
         outcomes = cases.map(() => ({ kind: 'error', text: (e as Error).message }));
@@ -109,24 +109,3 @@ describe('function case files on DuckDB', () => {
     expect(problems).toEqual([]);
   });
 });
-
-function fromDuckdb(v: unknown, type: DataType): Canonical {
-  const fail = (m: string): never => {
-    throw new Error(`DuckDB's value: ${m}`);
-  };
-  if (v === null) return null;
-  switch (type.kind) {
-    case 'int32':
-    case 'date':
-      return canonicalValue(Number(v), type);
-    case 'int64':
-    case 'timestamp':
-      return canonicalValue(BigInt(v as bigint), type);
-    case 'decimal':
-      return canonicalValue(typedValue(String(v), type, fail), type);
-    case 'array':
-      return canonicalValue((v as { items: unknown[] }).items, type);
-    default:
-      return canonicalValue(v, type);
-  }
-}

@@ -39,7 +39,8 @@ import { constantColumn } from './kernel-util.ts';
 import { isTypeProblem, renderSql, type ArgInfo } from './registry.ts';
 import { compareStrings } from './compare.ts';
 import { seededRandom } from '../../test/support/random.ts';
-import { duckdbExactSql } from '../../test/support/canonical.ts';
+import { canonicalValue, duckdbExactSql, unsignedZero } from '../../test/support/canonical.ts';
+import { canonicalFromDuckdb } from '../../test/support/function-cases.ts';
 import { civilFromDays } from '../columnar/calendar.ts';
 
 // ---------------------------------------------------------------- data
@@ -127,23 +128,6 @@ const argInfo = (a: Arg): ArgInfo => (typeof a === 'string' ? { type: cols[a].ty
 const argColumn = (a: Arg): Column => (typeof a === 'string' ? engineCols[a] : constantColumn(a.type, a.lit, N));
 const argSql = (a: Arg): string => (typeof a === 'string' ? `"${a}"` : duckdbDialect.literal(a.lit, a.type));
 
-function canonical(v: unknown, type: DataType): unknown {
-  if (v === null || v === undefined) return null;
-  if (type.kind === 'decimal') return typeof v === 'bigint' ? decimalText(v, type.scale) : String(v);
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'object' && v !== null && 'items' in v) return (v as { items: unknown[] }).items;
-  return v;
-}
-
-function same(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') {
-    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
-    return a === b || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-  }
-  if (typeof a === 'bigint' || typeof b === 'bigint') return String(a) === String(b);
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
 const show = (x: unknown) => JSON.stringify(x, (_k, v) => (typeof v === 'bigint' ? `${v}n` : Number.isNaN(v) ? 'NaN' : v));
 
 async function duckColumn(sql: string, where = 'TRUE'): Promise<unknown[]> {
@@ -171,9 +155,9 @@ async function scalarAgrees(fn: string, args: Arg[], filter?: Filter): Promise<v
   expect(duck.length, sql).toBe(N);
   const bad: string[] = [];
   Array.from({ length: N }, (_, i) => i).filter((i) => !filter || filter.js(i)).forEach((i) => {
-    const ours = canonical(valueAt(out, i), type);
-    const theirs = canonical(duck[i], type);
-    if (!same(ours, theirs)) bad.push(`row ${i} args ${show(args.map((a) => (typeof a === 'string' ? cols[a].values[i] : a.lit)))}: ours ${show(ours)} duckdb ${show(theirs)}`);
+    const ours = unsignedZero(canonicalValue(valueAt(out, i), type));
+    const theirs = unsignedZero(canonicalFromDuckdb(duck[i], type));
+    if (show(ours) !== show(theirs)) bad.push(`row ${i} args ${show(args.map((a) => (typeof a === 'string' ? cols[a].values[i] : a.lit)))}: ours ${show(ours)} duckdb ${show(theirs)}`);
   });
   expect(bad.slice(0, 8), `${fn} as ${sql}`).toEqual([]);
 }
@@ -448,9 +432,9 @@ describe('casts = DuckDB where both agree', () => {
     const duck = await duckColumn(duckdbExactSql(sql, to), filter?.sql);
     const bad: string[] = [];
     Array.from({ length: N }, (_, i) => i).filter((i) => !filter || filter.js(i)).forEach((i) => {
-      const ours = canonical(valueAt(out, i), to);
-      const theirs = canonical(duck[i], to);
-      if (!same(ours, theirs)) bad.push(`${show(cols[from].values[i])}: ours ${show(ours)} duckdb ${show(theirs)}`);
+      const ours = unsignedZero(canonicalValue(valueAt(out, i), to));
+      const theirs = unsignedZero(canonicalFromDuckdb(duck[i], to));
+      if (show(ours) !== show(theirs)) bad.push(`${show(cols[from].values[i])}: ours ${show(ours)} duckdb ${show(theirs)}`);
     });
     expect(bad.slice(0, 8), sql).toEqual([]);
   }
@@ -511,9 +495,9 @@ describe('aggregates = DuckDB, per group', () => {
     const result = await conn.runAndReadAll(`SELECT g, ${duckdbExactSql(rendered, type)} FROM t GROUP BY g`);
     const bad: string[] = [];
     for (const [g, v] of result.getRows()) {
-      const ours = canonical(valueAt(out, ids.get(g)!), type);
-      const theirs = canonical(v, type);
-      if (!same(ours, theirs)) bad.push(`group ${show(g)}: ours ${show(ours)} duckdb ${show(theirs)}`);
+      const ours = unsignedZero(canonicalValue(valueAt(out, ids.get(g)!), type));
+      const theirs = unsignedZero(canonicalFromDuckdb(v, type));
+      if (show(ours) !== show(theirs)) bad.push(`group ${show(g)}: ours ${show(ours)} duckdb ${show(theirs)}`);
     }
     expect(bad, `${fn}${distinct ? ' distinct' : ''}(${arg ?? '*'}) as ${rendered}`).toEqual([]);
   }
@@ -585,9 +569,9 @@ describe('ranking, distribution and offset window functions = DuckDB', () => {
     const duck = await duckColumn(duckdbExactSql(sql, type));
     const bad: string[] = [];
     for (let i = 0; i < N; i++) {
-      const ours = canonical(valueAt(result, i), type);
-      const theirs = canonical(duck[i], type);
-      if (!same(ours, theirs)) bad.push(`row ${i}: ours ${show(ours)} duckdb ${show(theirs)}`);
+      const ours = unsignedZero(canonicalValue(valueAt(result, i), type));
+      const theirs = unsignedZero(canonicalFromDuckdb(duck[i], type));
+      if (show(ours) !== show(theirs)) bad.push(`row ${i}: ours ${show(ours)} duckdb ${show(theirs)}`);
     }
     expect(bad.slice(0, 8), sql).toEqual([]);
   }

@@ -51,6 +51,14 @@ describe('compareRows: values by type', () => {
     expect(d.changed.map((c) => [c.key, c.columns])).toEqual([[{ id: 1 }, ['ts']]]);
   });
 
+  it('a NaN double is NaN: it matches NaN and never null, with or without key columns', () => {
+    const schema = schemaOf({ id: { kind: 'int64' }, x: { kind: 'float64' } });
+    for (const options of [unordered(), unordered([])]) {
+      expect(isClean(compareRows(schema, [{ id: 1, x: Number.NaN }], [{ id: 1n, x: Number.NaN }], options))).toBe(true);
+      expect(isClean(compareRows(schema, [{ id: 1, x: Number.NaN }], [{ id: 1n, x: null }], options))).toBe(false);
+    }
+  });
+
   it('decimals numerically and exactly: 1.50 = 1.5 = 1.5 (a number) = 15e-1, 1.505 is not 1.51', () => {
     const t: DataType = { kind: 'decimal', precision: 10, scale: 2 };
     expect(isClean(compareRows(schemaOf({ id: { kind: 'int64' }, price: t }), [{ id: 1, price: '1.50' }, { id: 2, price: 3 }], [{ id: 1n, price: '1.5' }, { id: 2n, price: '3.00' }], unordered()))).toBe(true);

@@ -12,6 +12,25 @@ import type { Row } from './rows.ts';
 export const DEFAULT_FLOAT_TOLERANCE = 1e-9;
 
 /**
+ * The significant digits at which doubles match wherever results are compared as whole forms
+ * (row keys here, the function cases, the engine oracles, table comparison, bench checksums):
+ * engines add in different orders and Java's and V8's libm differ in the last bits, far below
+ * this; twelve digits stay far above a double's noise (about 16) and below any real difference
+ * the tests look for.
+ */
+export const DOUBLE_MATCH_DIGITS = 12;
+
+/** A double in its matching form: rounded to DOUBLE_MATCH_DIGITS; NaN and the infinities by name (JSON has no such numbers). */
+export function doubleMatchForm(x: number): number | string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
+  return Number(x.toPrecision(DOUBLE_MATCH_DIGITS));
+}
+
+/** The matching form in SQL, for comparisons a database makes (DuckDB's printf). */
+export const doubleMatchSql = (sql: string): string => `printf('%.${DOUBLE_MATCH_DIGITS}g', ${sql})`;
+
+/**
  * The canonical form of a value of a type: equal values (in the sense of the type) have the same
  * form. Doubles keep full precision here; `matchKey` rounds them. A value that does not read as
  * its type (a malformed timestamp in an expected file) stays as it is, so it equals nothing else.
@@ -75,7 +94,7 @@ function sameCanonical(x: unknown, y: unknown, t: DataType, tolerance: number): 
   }
 }
 
-/** A form for exact matching of whole rows: doubles rounded to 12 significant digits so near-equal values meet. */
+/** A form for exact matching of whole rows: doubles in their matching form (`doubleMatchForm`), so near-equal values meet. */
 export function matchForm(v: unknown, t: DataType): unknown {
   const c = canonicalValue(v, t);
   return roundDoubles(c, t);
@@ -86,7 +105,7 @@ function roundDoubles(c: unknown, t: DataType): unknown {
   switch (t.kind) {
     case 'float32':
     case 'float64':
-      return typeof c === 'number' && Number.isFinite(c) ? Number(c.toPrecision(12)) : c;
+      return typeof c === 'number' ? doubleMatchForm(c) : c;
     case 'struct':
       return isObject(c) ? Object.fromEntries(t.fields.map((f) => [f.name, roundDoubles(c[f.name] ?? null, f.type)])) : c;
     case 'array':

@@ -14,6 +14,7 @@ import { renderQuery } from '../../framework/compile/sql/render.ts';
 import { duckdbDialect } from '../../framework/compile/sql/dialect.ts';
 import { readParquet, writeParquet } from '../../framework/io/parquet.ts';
 import type { DatasetSchema } from '../../framework/schema/types.ts';
+import { matchForm } from '../../framework/testing/typed-values.ts';
 
 export interface OracleResult {
   readonly engine: string[];
@@ -57,20 +58,14 @@ export async function runBoth(plan: BoundPlan, inputs: Record<string, Batch>): P
   }
 }
 
-/** Rows as sorted canonical strings; doubles rounded to 9 significant digits (summation order differs). */
+/**
+ * Rows as sorted canonical strings, values in their matching form (`matchForm`: doubles to the
+ * repository's matching digits; -0.0 meets 0.0, as DuckDB's arithmetic does not keep them apart).
+ */
 export function canonicalRows(schema: DatasetSchema, batch: Batch): string[] {
   const rows: string[] = [];
   for (let i = 0; i < batch.length; i++) {
-    rows.push(
-      JSON.stringify(
-        schema.fields.map((f, k) => {
-          const v = valueAt(batch.columns[k], i);
-          if (typeof v === 'number' && (f.type.kind === 'float64' || f.type.kind === 'float32')) return Number.isFinite(v) ? Number(v.toPrecision(9)) : String(v);
-          return v;
-        }),
-        (_k, x) => (typeof x === 'bigint' ? `${x}n` : x),
-      ),
-    );
+    rows.push(JSON.stringify(schema.fields.map((f, k) => matchForm(valueAt(batch.columns[k], i), f.type)), (_k, x) => (typeof x === 'bigint' ? `${x}n` : x)));
   }
   return rows.sort();
 }

@@ -571,3 +571,25 @@ export function outcomesFromRows(call: SqlCall, group: CallGroup, values: Readon
   const windowed = call.ids.some((at) => at.row !== undefined);
   return group.cases.map((_c, i): Outcome => (missing.has(i) ? { kind: 'error', text: 'no result row' } : { kind: 'value', value: windowed ? perCase[i] : perCase[i][0] }));
 }
+
+/** A value as the DuckDB client returns it (from `duckdbExactSql`), in the canonical form. */
+export function canonicalFromDuckdb(v: unknown, type: DataType): Canonical {
+  const fail = (m: string): never => {
+    throw new Error(`DuckDB's value: ${m}`);
+  };
+  if (v === null) return null;
+  switch (type.kind) {
+    case 'int32':
+    case 'date':
+      return canonicalValue(Number(v), type);
+    case 'int64':
+    case 'timestamp':
+      return canonicalValue(BigInt(v as bigint), type);
+    case 'decimal':
+      return canonicalValue(typedValue(String(v), type, fail), type);
+    case 'array':
+      return canonicalValue((v as { items: unknown[] }).items, type);
+    default:
+      return canonicalValue(v, type);
+  }
+}
