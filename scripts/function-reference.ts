@@ -15,6 +15,7 @@ import * as dslFunctions from '../framework/dsl/functions.ts';
 import { Col, col } from '../framework/dsl/expr.ts';
 import { aggregateFunctions, scalarFunctions, windowFunctions } from '../framework/functions/index.ts';
 import type { Expr } from '../framework/plan/expr.ts';
+import { callGroups, readCaseFiles } from '../test/support/function-cases.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS_DOC = path.join(ROOT, 'docs', 'functions.md');
@@ -149,11 +150,37 @@ export function functionReference(): string {
     }
     lines.push('');
   }
+  lines.push(...refusals());
   const special = all.filter((w) => !w.target);
   lines.push('## Special forms', '', 'Built into the plan rather than the registry (the analyzer types them; each SQL renderer writes them).', '', '| DSL | Spark SQL | Notes |', '| --- | --- | --- |');
   for (const w of special) lines.push(`| \`${cell(w.dsl)}\` | ${w.dsl.startsWith('.cast') ? '`CAST(x AS type)`' : '`CASE WHEN ... THEN ... ELSE ... END`'} | ${cell(w.doc ?? '')} |`);
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * The refusals that depend on an argument's value (a pattern, a unit, a zone, a count), as the
+ * case files record them: where a job can meet what Spark would reject at run time, or what the
+ * local engine cannot run as Spark does. Refusals of argument types are left out (every function
+ * has them; the type checker's message names the accepted types).
+ */
+function refusals(): string[] {
+  const out: string[] = [];
+  for (const file of readCaseFiles().filter((f) => f.kind)) {
+    const problems = new Set<string>();
+    for (const g of callGroups(file)) if ('problem' in g.resolved && g.block.args.some((a) => a.literal)) problems.add(g.resolved.problem);
+    if (problems.size) out.push(`- \`${file.name}\`: ${[...problems].map((p) => p.replace(/\.$/, '')).join('; ')}.`);
+  }
+  if (!out.length) return [];
+  return [
+    '## Refused at analysis',
+    '',
+    '`etl plan` and `etl run` refuse these calls before anything runs, with these messages (examples from the case files,',
+    '`framework/functions/cases`): a value Spark would fail the job on, or a feature the local engine cannot run exactly as Spark does.',
+    '',
+    ...out,
+    '',
+  ];
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
