@@ -56,6 +56,8 @@ export class Col<V = unknown, N extends string = any> {
   between<L extends ExprLike, H extends ExprLike>(lo: L, hi: H): Col<boolean, N | RefsOf<L> | RefsOf<H>> { return call('between', this, lo, hi); }
   /** SQL LIKE: `%` any run of characters, `_` one character, `\` escapes. */
   like(pattern: string): Col<boolean, N> { return call('like', this, pattern); }
+  /** Whether the Java regular expression matches somewhere in the value (Spark's RLIKE; anchor with ^ and $ for a whole match). */
+  rlike(pattern: string): Col<boolean, N> { return call('rlike', this, pattern); }
 
   cast(to: DataType | z.ZodType): Col<unknown, N> {
     return new Col(ExprNode.cast(this.node, isDataType(to) ? to : fromZodType(to).type));

@@ -60,6 +60,7 @@ export const substring = <X extends ExprLike>(s: X, pos: number, len?: number) =
 export const concat = <Args extends ExprLike[]>(...args: Args) => call<string, ColumnRefs<Args[number]>>('concat', ...args.map(c));
 export const concatWs = <Args extends ExprLike[]>(sep: string, ...args: Args) => call<string, ColumnRefs<Args[number]>>('concat_ws', sep, ...args.map(c));
 export const split = <X extends ExprLike>(s: X, pattern: string) => call<string[], ColumnRefs<X>>('split', c(s), pattern);
+export const regexpLike = <X extends ExprLike>(s: X, pattern: string) => call<boolean, ColumnRefs<X>>('rlike', c(s), pattern);
 export const regexpExtract = <X extends ExprLike>(s: X, pattern: string, group = 1) => call<string, ColumnRefs<X>>('regexp_extract', c(s), pattern, group);
 export const regexpReplace = <X extends ExprLike>(s: X, pattern: string, replacement: string) => call<string, ColumnRefs<X>>('regexp_replace', c(s), pattern, replacement);
 export const contains = <X extends ExprLike, P extends ExprLike>(s: X, part: P) => call<boolean, ColumnRefs<X> | RefsOf<P>>('contains', c(s), part);

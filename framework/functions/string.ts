@@ -16,7 +16,7 @@ import type { ArgInfo, ScalarFunction, SqlRender, TypeProblem } from './registry
 const stringArg = (a: ArgInfo | undefined, what = 'the first argument'): TypeProblem | null =>
   a === undefined || a.type.kind === 'string' || a.type.kind === 'null'
     ? null
-    : { problem: `${what} must be a string, got ${typeToString(a.type)}; cast it with .cast(T.string)` };
+    : { problem: `${what} must be a string, got ${typeToString(a.type)}; cast it with .cast(types.string)` };
 
 const literalString = (a: ArgInfo | undefined, what: string): TypeProblem | null =>
   a?.literal && typeof a.literal.value === 'string' ? null : { problem: `${what} must be a string literal` };
@@ -418,6 +418,18 @@ export const strings: ScalarFunction[] = [
     },
     sql: (a) => `split(${a[0]}, ${a[1]})`,
     dialects: { duckdb: (a) => `regexp_split_to_array(${a[0]}, ${a[1]})` },
+  },
+  {
+    name: 'rlike',
+    description: 'rlike(s, regex): whether the Java regular expression matches somewhere in s (anchor it with ^ and $ to match all of s)',
+    arity: [2, 2],
+    resolve: (args) => stringArg(args[0]) ?? regexRule(args[1]) ?? T.boolean,
+    kernel: ([s, p], n) => {
+      const re = javaRegExp(literalArg<string>(p) ?? '');
+      return mapUnary<string, boolean>(castColumn(s, T.string), T.boolean, n, (v) => re.test(v));
+    },
+    sql: (a) => `(${a[0]} RLIKE ${a[1]})`,
+    dialects: { duckdb: (a) => `regexp_matches(${a[0]}, ${a[1]})` },
   },
   {
     name: 'regexp_extract',
