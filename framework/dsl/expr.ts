@@ -10,6 +10,7 @@
 import { ExprNode, type Expr, type LiteralValue, type SortKey, type WindowSpec } from '../plan/expr.ts';
 import { T, type DataType } from '../schema/types.ts';
 import { fromZodType } from '../schema/zod.ts';
+import { parseInterval } from '../columnar/interval.ts';
 import type { z } from 'zod';
 
 export type ExprLike = Col | LiteralValue | Date;
@@ -136,6 +137,23 @@ export function col<K extends string>(name: K): Col<unknown, ColumnRefs<K>> {
 /** A literal. Integers within 32 bits are int, larger ones or bigints are bigint, other numbers double, Dates timestamps. */
 export function lit<V extends LiteralValue | Date>(value: V): Col<V, never> {
   return new Col(literalNode(value));
+}
+
+/** The value type of a day-time interval expression (Spark's `interval day to second`); a phantom, for signatures. */
+export interface Interval {
+  readonly __interval: 'day to second';
+}
+
+/**
+ * A day-time interval literal: `interval('30 minutes')`, `interval('1 day 2 hours')`,
+ * `interval('-1.5 seconds')`. Add it to a timestamp, compare it with a difference of timestamps
+ * (`col('ts').minus(lag('ts').over(w)).gt(interval('30 minutes'))`), or use it as a range frame
+ * offset. Units: weeks, days, hours, minutes, seconds, milliseconds, microseconds.
+ */
+export function interval(text: string): Col<Interval, never> {
+  const micros = parseInterval(text);
+  if (typeof micros !== 'bigint') throw new TypeError(micros.problem);
+  return new Col(ExprNode.literal(micros, T.interval));
 }
 
 function literalNode(value: LiteralValue | Date): Expr {

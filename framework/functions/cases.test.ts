@@ -121,6 +121,7 @@ function fromDuckdb(v: unknown, type: DataType): Canonical {
       return canonicalValue(Number(v), type);
     case 'int64':
     case 'timestamp':
+    case 'interval':
       return canonicalValue(BigInt(v as bigint), type);
     case 'decimal':
       return canonicalValue(typedValue(String(v), type, fail), type);

@@ -12,7 +12,7 @@ import type { DataType } from '../../framework/schema/types.ts';
 export type Canonical = null | boolean | number | string | readonly Canonical[];
 
 /**
- * Bigints and decimals as exact text, dates and timestamps as ISO text, NaN, infinities and -0.0
+ * Bigints, intervals (microseconds) and decimals as exact text, dates and timestamps as ISO text, NaN, infinities and -0.0
  * as their Spark names, other doubles to 15 significant digits (Java's and V8's pow and friends
  * may differ in the last bit).
  */
@@ -20,6 +20,7 @@ export function canonicalValue(v: unknown, type: DataType): Canonical {
   if (v === null || v === undefined) return null;
   switch (type.kind) {
     case 'int64':
+    case 'interval':
       return String(v);
     case 'decimal':
       return decimalText(BigInt(v as bigint), type.scale);

@@ -31,6 +31,14 @@ export function formatTimestampMicros(micros: bigint): string {
   return `${iso}.${frac.toString().padStart(6, '0')}`;
 }
 
+/** Spark's day-to-second literal text, `[-]D HH:MM:SS.ffffff` (the sign applies to the whole interval). */
+export function formatIntervalMicros(micros: bigint): string {
+  const abs = micros < 0n ? -micros : micros;
+  const pad = (n: bigint, w = 2) => n.toString().padStart(w, '0');
+  const s = abs / 1_000_000n;
+  return `${micros < 0n ? '-' : ''}${s / 86_400n} ${pad((s / 3600n) % 24n)}:${pad((s / 60n) % 60n)}:${pad(s % 60n)}.${pad(abs % 1_000_000n, 6)}`;
+}
+
 export function formatDecimal(unscaled: bigint, scale: number): string {
   const neg = unscaled < 0n;
   const digits = (neg ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
@@ -65,6 +73,8 @@ export const sparkDialect: SqlDialect = {
         return 'DATE';
       case 'timestamp':
         return 'TIMESTAMP';
+      case 'interval':
+        return 'INTERVAL DAY TO SECOND';
       case 'decimal':
         return `DECIMAL(${type.precision},${type.scale})`;
       case 'binary':
@@ -101,6 +111,8 @@ export const sparkDialect: SqlDialect = {
         return `DATE '${formatDate(Number(value))}'`;
       case 'timestamp':
         return `TIMESTAMP '${formatTimestampMicros(BigInt(value as bigint))}'`;
+      case 'interval':
+        return `INTERVAL '${formatIntervalMicros(BigInt(value as bigint))}' DAY TO SECOND`;
       case 'decimal':
         return `CAST('${formatDecimal(BigInt(value as bigint), type.scale)}' AS ${this.typeName(type)})`;
       default:
@@ -132,6 +144,10 @@ export const duckdbDialect: SqlDialect = {
         return 'REAL';
       case 'timestamp':
         return 'TIMESTAMPTZ';
+      // DuckDB's INTERVAL keeps months, days and microseconds apart (and compares them normalized
+      // to 30-day months): a day-time interval is its exact microsecond count there.
+      case 'interval':
+        return 'BIGINT';
       case 'null':
         return 'INTEGER';
       case 'struct':
@@ -145,6 +161,7 @@ export const duckdbDialect: SqlDialect = {
     }
   },
   literal(value, type) {
+    if (value !== null && type.kind === 'interval') return `CAST(${String(value)} AS BIGINT)`;
     if (value !== null && type.kind === 'int64') return `CAST(${String(value)} AS BIGINT)`;
     if (value !== null && type.kind === 'timestamp') return `TIMESTAMPTZ '${formatTimestampMicros(BigInt(value as bigint))}+00'`;
     return sparkDialect.literal.call(this, value, type);
