@@ -96,11 +96,8 @@ export const intervalFunctions: ScalarFunction[] = [
     name: 'interval_micros',
     description: 'intervalMicros(i): the interval as a whole number of microseconds (bigint), exact',
     arity: [1, 1],
-    resolve: ([a]) => (a.type.kind === 'interval' || a.type.kind === 'null' ? T.int64 : { problem: `intervalMicros takes an interval, got ${typeToString(a.type)}` }),
-    kernel: ([a]) => {
-      const x = castColumn(a, T.interval);
-      return makeColumn(T.int64, x.data, x.valid);
-    },
+    resolve: ([a]) => (a.type.kind === 'interval' ? T.int64 : { problem: `intervalMicros takes an interval, got ${typeToString(a.type)}` }),
+    kernel: ([a]) => makeColumn(T.int64, a.data, a.valid),
     // Spark casts a day-to-second interval to bigint as whole seconds only; the instant at the
     // epoch plus the interval, read back as microseconds, is exact (session time zone UTC).
     sql: (a) => `unix_micros(timestamp_micros(0) + ${a[0]})`,
