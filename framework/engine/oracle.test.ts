@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { BoundPlan } from '../analyze/bound.ts';
+import { DEFAULT_ORDERED_FRAME } from '../analyze/frame.ts';
 import { T, field, schemaOf, type DatasetSchema } from '../schema/types.ts';
 import { agg, batch, col, key, run, scan, schema, split, step, win } from './test-helpers.ts';
 import { seededRandom } from '../../test/support/random.ts';
@@ -112,14 +113,13 @@ describe('engine = DuckDB (hand-written SQL) on generated data', () => {
   it('window: row_number, lag, running sum with peers, sliding frames, whole partition', async () => {
     const part = [c('k')];
     const ord = [key(c('ts')), key(c('id'))];
-    const range = { unit: 'range', start: 'unboundedPreceding', end: 'currentRow' } as const;
     const cols = [
       win('rn', 'row_number', [], part, ord),
       win('rk', 'rank', [], part, [key(c('ts'))]),
       win('prev', 'lag', [c('v')], part, ord),
       win('nxt', 'lead', [c('s'), { kind: 'literal', value: 2, type: T.int32 }], part, ord),
-      win('running', 'sum', [c('v')], part, [key(c('ts'))], range),
-      win('cnt', 'count', [c('v')], part, [key(c('ts'), false)], range),
+      win('running', 'sum', [c('v')], part, [key(c('ts'))], DEFAULT_ORDERED_FRAME),
+      win('cnt', 'count', [c('v')], part, [key(c('ts'), false)], DEFAULT_ORDERED_FRAME),
       win('mov', 'avg', [c('v')], part, ord, { unit: 'rows', start: { kind: 'offset', rows: -2 }, end: { kind: 'offset', rows: 1 } }),
       win('mx', 'max', [c('s')], part, ord, { unit: 'rows', start: { kind: 'offset', rows: -3 }, end: { kind: 'currentRow' } }),
       win('rest', 'sum', [c('ts')], part, ord, { unit: 'rows', start: { kind: 'currentRow' }, end: { kind: 'unboundedFollowing' } }),
