@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Dataset, PlanContext } from '../dsl/dataset.ts';
-import { col, interval, lit, Window } from '../dsl/expr.ts';
+import { col, interval, lit, Window, type WindowableCol } from '../dsl/expr.ts';
 import { count, countDistinct, intervalMicros, lag, max, rowNumber, sum, toDate } from '../dsl/functions.ts';
 import { table } from '../dsl/sinks.ts';
 import { Plan } from '../plan/nodes.ts';
@@ -145,5 +145,25 @@ describe('analyzer', () => {
     expect(() => interval('1 month')).toThrow(/months are calendar units/);
     expect(() => interval('30')).toThrow(/expected a number and a unit/);
     expect(() => interval('0.0000001 seconds')).toThrow(/not a whole number of microseconds/);
+  });
+
+  it('checks rangeBetween frames as Spark does', () => {
+    const byTs = Window.partitionBy('user_id').orderBy('ts');
+    const ok = scan('raw', Events).withColumn('n', count('event_id').over(byTs.rangeBetween(interval('-30 minutes'), Window.currentRow)));
+    expect(schemaOf(ok)).toContain('n:bigint');
+    const refused = (spec: ReturnType<typeof Window.orderBy>, fn: WindowableCol = count('event_id')) => {
+      const e = analysisError(() => scan('raw', Events).withColumn('n', fn.over(spec)));
+      return `${e.message} (${e.hint})`;
+    };
+    expect(refused(byTs.rangeBetween(-1, 0))).toContain('an offset of type int does not go with an order key of type timestamp');
+    expect(refused(Window.orderBy('user_id').rangeBetween(interval('-1 hour'), 0))).toContain('an offset of type interval day to second does not go with an order key of type bigint');
+    expect(refused(Window.orderBy('ts', 'user_id').rangeBetween(interval('-1 hour'), 0))).toContain('needs exactly one order key, the window has 2');
+    expect(refused(Window.partitionBy('user_id').rangeBetween(-1, 0))).toContain('needs an ordered window');
+    expect(refused(Window.orderBy('user_id').rangeBetween(2, 1))).toContain('starts after it ends');
+    expect(refused(Window.orderBy('user_id').rangeBetween(-1.5, 0))).toContain('a fractional offset (-1.5)');
+    expect(refused(Window.orderBy('event_type').rangeBetween(-1, 0))).toContain('needs a numeric, date or timestamp order key');
+    expect(refused(Window.orderBy('ts').rangeBetween(-1, 0), rowNumber())).toContain('remove rangeBetween(...)');
+    // Unbounded and current-row bounds take any number of order keys, of any type, as in Spark.
+    expect(schemaOf(scan('raw', Events).withColumn('n', count('event_id').over(Window.orderBy('event_type', 'ts').rangeBetween(Window.unboundedPreceding, Window.currentRow))))).toContain('n:bigint');
   });
 });
