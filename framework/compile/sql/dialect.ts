@@ -21,6 +21,8 @@ export interface SqlDialect {
   cast(sql: string, from: DataType, to: DataType): string;
   /** An aggregate used as a window function: `sum(x)` + `(PARTITION BY ...)`. */
   windowAggregate(call: string, over: string, result: DataType): string;
+  /** The order key of a RANGE frame with value bounds, in the terms its offsets are rendered in. */
+  rangeOrderKey(sql: string, type: DataType): string;
 }
 
 
@@ -123,6 +125,7 @@ export const sparkDialect: SqlDialect = {
     return { inner: 'INNER JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN', semi: 'LEFT SEMI JOIN', anti: 'LEFT ANTI JOIN' }[how];
   },
   windowAggregate: (call, over) => `${call} OVER ${over}`,
+  rangeOrderKey: (sql) => sql,
   cast(sql, _from, to) {
     return `CAST(${sql} AS ${this.typeName(to)})`;
   },
@@ -182,6 +185,8 @@ export const duckdbDialect: SqlDialect = {
   windowAggregate(call, over, result) {
     return `CAST(${call} OVER ${over} AS ${this.typeName(result)})`;
   },
+  // Interval offsets are microseconds here: so is the timestamp key they move (same order).
+  rangeOrderKey: (sql, type) => (type.kind === 'timestamp' ? `epoch_us(${sql})` : sql),
 };
 
 export const dialects: Record<DialectName, SqlDialect> = { spark: sparkDialect, duckdb: duckdbDialect };

@@ -31,14 +31,15 @@ export function renderQuery(plan: BoundPlan, dialect: SqlDialect): RenderedQuery
 
   const expr = (e: BoundExpr, input: DatasetSchema, alias?: string) => renderExpr(e, input, dialect, alias);
 
-  const sortKeys = (keys: readonly BoundSortKey[], input: DatasetSchema) =>
-    keys.map((k) => `${expr(k.expr, input)} ${k.ascending ? 'ASC' : 'DESC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
+  const sortKeys = (keys: readonly BoundSortKey[], input: DatasetSchema, key = (k: BoundSortKey) => expr(k.expr, input)) =>
+    keys.map((k) => `${key(k)} ${k.ascending ? 'ASC' : 'DESC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
 
   const windowSql = (w: BoundWindowColumn, input: DatasetSchema): string => {
     const args = w.args.map((a) => expr(a, input));
     const parts: string[] = [];
     if (w.partitionBy.length) parts.push(`PARTITION BY ${w.partitionBy.map((p) => expr(p, input)).join(', ')}`);
-    if (w.orderBy.length) parts.push(`ORDER BY ${sortKeys(w.orderBy, input)}`);
+    const valued = w.frame?.unit === 'range' && (w.frame.start.kind === 'value' || w.frame.end.kind === 'value');
+    if (w.orderBy.length) parts.push(`ORDER BY ${sortKeys(w.orderBy, input, valued ? (k) => dialect.rangeOrderKey(expr(k.expr, input), k.expr.type) : undefined)}`);
     if (w.frame) {
       const bound = (b: BoundWindowFrame['start']) => {
         switch (b.kind) {
