@@ -6,7 +6,7 @@
  * key's terms (bound.ts) so the engine and the SQL renderers need not know these rules.
  */
 import type { LiteralValue, RangeFrameBound, WindowFrame } from '../plan/expr.ts';
-import { MAX_DECIMAL_PRECISION, T, isNumeric, typeToString, type DataType } from '../schema/types.ts';
+import { T, isNumeric, typeToString, type DataType } from '../schema/types.ts';
 import type { BoundRangeBound, BoundSortKey, BoundWindowFrame } from './bound.ts';
 import { fail, type Scope } from './expressions.ts';
 
@@ -32,9 +32,9 @@ export function bindFrame(s: Scope, fn: string, frame: WindowFrame | null, order
   const bound = (b: RangeFrameBound): BoundRangeBound => (b.kind === 'value' ? valueBound(s, fn, b.offset.value, b.offset.type, key!) : b);
   const bs = bound(start);
   const be = bound(end);
-  const position = (b: BoundRangeBound) => RANK[b.kind] * 2;
+  // Unbounded bounds at the ends; values and CURRENT ROW (offset 0) between them, by their signed offset.
   const signed = (b: BoundRangeBound) => (b.kind !== 'value' ? 0 : b.preceding ? -Number(b.amount) : Number(b.amount));
-  if (position(bs) > position(be) || (position(bs) === position(be) && signed(bs) > signed(be))) {
+  if (RANK[bs.kind] > RANK[be.kind] || (RANK[bs.kind] === RANK[be.kind] && signed(bs) > signed(be))) {
     fail(s, `the frame of ${fn}() starts after it ends: rangeBetween(${describe(start)}, ${describe(end)})`, 'give the earlier bound first (negative offsets are preceding)');
   }
   return { unit: 'range', start: bs, end: be };
@@ -75,7 +75,7 @@ function valueBound(s: Scope, fn: string, value: LiteralValue, type: DataType, k
       if (!isNumeric(type)) return wrong();
       const unscaled = exactUnscaled(value as number | bigint, key.scale);
       const abs = unscaled === null ? null : unscaled < 0n ? -unscaled : unscaled;
-      if (abs === null || abs >= 10n ** BigInt(Math.min(key.precision, MAX_DECIMAL_PRECISION))) {
+      if (abs === null || abs >= 10n ** BigInt(key.precision)) {
         refuse(`the offset ${value} is not a value of the order key's type ${typeToString(key)}`, 'round the offset to the key\'s scale, or cast the order key');
       }
       return { kind: 'value', preceding: unscaled! < 0n, amount: abs!, type: key };
