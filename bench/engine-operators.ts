@@ -4,6 +4,7 @@
  */
 import { ColumnBuilder, type Batch } from '../framework/columnar/column.ts';
 import type { BoundExpr, BoundPlan, BoundSortKey } from '../framework/analyze/bound.ts';
+import { DEFAULT_ORDERED_FRAME } from '../framework/analyze/frame.ts';
 import { execute } from '../framework/engine/execute.ts';
 import { aggregateFunctions, windowFunctions } from '../framework/functions/index.ts';
 import { T, field, schemaOf, type DatasetSchema } from '../framework/schema/types.ts';
@@ -140,7 +141,7 @@ await time('sort by timestamp', { kind: 'sort', step, input: T0, keys: [key(col(
     input: T0,
     columns: [
       { name: 'rn', fn: { kind: 'ranking', fn: rn }, args: [], argInfo: [], ...base, frame: null, type: T.int32 },
-      { name: 'running', fn: { kind: 'aggregate', fn: sum }, args: [col(schema, 'v')], argInfo: [{ type: T.float64 }], ...base, frame: { unit: 'range', start: 'unboundedPreceding', end: 'currentRow' }, type: T.float64 },
+      { name: 'running', fn: { kind: 'aggregate', fn: sum }, args: [col(schema, 'v')], argInfo: [{ type: T.float64 }], ...base, frame: DEFAULT_ORDERED_FRAME, type: T.float64 },
       { name: 'moving', fn: { kind: 'aggregate', fn: avg }, args: [col(schema, 'v')], argInfo: [{ type: T.float64 }], ...base, frame: { unit: 'rows', start: { kind: 'offset', rows: -5 }, end: { kind: 'offset', rows: 5 } }, type: T.float64 },
     ],
     schema: schemaOf([...schema.fields, field('rn', T.int32), field('running', T.float64), field('moving', T.float64)]),

@@ -2,7 +2,7 @@
 export { defineJob, type JobDefinition, type SliceSpec } from './dsl/job.ts';
 export { definePipeline, type PipelineDefinition, type PipelineSpec } from './dsl/pipeline.ts';
 export { Dataset } from './dsl/dataset.ts';
-export { col, lit, Col, Window } from './dsl/expr.ts';
+export { col, lit, interval, Col, Window, type Interval } from './dsl/expr.ts';
 export * from './dsl/functions.ts';
 export { jsonLines, csv, parquet, catalogTable, type TableSliceWindow } from './dsl/sources.ts';
 export { table, type WriteMode, type CompatibilityMode } from './dsl/sinks.ts';

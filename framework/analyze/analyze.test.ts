@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Dataset, PlanContext } from '../dsl/dataset.ts';
-import { col, lit, Window } from '../dsl/expr.ts';
-import { count, countDistinct, lag, max, rowNumber, sum, toDate } from '../dsl/functions.ts';
+import { col, interval, lit, Window, type WindowableCol } from '../dsl/expr.ts';
+import { count, countDistinct, intervalMicros, lag, max, rowNumber, sum, toDate } from '../dsl/functions.ts';
 import { table } from '../dsl/sinks.ts';
 import { Plan } from '../plan/nodes.ts';
 import { fromZod } from '../schema/zod.ts';
@@ -116,5 +116,54 @@ describe('analyzer', () => {
     const extra = scan('raw', Events).select('event_id', 'user_id', 'ts');
     expect(() => bindOutput(analyze(extra.plan, ctx), table('analytics.events', z.object({ event_id: z.string(), user_id: z.int64() })), ctx)).toThrow(/'ts' that analytics.events's declared schema lacks/);
     expect(() => bindOutput(analyze(d.plan, ctx), table('Analytics.Events'), ctx)).toThrow(/not a valid 'database.table' name/);
+  });
+
+  it('types the sessionization idiom with intervals, and refuses an interval output column with the way out', () => {
+    const w = Window.partitionBy('user_id').orderBy('ts');
+    const d = scan('raw', Events)
+      .withColumn('gap', col('ts').minus(lag('ts').over(w)))
+      .withColumn('new_session', col('gap').gt(interval('30 minutes')))
+      .withColumn('gap_us', intervalMicros(col('gap')))
+      .select('event_id', 'gap', 'new_session', 'gap_us');
+    expect(schemaOf(d)).toEqual(['event_id:string', 'gap:interval day to second?', 'new_session:boolean?', 'gap_us:bigint?']);
+    const e = (() => {
+      try {
+        bindOutput(analyze(d.plan, ctx), table('analytics.gaps'), ctx);
+      } catch (x) {
+        return x as AnalysisError;
+      }
+      throw new Error('expected an AnalysisError');
+    })();
+    expect(e).toBeInstanceOf(AnalysisError);
+    expect(e.message).toContain("column 'gap' is interval day to second: no table column type holds an interval");
+    expect(e.hint).toContain("intervalMicros(col('gap'))");
+  });
+
+  it('reads interval literals exactly and refuses calendar units', () => {
+    expect(interval('1 day 2 hours 3.000004 seconds').node).toMatchObject({ kind: 'literal', value: 93_603_000_004n });
+    expect(interval('-30 minutes').node).toMatchObject({ value: -1_800_000_000n });
+    expect(() => interval('1 month')).toThrow(/months are calendar units/);
+    expect(() => interval('30')).toThrow(/expected a number and a unit/);
+    expect(() => interval('0.0000001 seconds')).toThrow(/not a whole number of microseconds/);
+  });
+
+  it('checks rangeBetween frames as Spark does', () => {
+    const byTs = Window.partitionBy('user_id').orderBy('ts');
+    const ok = scan('raw', Events).withColumn('n', count('event_id').over(byTs.rangeBetween(interval('-30 minutes'), Window.currentRow)));
+    expect(schemaOf(ok)).toContain('n:bigint');
+    const refused = (spec: ReturnType<typeof Window.orderBy>, fn: WindowableCol = count('event_id')) => {
+      const e = analysisError(() => scan('raw', Events).withColumn('n', fn.over(spec)));
+      return `${e.message} (${e.hint})`;
+    };
+    expect(refused(byTs.rangeBetween(-1, 0))).toContain('an offset of type int does not go with an order key of type timestamp');
+    expect(refused(Window.orderBy('user_id').rangeBetween(interval('-1 hour'), 0))).toContain('an offset of type interval day to second does not go with an order key of type bigint');
+    expect(refused(Window.orderBy('ts', 'user_id').rangeBetween(interval('-1 hour'), 0))).toContain('needs exactly one order key, the window has 2');
+    expect(refused(Window.partitionBy('user_id').rangeBetween(-1, 0))).toContain('needs an ordered window');
+    expect(refused(Window.orderBy('user_id').rangeBetween(2, 1))).toContain('starts after it ends');
+    expect(refused(Window.orderBy('user_id').rangeBetween(-1.5, 0))).toContain('a fractional offset (-1.5)');
+    expect(refused(Window.orderBy('event_type').rangeBetween(-1, 0))).toContain('needs a numeric, date or timestamp order key');
+    expect(refused(Window.orderBy('ts').rangeBetween(-1, 0), rowNumber())).toContain('remove rangeBetween(...)');
+    // Unbounded and current-row bounds take any number of order keys, of any type, as in Spark.
+    expect(schemaOf(scan('raw', Events).withColumn('n', count('event_id').over(Window.orderBy('event_type', 'ts').rangeBetween(Window.unboundedPreceding, Window.currentRow))))).toContain('n:bigint');
   });
 });

@@ -13,6 +13,7 @@ import { didYouMean } from '../errors/index.ts';
 import type { BoundAggregate, BoundExpr, BoundPlan, BoundWindowColumn, JoinOutputColumn } from './bound.ts';
 import { argInfoOf, bindExpr, bindSortKey, castTo, columnIndex, fail, nullable, type Scope } from './expressions.ts';
 import { MAX_KEY_COLUMNS } from '../engine/keys.ts';
+import { bindFrame } from './frame.ts';
 
 export interface AnalyzeContext {
   readonly job: string;
@@ -183,7 +184,7 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
     if (ranking) {
       checkArity(s, call.fn, ranking.arity, args.length);
       if (ranking.requiresOrder && orderBy.length === 0) fail(s, `${call.fn}() needs an ordered window`, `add .orderBy(...) to the window: Window.partitionBy(...).orderBy(col('ts'))`);
-      if (!ranking.allowsFrame && call.spec.frame) fail(s, `${call.fn}() does not take a window frame`, 'remove rowsBetween(...)');
+      if (!ranking.allowsFrame && call.spec.frame) fail(s, `${call.fn}() does not take a window frame`, `remove ${call.spec.frame.unit}Between(...)`);
       const type = ranking.resolve(argInfo);
       if (isTypeProblem(type)) fail(s, `${call.fn}: ${type.problem}`);
       return { name, fn: { kind: 'ranking', fn: ranking }, args, argInfo, partitionBy, orderBy, frame: null, type };
@@ -193,7 +194,7 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
     checkArity(s, call.fn, agg.arity, args.length);
     const type = agg.resolve(argInfo);
     if (isTypeProblem(type)) fail(s, `${call.fn}: ${type.problem}`);
-    const frame = call.spec.frame ?? (orderBy.length ? ({ unit: 'range', start: 'unboundedPreceding', end: 'currentRow' } as const) : null);
+    const frame = bindFrame(s, call.fn, call.spec.frame, orderBy);
     return { name, fn: { kind: 'aggregate', fn: agg }, args, argInfo, partitionBy, orderBy, frame, type };
   }
 

@@ -4,7 +4,7 @@
  * schema. The engine and the SQL compilers consume this, never the raw DSL plan.
  */
 import type { AggregateFunction, ArgInfo, ScalarFunction, WindowFunction } from '../functions/registry.ts';
-import type { LiteralValue, WindowFrame } from '../plan/expr.ts';
+import type { LiteralValue, WindowFrameBound } from '../plan/expr.ts';
 import type { JoinType, Step } from '../plan/nodes.ts';
 import type { DataType, DatasetSchema } from '../schema/types.ts';
 
@@ -47,6 +47,19 @@ export type BoundWindowFunction =
   | { readonly kind: 'ranking'; readonly fn: WindowFunction }
   | { readonly kind: 'aggregate'; readonly fn: AggregateFunction };
 
+/**
+ * A RANGE bound with a value: `amount` (never negative) in the storage form of `type`, the type
+ * Spark compares the order key with after its own coercion: the key's type for numbers and
+ * dates (days, an int), an interval for timestamps.
+ */
+export type BoundRangeBound =
+  | Exclude<WindowFrameBound, { kind: 'offset' }>
+  | { readonly kind: 'value'; readonly preceding: boolean; readonly amount: number | bigint; readonly type: DataType };
+
+export type BoundWindowFrame =
+  | { readonly unit: 'rows'; readonly start: WindowFrameBound; readonly end: WindowFrameBound }
+  | { readonly unit: 'range'; readonly start: BoundRangeBound; readonly end: BoundRangeBound };
+
 export interface BoundWindowColumn {
   readonly name: string;
   readonly fn: BoundWindowFunction;
@@ -54,8 +67,8 @@ export interface BoundWindowColumn {
   readonly argInfo: readonly ArgInfo[];
   readonly partitionBy: readonly BoundExpr[];
   readonly orderBy: readonly BoundSortKey[];
-  /** Always explicit after analysis: Spark's default frame is filled in. */
-  readonly frame: WindowFrame | { readonly unit: 'range'; readonly start: 'unboundedPreceding'; readonly end: 'currentRow' } | null;
+  /** Always explicit after analysis: Spark's default frame is filled in (null: the whole partition, no ORDER BY). */
+  readonly frame: BoundWindowFrame | null;
   readonly type: DataType;
 }
 

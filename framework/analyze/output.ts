@@ -27,6 +27,21 @@ export interface BoundOutput {
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const PARTITION_TYPES = new Set<DataType['kind']>(['string', 'int32', 'int64', 'date', 'boolean', 'decimal']);
 
+function hasInterval(t: DataType): boolean {
+  switch (t.kind) {
+    case 'interval':
+      return true;
+    case 'struct':
+      return t.fields.some((f) => hasInterval(f.type));
+    case 'array':
+      return hasInterval(t.element);
+    case 'map':
+      return hasInterval(t.key) || hasInterval(t.value);
+    default:
+      return false;
+  }
+}
+
 export function bindOutput(result: BoundPlan, output: TableOutput, ctx: { job: string; file?: string }): BoundOutput {
   const step: Step = { label: `output ${output.table}` };
   const s: Scope = { job: ctx.job, ...(ctx.file ? { file: ctx.file } : {}), step, schema: result.schema };
@@ -58,6 +73,16 @@ export function bindOutput(result: BoundPlan, output: TableOutput, ctx: { job: s
     const produced = result.schema.fields[index];
     if (produced.type.kind === 'null' && f.type.kind === 'null') {
       fail(s, `column '${f.name}' has no type: it is always null (a lit(null), say), and a table column needs a type`, `give it a type: .withColumn('${f.name}', lit(null).cast(z.string()))`, f.name);
+    }
+    if (hasInterval(produced.type)) {
+      // Spark writes a day-time interval to Parquet as a bare int64 that only Spark reads back as
+      // an interval; Athena and Glue have no such column type.
+      fail(
+        s,
+        `column '${f.name}' is ${typeToString(produced.type)}: no table column type holds an interval (Athena and Glue have none)`,
+        `store it as a number, e.g. .withColumn('${f.name}', intervalMicros(col('${f.name}'))) for microseconds as a bigint`,
+        f.name,
+      );
     }
     if (!sameType(produced.type, f.type) && !widens(produced.type, f.type)) {
       fail(s, `column '${f.name}' is ${typeToString(produced.type)} but ${output.table} declares ${typeToString(f.type)}`, `cast it: .withColumn('${f.name}', col('${f.name}').cast(...))`, f.name);

@@ -46,6 +46,7 @@ export function allocData(type: DataType, length: number): ColumnData {
       return new Int32Array(length);
     case 'int64':
     case 'timestamp':
+    case 'interval':
       return new BigInt64Array(length);
     case 'decimal':
       return type.precision <= MAX_LONG_DECIMAL_PRECISION ? new BigInt64Array(length) : new Array<bigint>(length).fill(0n);

@@ -7,9 +7,10 @@
  * the names are not known statically (a name built at run time): such an expression is checked
  * by the analyzer only.
  */
-import { ExprNode, type Expr, type LiteralValue, type SortKey, type WindowSpec } from '../plan/expr.ts';
+import { ExprNode, type Expr, type Literal, type LiteralValue, type RangeFrameBound, type SortKey, type WindowSpec } from '../plan/expr.ts';
 import { T, type DataType } from '../schema/types.ts';
 import { fromZodType } from '../schema/zod.ts';
+import { parseInterval } from '../columnar/interval.ts';
 import type { z } from 'zod';
 
 export type ExprLike = Col | LiteralValue | Date;
@@ -105,6 +106,32 @@ export class WindowSpecBuilder<N extends string = never> {
   rowsBetween(start: number, end: number): WindowSpecBuilder<N> {
     return new WindowSpecBuilder({ ...this.spec, frame: { unit: 'rows', start: bound(start), end: bound(end) } });
   }
+  /**
+   * RANGE BETWEEN start AND end: the rows whose order key lies within the current row's key plus
+   * each offset (negative = preceding, toward the start of the window order), peers included.
+   * Offsets are numbers for a numeric order key, whole days for a date key, intervals for a
+   * timestamp key (`rangeBetween(interval('-30 minutes'), Window.currentRow)`), or the Window.*
+   * bounds; a value offset needs exactly one order key.
+   */
+  rangeBetween(start: RangeOffset, end: RangeOffset): WindowSpecBuilder<N> {
+    return new WindowSpecBuilder({ ...this.spec, frame: { unit: 'range', start: rangeBound(start), end: rangeBound(end) } });
+  }
+}
+
+/** A RANGE frame offset: a number (Window.* bounds included), a bigint, or an interval literal. */
+export type RangeOffset = number | bigint | Col<Interval, never>;
+
+function rangeBound(x: RangeOffset): RangeFrameBound {
+  if (x instanceof Col) {
+    if (x.node.kind !== 'literal' || x.node.type.kind !== 'interval') throw new TypeError("a rangeBetween offset must be a number or an interval literal such as interval('-30 minutes')");
+    return x.node.value === 0n ? { kind: 'currentRow' } : { kind: 'value', offset: x.node };
+  }
+  if (typeof x === 'number' && (Number.isNaN(x) || !Number.isFinite(x))) {
+    if (Number.isNaN(x)) throw new TypeError('a rangeBetween offset cannot be NaN');
+    return { kind: x < 0 ? 'unboundedPreceding' : 'unboundedFollowing' };
+  }
+  if (x === 0 || x === 0n) return { kind: 'currentRow' };
+  return { kind: 'value', offset: literalNode(x) as Literal };
 }
 
 export const Window = {
@@ -138,6 +165,23 @@ export function col<K extends string>(name: K): Col<unknown, ColumnRefs<K>> {
 /** A literal. Integers within 32 bits are int, larger ones or bigints are bigint, other numbers double, Dates timestamps. */
 export function lit<V extends LiteralValue | Date>(value: V): Col<V, never> {
   return new Col(literalNode(value));
+}
+
+/** The value type of a day-time interval expression (Spark's `interval day to second`); a phantom, for signatures. */
+export interface Interval {
+  readonly __interval: 'day to second';
+}
+
+/**
+ * A day-time interval literal: `interval('30 minutes')`, `interval('1 day 2 hours')`,
+ * `interval('-1.5 seconds')`. Add it to a timestamp, compare it with a difference of timestamps
+ * (`col('ts').minus(lag('ts').over(w)).gt(interval('30 minutes'))`), or use it as a range frame
+ * offset. Units: weeks, days, hours, minutes, seconds, milliseconds, microseconds.
+ */
+export function interval(text: string): Col<Interval, never> {
+  const micros = parseInterval(text);
+  if (typeof micros !== 'bigint') throw new TypeError(micros.problem);
+  return new Col(ExprNode.literal(micros, T.interval));
 }
 
 function literalNode(value: LiteralValue | Date): Expr {

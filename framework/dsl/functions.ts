@@ -126,6 +126,8 @@ export const weekOfYear = <X extends ExprLike>(d: X) => call<number, ColumnRefs<
 export const unixTimestamp = <X extends ExprLike>(ts: X) => call<bigint, ColumnRefs<X>>('unix_timestamp', c(ts));
 /** Microseconds since the epoch (bigint): exact, so differences of timestamps compare correctly. */
 export const unixMicros = <X extends ExprLike>(ts: X) => call<bigint, ColumnRefs<X>>('unix_micros', c(ts));
+/** A day-time interval as a whole number of microseconds (bigint), exact: `intervalMicros(col('ts').minus(col('start')))`. */
+export const intervalMicros = <X extends ExprLike>(i: X) => call<bigint, ColumnRefs<X>>('interval_micros', c(i));
 /** Milliseconds since the epoch (bigint, rounded down). */
 export const unixMillis = <X extends ExprLike>(ts: X) => call<bigint, ColumnRefs<X>>('unix_millis', c(ts));
 /** Seconds since the epoch (bigint, rounded down). */

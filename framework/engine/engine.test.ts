@@ -1,9 +1,10 @@
 /** Operator semantics on hand-built bound plans (Spark's rules; see each operator's header). */
 import { describe, expect, it } from 'vitest';
-import type { BoundExpr, BoundPlan } from '../analyze/bound.ts';
+import type { BoundExpr, BoundPlan, BoundWindowFrame } from '../analyze/bound.ts';
+import { DEFAULT_ORDERED_FRAME } from '../analyze/frame.ts';
 import type { Batch } from '../columnar/column.ts';
 import { scalarFunctions } from '../functions/index.ts';
-import { T, field, schemaOf } from '../schema/types.ts';
+import { T, field, schemaOf, type DataType } from '../schema/types.ts';
 import { execute } from './execute.ts';
 import { KeyIndex, sortPermutation } from './keys.ts';
 import { agg, batch, col, key, run, scan, schema, split, step, win } from './test-helpers.ts';
@@ -202,11 +203,10 @@ describe('window', () => {
   });
 
   it('aggregates over the default running frame (peers included), ROWS frames and whole partitions', async () => {
-    const range = { unit: 'range', start: 'unboundedPreceding', end: 'currentRow' } as const;
     const rows = await run(
       plan([
-        win('run', 'sum', [v], part, byTs, range),
-        win('cnt', 'count', [v], part, byTs, range),
+        win('run', 'sum', [v], part, byTs, DEFAULT_ORDERED_FRAME),
+        win('cnt', 'count', [v], part, byTs, DEFAULT_ORDERED_FRAME),
         win('mov', 'sum', [v], part, ord, { unit: 'rows', start: { kind: 'offset', rows: -1 }, end: { kind: 'offset', rows: 1 } }),
         win('mx', 'max', [v], part, ord, { unit: 'rows', start: { kind: 'offset', rows: -1 }, end: { kind: 'currentRow' } }),
         win('rest', 'sum', [v], part, ord, { unit: 'rows', start: { kind: 'currentRow' }, end: { kind: 'unboundedFollowing' } }),
@@ -237,7 +237,7 @@ describe('window', () => {
         win('lstnn', 'last', [v, lit(true, T.boolean)], part, ord, whole),
         win('nth', 'nth_value', [v, lit(2, T.int32)], part, ord),
         win('nt', 'ntile', [lit(2, T.int32)], part, ord),
-        win('lastpeer', 'last', [v], part, byTs, { unit: 'range', start: 'unboundedPreceding', end: 'currentRow' }),
+        win('lastpeer', 'last', [v], part, byTs, DEFAULT_ORDERED_FRAME),
       ]),
       { w: split(wdata, 3) },
     );
@@ -252,6 +252,66 @@ describe('window', () => {
       [100, 100, 100, null, 1, 100],
       [8, null, 4, null, 1, 8],
     ]);
+  });
+
+  describe('RANGE frames (expected rows from the same queries on Spark 3.5)', () => {
+    type Bound = Extract<BoundWindowFrame, { unit: 'range' }>['start'];
+    const value = (amount: number | bigint, type: DataType): Bound => ({ kind: 'value', preceding: amount < 0, amount: amount < 0 ? -amount : amount, type });
+    const range = (start: Bound, end: Bound): BoundWindowFrame => ({ unit: 'range', start, end });
+    const current: Bound = { kind: 'currentRow' };
+    const one = (rows: readonly (readonly unknown[])[], t: DataType) => {
+      const R = schema({ k: t, v: T.int32 });
+      const p = (cols: ReturnType<typeof win>[]): BoundPlan => ({ kind: 'window', step, input: scan('r', R), columns: cols, schema: schemaOf([...R.fields, ...cols.map((c) => field(c.name, c.type))]) });
+      return { R, p, input: (n: number) => ({ r: split(batch(R, rows), n) }) };
+    };
+
+    it('value bounds on an int key: nulls are their own peer group, peers included, descending flips', async () => {
+      const { R, p, input } = one([[1, 1], [2, 2], [2, 3], [4, 4], [null, 5], [null, 6]], T.int32);
+      const k = col(R, 'k');
+      const rows = await run(
+        p([
+          win('s', 'sum', [col(R, 'v')], [], [key(k)], range(value(-1, T.int32), current)),
+          win('c', 'count', [col(R, 'v')], [], [key(k, false)], range(value(-1, T.int32), value(1, T.int32))),
+          win('c2', 'count', [col(R, 'v')], [], [key(k)], range({ kind: 'unboundedPreceding' }, value(-1, T.int32))),
+          win('c3', 'count', [col(R, 'v')], [], [key(k, false, false)], range(current, { kind: 'unboundedFollowing' })),
+        ]),
+        input(4),
+      );
+      expect(rows.map((r) => r.slice(2))).toEqual([
+        [1n, 3n, 2n, 3n],
+        [6n, 3n, 3n, 5n],
+        [6n, 3n, 3n, 5n],
+        [4n, 1n, 5n, 6n],
+        [11n, 2n, 2n, 2n],
+        [11n, 2n, 2n, 2n],
+      ]);
+    });
+
+    it('int keys wrap around at the type\'s edge, as Spark\'s Add does', async () => {
+      const { R, p, input } = one([[2147483647, 1], [-2147483648, 1], [2147483646, 1]], T.int32);
+      const rows = await run(p([win('c', 'count', [col(R, 'v')], [], [key(col(R, 'k'))], range(value(-1, T.int32), current))]), input(3));
+      expect(rows.map((r) => r[2])).toEqual([2n, 0n, 1n]);
+    });
+
+    it('timestamp keys with interval offsets, descending, nulls last', async () => {
+      const h = 3_600_000_000n;
+      const t0 = 1_767_225_600_000_000n; // 2026-01-01T00:00:00Z
+      const { R, p, input } = one([[t0, 1], [t0 + h, 1], [t0 + h + 1_000_000n, 1], [null, 1]], T.timestamp);
+      const rows = await run(p([win('c', 'count', [col(R, 'v')], [], [key(col(R, 'k'), false)], range(value(-h, T.interval), current))]), input(2));
+      expect(rows.map((r) => r[2])).toEqual([2n, 2n, 1n, 1n]);
+    });
+
+    it('double keys: NaN and infinity are only within reach of themselves', async () => {
+      const { R, p, input } = one([[1, 1], [1.5, 1], [3, 1], [NaN, 1], [Infinity, 1]], T.float64);
+      const rows = await run(p([win('c', 'count', [col(R, 'v')], [], [key(col(R, 'k'))], range(value(-0.5, T.float64), value(0.5, T.float64)))]), input(5));
+      expect(rows.map((r) => r[2])).toEqual([2n, 2n, 1n, 1n, 1n]);
+    });
+
+    it('date keys with day offsets', async () => {
+      const { R, p, input } = one([[20454, 1], [20455, 1], [20457, 1]], T.date);
+      const rows = await run(p([win('c', 'count', [col(R, 'v')], [], [key(col(R, 'k'))], range(value(-1, T.int32), current))]), input(3));
+      expect(rows.map((r) => r[2])).toEqual([1n, 2n, 1n]);
+    });
   });
 
   it('computes long sliding frames in O(n) with NaN and infinities leaving the frame', async () => {

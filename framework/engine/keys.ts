@@ -35,6 +35,7 @@ export function wordKind(t: DataType): WordKind {
       return 'int';
     case 'int64':
     case 'timestamp':
+    case 'interval':
       return 'long';
     case 'decimal':
       // Beyond 18 digits a decimal is a bigint per value (no 64-bit buffer to read words from).

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type { BoundPlan } from '../analyze/bound.ts';
+import type { BoundPlan, BoundRangeBound, BoundWindowFrame } from '../analyze/bound.ts';
+import { DEFAULT_ORDERED_FRAME } from '../analyze/frame.ts';
 import { T, field, schemaOf, type DatasetSchema } from '../schema/types.ts';
 import { agg, batch, col, key, run, scan, schema, split, step, win } from './test-helpers.ts';
 import { seededRandom } from '../../test/support/random.ts';
@@ -112,14 +113,13 @@ describe('engine = DuckDB (hand-written SQL) on generated data', () => {
   it('window: row_number, lag, running sum with peers, sliding frames, whole partition', async () => {
     const part = [c('k')];
     const ord = [key(c('ts')), key(c('id'))];
-    const range = { unit: 'range', start: 'unboundedPreceding', end: 'currentRow' } as const;
     const cols = [
       win('rn', 'row_number', [], part, ord),
       win('rk', 'rank', [], part, [key(c('ts'))]),
       win('prev', 'lag', [c('v')], part, ord),
       win('nxt', 'lead', [c('s'), { kind: 'literal', value: 2, type: T.int32 }], part, ord),
-      win('running', 'sum', [c('v')], part, [key(c('ts'))], range),
-      win('cnt', 'count', [c('v')], part, [key(c('ts'), false)], range),
+      win('running', 'sum', [c('v')], part, [key(c('ts'))], DEFAULT_ORDERED_FRAME),
+      win('cnt', 'count', [c('v')], part, [key(c('ts'), false)], DEFAULT_ORDERED_FRAME),
       win('mov', 'avg', [c('v')], part, ord, { unit: 'rows', start: { kind: 'offset', rows: -2 }, end: { kind: 'offset', rows: 1 } }),
       win('mx', 'max', [c('s')], part, ord, { unit: 'rows', start: { kind: 'offset', rows: -3 }, end: { kind: 'currentRow' } }),
       win('rest', 'sum', [c('ts')], part, ord, { unit: 'rows', start: { kind: 'currentRow' }, end: { kind: 'unboundedFollowing' } }),
@@ -133,6 +133,32 @@ describe('engine = DuckDB (hand-written SQL) on generated data', () => {
         sum(v) OVER (PARTITION BY k ORDER BY ts NULLS FIRST), count(v) OVER (PARTITION BY k ORDER BY ts DESC NULLS LAST),
         avg(v) OVER (${o} ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING), max(s) OVER (${o} ROWS BETWEEN 3 PRECEDING AND CURRENT ROW),
         sum(ts) OVER (${o} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING), sum(v) OVER (PARTITION BY k) FROM t`,
+    );
+  });
+
+  it('window: RANGE frames with value bounds (bigint and double keys, nulls, peers, descending)', async () => {
+    const part = [c('k')];
+    const value = (amount: number | bigint, type: typeof T.int64): BoundRangeBound => ({ kind: 'value', preceding: amount < 0, amount: amount < 0 ? -amount : amount, type });
+    const range = (start: BoundRangeBound, end: BoundRangeBound): BoundWindowFrame => ({ unit: 'range', start, end });
+    const current: BoundRangeBound = { kind: 'currentRow' };
+    const ts = [key(c('ts'))];
+    const cols = [
+      win('around', 'sum', [c('v')], part, ts, range(value(-2_000_000n, T.int64), value(1_000_000n, T.int64))),
+      win('back', 'count', [c('v')], part, [key(c('ts'), false)], range(value(-3_000_000n, T.int64), current)),
+      win('near', 'max', [c('id')], part, [key(c('v'))], range(value(-10.5, T.float64), value(10.5, T.float64))),
+      win('ahead', 'min', [c('s')], part, ts, range(current, value(5_000_000n, T.int64))),
+      win('before', 'sum', [c('v')], part, ts, range({ kind: 'unboundedPreceding' }, value(-1_000_000n, T.int64))),
+      win('after', 'sum', [c('ts')], part, [key(c('ts'), false, false)], range(value(1_000_000n, T.int64), { kind: 'unboundedFollowing' })),
+    ];
+    const plan: BoundPlan = { kind: 'window', step, input: T0, columns: cols, schema: schemaOf([...S.fields, ...cols.map((w) => field(w.name, w.type))]) };
+    await agree(
+      plan,
+      `SELECT *, sum(v) OVER (PARTITION BY k ORDER BY ts ASC NULLS FIRST RANGE BETWEEN 2000000 PRECEDING AND 1000000 FOLLOWING),
+        count(v) OVER (PARTITION BY k ORDER BY ts DESC NULLS LAST RANGE BETWEEN 3000000 PRECEDING AND CURRENT ROW),
+        max(id) OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST RANGE BETWEEN 10.5 PRECEDING AND 10.5 FOLLOWING),
+        min(s) OVER (PARTITION BY k ORDER BY ts ASC NULLS FIRST RANGE BETWEEN CURRENT ROW AND 5000000 FOLLOWING),
+        sum(v) OVER (PARTITION BY k ORDER BY ts ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND 1000000 PRECEDING),
+        sum(ts) OVER (PARTITION BY k ORDER BY ts DESC NULLS LAST RANGE BETWEEN 1000000 FOLLOWING AND UNBOUNDED FOLLOWING) FROM t`,
     );
   });
 

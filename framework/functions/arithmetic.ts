@@ -15,6 +15,7 @@ import { InternalError } from '../errors/index.ts';
 import { asDecimal, decimalArith, decimalResultType, type DecimalOp, type DecimalType } from './decimal-arith.ts';
 import { andValidity, validityCopy } from './kernel-util.ts';
 import type { ArgInfo, ScalarFunction, TypeProblem } from './registry.ts';
+import { duckdbIntervalArithmetic, intervalArithmeticKernel, intervalArithmeticType, negateInterval } from './interval.ts';
 
 const problem = (p: string): TypeProblem => ({ problem: p });
 export const binarySql = (op: string) => (a: readonly string[]) => `(${a[0]} ${op} ${a[1]})`;
@@ -30,8 +31,10 @@ function operandType(op: Op, args: readonly ArgInfo[]): DataType | TypeProblem {
     // Name what job files can import ('types' from 'lakeform'); for times, the functions that keep every microsecond.
     const hint =
       bad.kind === 'timestamp'
-        ? 'for a difference of timestamps use unixMicros(...) on each side (exact microseconds), or timestampdiff(unit, start, end)'
-        : bad.kind === 'date'
+        ? "to shift a timestamp add an interval (ts.plus(interval('1 hour'))); a difference of timestamps (ts.minus(other)) is an interval"
+        : bad.kind === 'interval'
+          ? 'for a number of microseconds use intervalMicros(...)'
+          : bad.kind === 'date'
           ? 'for a difference of dates use datediff(end, start)'
           : "cast it first, e.g. .cast(types.float64) with types imported from 'lakeform'";
     return problem(`${op} needs numbers, got ${typeToString(bad)}; ${hint}`);
@@ -127,6 +130,18 @@ const arithmetic = (op: '+' | '-' | '*' | '%', description: string): ScalarFunct
   ...(op === '%' ? { dialects: { duckdb: (a: readonly string[]) => `(${a[0]} % NULLIF(${a[1]}, 0))` } } : {}),
 });
 
+/** `+` and `-` also add intervals to timestamps and subtract timestamps (interval.ts); the rest is arithmetic. */
+const additive = (op: '+' | '-', description: string): ScalarFunction => {
+  const plain = arithmetic(op, description);
+  const temporal = (info: readonly ArgInfo[]) => intervalArithmeticType(op, info) !== undefined;
+  return {
+    ...plain,
+    resolve: (args) => intervalArithmeticType(op, args) ?? plain.resolve(args),
+    kernel: (args, n, t, info) => (temporal(info) ? intervalArithmeticKernel(op, args, n, t) : plain.kernel(args, n, t, info)),
+    dialects: { duckdb: (a, info, t) => (temporal(info) ? duckdbIntervalArithmetic(op)(a, info, t) : plain.sql(a, info, t)) },
+  };
+};
+
 /** `/`: both operands as doubles; null when the divisor is zero (also 0.0 and -0.0). */
 function divide(args: readonly Column[], n: number): Column {
   const a = castColumn(args[0], T.float64);
@@ -214,8 +229,8 @@ function negate(a: Column, n: number, t: DataType): Column {
 }
 
 export const arithmeticFunctions: ScalarFunction[] = [
-  arithmetic('+', 'addition; int and bigint wrap on overflow, as Spark (non-ANSI)'),
-  arithmetic('-', 'subtraction; int and bigint wrap on overflow'),
+  additive('+', 'addition; int and bigint wrap on overflow, as Spark (non-ANSI); timestamp + interval is a timestamp'),
+  additive('-', 'subtraction; int and bigint wrap on overflow; timestamp - timestamp is an interval'),
   arithmetic('*', 'multiplication; int and bigint wrap on overflow'),
   arithmetic('%', 'remainder with the sign of the dividend; null when dividing by zero'),
   {
@@ -265,8 +280,8 @@ export const arithmeticFunctions: ScalarFunction[] = [
     name: 'negative',
     description: 'arithmetic negation; the smallest int/bigint negates to itself (wraps)',
     arity: [1, 1],
-    resolve: ([a]) => (a.type.kind === 'null' ? T.int32 : isNumeric(a.type) ? a.type : problem(`negation needs a number, got ${typeToString(a.type)}`)),
-    kernel: ([a], n, t) => negate(a, n, t),
+    resolve: ([a]) => (a.type.kind === 'null' ? T.int32 : isNumeric(a.type) || a.type.kind === 'interval' ? a.type : problem(`negation needs a number or an interval, got ${typeToString(a.type)}`)),
+    kernel: ([a], n, t) => (t.kind === 'interval' ? negateInterval(a, n) : negate(a, n, t)),
     sql: (a) => `(- ${a[0]})`,
   },
 ];

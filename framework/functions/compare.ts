@@ -49,6 +49,7 @@ export function comparatorFor(kind: string): (a: never, b: never) => number {
       return compareDoubles as (a: never, b: never) => number;
     case 'int64':
     case 'timestamp':
+    case 'interval':
     case 'decimal':
       return compareBigints as (a: never, b: never) => number;
     default:

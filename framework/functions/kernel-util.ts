@@ -20,6 +20,7 @@ function toStorage(type: DataType, value: Exclude<LiteralValue, null>): unknown 
       return value ? 1 : 0;
     case 'int64':
     case 'timestamp':
+    case 'interval':
     case 'decimal':
       return typeof value === 'bigint' ? value : BigInt(value as number);
     case 'int32':

@@ -3,6 +3,7 @@
  * (the inverse of framework/schema/zod.ts): one line per column, nested types inline.
  */
 import type { DataType, DatasetSchema, Field } from '../schema/types.ts';
+import { InternalError } from '../errors/index.ts';
 
 export interface ZodSource {
   /** `z.object({ ... })`, indented for a top-level `export const`. */
@@ -59,6 +60,8 @@ function typeSource(t: DataType, depth: number, imports: Set<string>): string {
       return `z.record(${typeSource(t.key, depth, imports)}, ${elementSource(t.value, t.valueContainsNull, depth, imports)})`;
     case 'null':
       return 'z.string().nullable()';
+    case 'interval':
+      throw new InternalError('an interval column reached a schema source: no input format reads intervals');
   }
 }
 

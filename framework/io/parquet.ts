@@ -19,6 +19,7 @@ import { chunkReader, fileTypeOf, matchField, type ChunkReader } from './parquet
 import { FooterError, PHYSICAL_NAMES, Physical, convertedName, footerTail, leaves, logicalName, readFooter, type Footer, type SchemaNode } from './parquet-footer.ts';
 import { isWasmTrap, parquetWasm, type WasmInstance } from './parquet-wasm.ts';
 import { InputFileError, type Compression } from './types.ts';
+import { InternalError } from '../errors/index.ts';
 
 // ---------- types
 
@@ -51,6 +52,8 @@ export function arrowType(t: DataType): ArrowType {
       return new Map_(new ArrowField('entries', new Struct([new ArrowField('key', arrowType(t.key), false), new ArrowField('value', arrowType(t.value), t.valueContainsNull)])) as never);
     case 'null':
       return new Int32();
+    case 'interval':
+      throw new InternalError('an interval column reached Parquet: the analyzer refuses interval output columns');
     default:
       return assertNever(t);
   }
@@ -176,6 +179,8 @@ function toArrowData(c: Column): Data {
     }
     case 'null':
       return makeData({ type: new Int32(), length: n, data: new Int32Array(n), nullBitmap: new Uint8Array((n + 7) >> 3), nullCount: n });
+    case 'interval':
+      throw new InternalError('an interval column reached Parquet: the analyzer refuses interval output columns');
     default:
       return assertNever(t);
   }

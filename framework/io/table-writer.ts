@@ -142,6 +142,7 @@ export function partitionValueString(f: Field, c: Column, i: number): string | n
     case 'float32':
     case 'float64':
     case 'timestamp':
+    case 'interval':
     case 'binary':
     case 'struct':
     case 'array':

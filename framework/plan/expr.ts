@@ -49,17 +49,20 @@ export interface AggregateCall {
   readonly distinct: boolean;
 }
 
-export type WindowFrameBound =
-  | { readonly kind: 'unboundedPreceding' }
-  | { readonly kind: 'unboundedFollowing' }
-  | { readonly kind: 'currentRow' }
-  | { readonly kind: 'offset'; readonly rows: number };
+type FixedBound = { readonly kind: 'unboundedPreceding' } | { readonly kind: 'unboundedFollowing' } | { readonly kind: 'currentRow' };
 
-export interface WindowFrame {
-  readonly unit: 'rows';
-  readonly start: WindowFrameBound;
-  readonly end: WindowFrameBound;
-}
+/** A ROWS bound: a row count, negative = preceding. */
+export type WindowFrameBound = FixedBound | { readonly kind: 'offset'; readonly rows: number };
+
+/**
+ * A RANGE bound: a value added to the (single) order key, negative = preceding: a number for
+ * numeric and date keys (days), an interval literal for timestamp keys.
+ */
+export type RangeFrameBound = FixedBound | { readonly kind: 'value'; readonly offset: Literal };
+
+export type WindowFrame =
+  | { readonly unit: 'rows'; readonly start: WindowFrameBound; readonly end: WindowFrameBound }
+  | { readonly unit: 'range'; readonly start: RangeFrameBound; readonly end: RangeFrameBound };
 
 export interface SortKey {
   readonly expr: Expr;

@@ -13,7 +13,9 @@ export type PrimitiveKind =
   | 'float32'
   | 'float64'
   | 'date'
-  | 'timestamp';
+  | 'timestamp'
+  /** Spark's day-time interval (`interval day to second`): a signed count of microseconds. */
+  | 'interval';
 
 export type DataType =
   | { readonly kind: PrimitiveKind }
@@ -64,6 +66,7 @@ export const T = {
   float64: primitive('float64'),
   date: primitive('date'),
   timestamp: primitive('timestamp'),
+  interval: primitive('interval'),
   null: primitive('null'),
   decimal: (precision: number, scale: number): DataType => Object.freeze({ kind: 'decimal', precision, scale }),
 } as const;
@@ -109,7 +112,7 @@ export function isIntegral(t: DataType): boolean {
 }
 
 export function isOrderable(t: DataType): boolean {
-  return isNumeric(t) || t.kind === 'string' || t.kind === 'boolean' || t.kind === 'date' || t.kind === 'timestamp' || t.kind === 'null';
+  return isNumeric(t) || t.kind === 'string' || t.kind === 'boolean' || t.kind === 'date' || t.kind === 'timestamp' || t.kind === 'interval' || t.kind === 'null';
 }
 
 export function sameType(a: DataType, b: DataType): boolean {
@@ -126,6 +129,8 @@ export function typeToString(t: DataType): string {
     case 'timestamp':
     case 'null':
       return t.kind;
+    case 'interval':
+      return 'interval day to second';
     case 'int32':
       return 'int';
     case 'int64':

@@ -39,6 +39,7 @@ export function toTestValue(v: unknown, t: DataType): unknown {
     case 'float32':
     case 'float64':
     case 'int64':
+    case 'interval':
       return v;
     case 'null':
       return null;

@@ -11,6 +11,7 @@ import { decimalText } from '../functions/cast.ts';
 import type { DataType, Field } from '../schema/types.ts';
 import { assertNever } from '../schema/types.ts';
 import { fromZod } from '../schema/zod.ts';
+import { InternalError } from '../errors/index.ts';
 import { isoTimestamp, type Row } from './rows.ts';
 
 const DAY_MS = 86_400_000;
@@ -56,6 +57,8 @@ function arbitraryOf(t: DataType, window: TimeWindow, enumValues?: readonly stri
       return fc.uint8Array({ maxLength: 12 }).map((b) => Buffer.from(b).toString('base64'));
     case 'null':
       return fc.constant(null);
+    case 'interval':
+      throw new InternalError('a zod schema gave an interval column: zod has no interval type');
     default:
       return assertNever(t);
   }

@@ -40,6 +40,7 @@ export function canonicalValue(v: unknown, t: DataType): unknown {
   switch (t.kind) {
     case 'int32':
     case 'int64':
+    case 'interval':
       return canonicalInteger(v);
     case 'float32':
     case 'float64':

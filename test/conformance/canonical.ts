@@ -35,6 +35,7 @@ export function fromStorage(v: unknown, t: DataType): Canon {
     case 'int64':
     case 'date':
     case 'timestamp':
+    case 'interval':
       return String(v);
     case 'float32':
     case 'float64':

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Dataset, PlanContext } from '../../framework/dsl/dataset.ts';
-import { col, lit, Window } from '../../framework/dsl/expr.ts';
+import { col, interval, lit, Window } from '../../framework/dsl/expr.ts';
 import * as F from '../../framework/dsl/functions.ts';
 import { Plan } from '../../framework/plan/nodes.ts';
 import { fromZod } from '../../framework/schema/zod.ts';
@@ -242,6 +242,22 @@ describe('engine = DuckDB on generated data', () => {
         nt: F.ntile(3).over(w),
         pr: F.percentRank().over(byFlag),
         cd: F.cumeDist().over(byFlag),
+      }),
+      200,
+    );
+  });
+
+  it('RANGE frames and interval arithmetic: timestamp keys with interval offsets, int and double keys, nulls, descending', async () => {
+    const byTs = Window.partitionBy('k').orderBy('ts');
+    await agree((t) =>
+      t.withColumns({
+        hour_before: F.count('id').over(byTs.rangeBetween(interval('-1 hour'), Window.currentRow)),
+        soon_after: F.max('a').over(Window.partitionBy('k').orderBy(col('ts').desc()).rangeBetween(interval('-20 minutes'), interval('-1 microsecond'))),
+        near_a: F.sum('a').over(Window.partitionBy('k').orderBy('a').rangeBetween(-3, 2)),
+        near_b: F.count('id').over(Window.orderBy(col('b').descNullsFirst()).rangeBetween(-0.5, Window.unboundedFollowing)),
+        peers_on: F.min('id').over(Window.partitionBy('k').orderBy('flag', 'a').rangeBetween(Window.currentRow, Window.currentRow)),
+        gap_us: F.intervalMicros(col('ts').minus(F.lag('ts').over(Window.partitionBy('k').orderBy('ts', 'id')))),
+        soon: col('ts').plus(interval('90 minutes')).lt(F.lead('ts').over(Window.partitionBy('k').orderBy('ts', 'id'))),
       }),
       200,
     );

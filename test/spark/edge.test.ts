@@ -1,7 +1,7 @@
 /**
  * Generated edge cases on Spark and the local engine: nulls, duplicate keys, unicode, timestamps
  * around midnight UTC with offsets, hostile column names and literals, partition values with
- * `/` and `=`; an empty input; a failing check; a bad record under failfast. The fixture
+ * `/` and `=`; intervals and RANGE frames; an empty input; a failing check; a bad record under failfast. The fixture
  * project is test/fixtures/edge.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,18 @@ describe('edge cases: Spark = the local engine', () => {
     const failing = (checks: readonly { name: string; failingRows: number }[] | undefined) => (checks ?? []).map((c) => `${c.name}: ${c.failingRows}`);
     expect(failing(spark.result.checks)).toEqual(failing(local.result!.checks));
     expect(failing(local.result!.checks).some((c) => !c.endsWith(': 0'))).toBe(true);
+  });
+
+  it('intervals and rangeBetween frames: the same rows (timestamps an hour apart to the microsecond, null keys, descending)', async () => {
+    const local = localRun('time_windows', data);
+    expect(local.status, local.stderr).toBe(0);
+    const { output, run } = onSpark('time_windows', data);
+    const spark = await run;
+    expect(spark.status, JSON.stringify(spark.result)).toBe(0);
+    const c = await compareTables(local.result!.output!.location, output);
+    expect(c.sparkTypes).toEqual(c.localTypes);
+    expect({ onlyLocal: c.onlyLocal, onlySpark: c.onlySpark }).toEqual({ onlyLocal: [], onlySpark: [] });
+    expect(c.sparkRows).toBe(240);
   });
 
   it('an empty input writes no rows in either engine', async () => {

@@ -44,7 +44,9 @@ function queries(): Query[] {
       const call = sqlCall(group, sparkDialect);
       // Timestamps come back as microseconds (a Python datetime would be in the Python process's
       // zone), dates as days (a Python date stops at year 9999).
-      const sql = call.select((x) => `typeof(${x}), ${type.kind === 'timestamp' ? `unix_micros(${x})` : type.kind === 'date' ? `unix_date(${x})` : x}`);
+      // Intervals as microseconds too (a Python timedelta would do, but not beyond its own range).
+      const exact = (x: string) => (type.kind === 'timestamp' ? `unix_micros(${x})` : type.kind === 'interval' ? `unix_micros(timestamp_micros(0) + ${x})` : type.kind === 'date' ? `unix_date(${x})` : x);
+      const sql = call.select((x) => `typeof(${x}), ${exact(x)}`);
       return [{ file, group, call, type, sql }];
     }),
   );
@@ -55,7 +57,7 @@ function fromSpark(v: unknown, type: DataType): Canonical {
     throw new Error(`Spark's value: ${m}`);
   };
   if (v === null) return null;
-  if (type.kind === 'timestamp') return canonicalValue(BigInt(v as string | number), type);
+  if (type.kind === 'timestamp' || type.kind === 'interval') return canonicalValue(BigInt(v as string | number), type);
   if (type.kind === 'date') return canonicalValue(Number(v), type);
   return canonicalValue(typedValue(v, type, fail), type);
 }

@@ -13,13 +13,14 @@ import { doubleMatchForm } from '../../framework/testing/typed-values.ts';
 export type Canonical = null | boolean | number | string | readonly Canonical[];
 
 /**
- * Bigints and decimals as exact text, dates and timestamps as ISO text, -0.0 by name, other
- * doubles in their matching form.
+ * Bigints, intervals (microseconds) and decimals as exact text, dates and timestamps as ISO text,
+ * -0.0 by name, other doubles in their matching form.
  */
 export function canonicalValue(v: unknown, type: DataType): Canonical {
   if (v === null || v === undefined) return null;
   switch (type.kind) {
     case 'int64':
+    case 'interval':
       return String(v);
     case 'decimal':
       return decimalText(BigInt(v as bigint), type.scale);

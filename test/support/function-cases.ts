@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ColumnBuilder, allocData, makeColumn, valueAt, type Column } from '../../framework/columnar/column.ts';
 import { daysFromCivil, daysInMonth } from '../../framework/columnar/calendar.ts';
+import { parseInterval } from '../../framework/columnar/interval.ts';
 import { duckdbDialect, sparkDialect, type SqlDialect } from '../../framework/compile/sql/dialect.ts';
 import { canCast, castColumn } from '../../framework/functions/cast.ts';
 import { aggregateFunctions, scalarFunctions, windowFunctions } from '../../framework/functions/index.ts';
@@ -218,7 +219,7 @@ function parseArgSpec(text: string, fail: (m: string) => never): ArgSpec {
 }
 
 const TYPE_NAMES: Readonly<Record<string, DataType>> = {
-  string: T.string, boolean: T.boolean, int32: T.int32, int64: T.int64, float32: T.float32, float64: T.float64, date: T.date, timestamp: T.timestamp, null: T.null,
+  string: T.string, boolean: T.boolean, int32: T.int32, int64: T.int64, float32: T.float32, float64: T.float64, date: T.date, timestamp: T.timestamp, interval: T.interval, null: T.null,
 };
 
 export function parseType(text: string, fail: (m: string) => never): DataType {
@@ -328,6 +329,11 @@ export function typedValue(v: unknown, type: DataType, fail: (m: string) => neve
       return typeof v === 'string' ? (parseIsoDate(v) ?? wrong()) : wrong();
     case 'timestamp':
       return typeof v === 'string' ? (parseIsoTimestamp(v) ?? wrong()) : wrong();
+    case 'interval': {
+      // The DSL's own text ("30 minutes", "-1 day 2 hours"), read by the DSL's parser.
+      const micros = typeof v === 'string' ? parseInterval(v) : null;
+      return typeof micros === 'bigint' ? micros : wrong();
+    }
     case 'decimal': {
       const u = typeof v === 'string' || typeof v === 'number' ? exactUnscaled(String(v), type.scale) : null;
       return u !== null && (u < 0n ? -u : u) < 10n ** BigInt(type.precision) ? u : wrong();
@@ -584,6 +590,7 @@ export function canonicalFromDuckdb(v: unknown, type: DataType): Canonical {
       return canonicalValue(Number(v), type);
     case 'int64':
     case 'timestamp':
+    case 'interval':
       return canonicalValue(BigInt(v as bigint), type);
     case 'decimal':
       return canonicalValue(typedValue(String(v), type, fail), type);

@@ -21,6 +21,8 @@ export interface SqlDialect {
   cast(sql: string, from: DataType, to: DataType): string;
   /** An aggregate used as a window function: `sum(x)` + `(PARTITION BY ...)`. */
   windowAggregate(call: string, over: string, result: DataType): string;
+  /** The order key of a RANGE frame with value bounds, in the terms its offsets are rendered in. */
+  rangeOrderKey(sql: string, type: DataType): string;
 }
 
 
@@ -29,6 +31,14 @@ export function formatTimestampMicros(micros: bigint): string {
   const frac = micros - seconds * 1_000_000n;
   const iso = new Date(Number(seconds) * 1000).toISOString().slice(0, 19).replace('T', ' ');
   return `${iso}.${frac.toString().padStart(6, '0')}`;
+}
+
+/** Spark's day-to-second literal text, `[-]D HH:MM:SS.ffffff` (the sign applies to the whole interval). */
+export function formatIntervalMicros(micros: bigint): string {
+  const abs = micros < 0n ? -micros : micros;
+  const pad = (n: bigint, w = 2) => n.toString().padStart(w, '0');
+  const s = abs / 1_000_000n;
+  return `${micros < 0n ? '-' : ''}${s / 86_400n} ${pad((s / 3600n) % 24n)}:${pad((s / 60n) % 60n)}:${pad(s % 60n)}.${pad(abs % 1_000_000n, 6)}`;
 }
 
 export function formatDecimal(unscaled: bigint, scale: number): string {
@@ -65,6 +75,8 @@ export const sparkDialect: SqlDialect = {
         return 'DATE';
       case 'timestamp':
         return 'TIMESTAMP';
+      case 'interval':
+        return 'INTERVAL DAY TO SECOND';
       case 'decimal':
         return `DECIMAL(${type.precision},${type.scale})`;
       case 'binary':
@@ -101,6 +113,8 @@ export const sparkDialect: SqlDialect = {
         return `DATE '${formatDate(Number(value))}'`;
       case 'timestamp':
         return `TIMESTAMP '${formatTimestampMicros(BigInt(value as bigint))}'`;
+      case 'interval':
+        return `INTERVAL '${formatIntervalMicros(BigInt(value as bigint))}' DAY TO SECOND`;
       case 'decimal':
         return `CAST('${formatDecimal(BigInt(value as bigint), type.scale)}' AS ${this.typeName(type)})`;
       default:
@@ -111,6 +125,7 @@ export const sparkDialect: SqlDialect = {
     return { inner: 'INNER JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN', semi: 'LEFT SEMI JOIN', anti: 'LEFT ANTI JOIN' }[how];
   },
   windowAggregate: (call, over) => `${call} OVER ${over}`,
+  rangeOrderKey: (sql) => sql,
   cast(sql, _from, to) {
     return `CAST(${sql} AS ${this.typeName(to)})`;
   },
@@ -132,6 +147,10 @@ export const duckdbDialect: SqlDialect = {
         return 'REAL';
       case 'timestamp':
         return 'TIMESTAMPTZ';
+      // DuckDB's INTERVAL keeps months, days and microseconds apart (and compares them normalized
+      // to 30-day months): a day-time interval is its exact microsecond count there.
+      case 'interval':
+        return 'BIGINT';
       case 'null':
         return 'INTEGER';
       case 'struct':
@@ -145,6 +164,7 @@ export const duckdbDialect: SqlDialect = {
     }
   },
   literal(value, type) {
+    if (value !== null && type.kind === 'interval') return `CAST(${String(value)} AS BIGINT)`;
     if (value !== null && type.kind === 'int64') return `CAST(${String(value)} AS BIGINT)`;
     if (value !== null && type.kind === 'timestamp') return `TIMESTAMPTZ '${formatTimestampMicros(BigInt(value as bigint))}+00'`;
     return sparkDialect.literal.call(this, value, type);
@@ -165,6 +185,8 @@ export const duckdbDialect: SqlDialect = {
   windowAggregate(call, over, result) {
     return `CAST(${call} OVER ${over} AS ${this.typeName(result)})`;
   },
+  // Interval offsets are microseconds here: so is the timestamp key they move (same order).
+  rangeOrderKey: (sql, type) => (type.kind === 'timestamp' ? `epoch_us(${sql})` : sql),
 };
 
 export const dialects: Record<DialectName, SqlDialect> = { spark: sparkDialect, duckdb: duckdbDialect };

@@ -5,7 +5,7 @@
  * Identifiers are always quoted and literals always escaped by the dialect: no user value is
  * ever pasted into SQL unquoted.
  */
-import type { BoundExpr, BoundPlan, BoundSortKey, BoundWindowColumn } from '../../analyze/bound.ts';
+import type { BoundExpr, BoundPlan, BoundSortKey, BoundWindowColumn, BoundWindowFrame } from '../../analyze/bound.ts';
 import { assertNeverPlan } from '../../analyze/exhaustive.ts';
 import { renderSql } from '../../functions/registry.ts';
 import type { DatasetSchema } from '../../schema/types.ts';
@@ -31,32 +31,31 @@ export function renderQuery(plan: BoundPlan, dialect: SqlDialect): RenderedQuery
 
   const expr = (e: BoundExpr, input: DatasetSchema, alias?: string) => renderExpr(e, input, dialect, alias);
 
-  const sortKeys = (keys: readonly BoundSortKey[], input: DatasetSchema) =>
-    keys.map((k) => `${expr(k.expr, input)} ${k.ascending ? 'ASC' : 'DESC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
+  const sortKeys = (keys: readonly BoundSortKey[], input: DatasetSchema, key = (k: BoundSortKey) => expr(k.expr, input)) =>
+    keys.map((k) => `${key(k)} ${k.ascending ? 'ASC' : 'DESC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
 
   const windowSql = (w: BoundWindowColumn, input: DatasetSchema): string => {
     const args = w.args.map((a) => expr(a, input));
     const parts: string[] = [];
     if (w.partitionBy.length) parts.push(`PARTITION BY ${w.partitionBy.map((p) => expr(p, input)).join(', ')}`);
-    if (w.orderBy.length) parts.push(`ORDER BY ${sortKeys(w.orderBy, input)}`);
+    const valued = w.frame?.unit === 'range' && (w.frame.start.kind === 'value' || w.frame.end.kind === 'value');
+    if (w.orderBy.length) parts.push(`ORDER BY ${sortKeys(w.orderBy, input, valued ? (k) => dialect.rangeOrderKey(expr(k.expr, input), k.expr.type) : undefined)}`);
     if (w.frame) {
-      if (w.frame.unit === 'range') parts.push('RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
-      else {
-        const bound = (b: typeof w.frame.start) => {
-          if (typeof b === 'string') return b;
-          switch (b.kind) {
-            case 'unboundedPreceding':
-              return 'UNBOUNDED PRECEDING';
-            case 'unboundedFollowing':
-              return 'UNBOUNDED FOLLOWING';
-            case 'currentRow':
-              return 'CURRENT ROW';
-            case 'offset':
-              return b.rows < 0 ? `${-b.rows} PRECEDING` : `${b.rows} FOLLOWING`;
-          }
-        };
-        parts.push(`ROWS BETWEEN ${bound(w.frame.start)} AND ${bound(w.frame.end)}`);
-      }
+      const bound = (b: BoundWindowFrame['start']) => {
+        switch (b.kind) {
+          case 'unboundedPreceding':
+            return 'UNBOUNDED PRECEDING';
+          case 'unboundedFollowing':
+            return 'UNBOUNDED FOLLOWING';
+          case 'currentRow':
+            return 'CURRENT ROW';
+          case 'offset':
+            return b.rows < 0 ? `${-b.rows} PRECEDING` : `${b.rows} FOLLOWING`;
+          case 'value':
+            return `${dialect.literal(b.amount, b.type)} ${b.preceding ? 'PRECEDING' : 'FOLLOWING'}`;
+        }
+      };
+      parts.push(`${w.frame.unit.toUpperCase()} BETWEEN ${bound(w.frame.start)} AND ${bound(w.frame.end)}`);
     }
     const over = `(${parts.join(' ')})`;
     // Aggregates render without dialect wrappers here: the dialect decides how OVER attaches.

@@ -1,5 +1,6 @@
 import { allocData, concatBatches, makeColumn, sliceBatch, take, type Batch, type Column, type ColumnData } from '../../columnar/column.ts';
-import type { BoundExpr, BoundSortKey, BoundWindowColumn, BoundPlan } from '../../analyze/bound.ts';
+import type { BoundExpr, BoundRangeBound, BoundSortKey, BoundWindowColumn, BoundWindowFrame, BoundPlan } from '../../analyze/bound.ts';
+import { compareBigints, compareDoubles } from '../../functions/compare.ts';
 import { castColumn } from '../../functions/cast.ts';
 import { decimalAverage, fitDecimal, type DecimalType } from '../../functions/decimal-arith.ts';
 import { T } from '../../schema/types.ts';
@@ -60,6 +61,8 @@ interface Layout {
   /** Per sorted position: where its peer group starts / ends (exclusive). */
   readonly peerStart: Int32Array;
   readonly peerEnd: Int32Array;
+  /** The first order key's values by row (RANGE frames with value bounds have exactly one key). */
+  readonly firstKey: Column | undefined;
 }
 
 function sortLayout(w: BoundWindowColumn, batch: Batch): Layout {
@@ -82,7 +85,7 @@ function sortLayout(w: BoundWindowColumn, batch: Batch): Layout {
   }
   bounds[p] = length;
   for (let k = length - 1; k >= 0; k--) peerEnd[k] = k + 1 < length && peerStart[k + 1] === peerStart[k] ? peerEnd[k + 1] : k + 1;
-  return { order, partitionOf, partitions, bounds, peerStart, peerEnd };
+  return { order, partitionOf, partitions, bounds, peerStart, peerEnd, firstKey: keys[0]?.column };
 }
 
 function computeWindow(w: BoundWindowColumn, batch: Batch, L: Layout): Column {
@@ -98,7 +101,7 @@ function computeWindow(w: BoundWindowColumn, batch: Batch, L: Layout): Column {
   }
   const fn = w.fn.fn;
   const f = w.frame;
-  const whole = f === null || (f.unit === 'rows' && f.start.kind === 'unboundedPreceding' && f.end.kind === 'unboundedFollowing');
+  const whole = f === null || (f.start.kind === 'unboundedPreceding' && f.end.kind === 'unboundedFollowing');
   if (whole) {
     // One group per partition: the registry's own accumulator, exactly as GROUP BY computes it.
     // With an ORDER BY, rows go in window order, as Spark feeds them: first/last, max_by ties and
@@ -108,9 +111,12 @@ function computeWindow(w: BoundWindowColumn, batch: Batch, L: Layout): Column {
     else acc.update(Int32Array.from(L.order, (row) => L.partitionOf[row]), L.partitions, args.map((a) => take(a, L.order)), length);
     return take(acc.finish(L.partitions), L.partitionOf);
   }
-  const { lo, hi } = frames(w, L, length);
-  const shape: FrameShape = f.unit === 'range' || f.start.kind === 'unboundedPreceding' ? 'running' : f.end.kind === 'unboundedFollowing' ? 'suffix' : 'sliding';
-  const width = f.unit === 'rows' && shape === 'sliding' ? boundOffset(f.end) - boundOffset(f.start) + 1 : Infinity;
+  const { lo, hi } = f.unit === 'rows' ? rowFrames(f, L, length) : rangeFrames(f, w.orderBy[0], L, length);
+  const shape: FrameShape = f.start.kind === 'unboundedPreceding' ? 'running' : f.end.kind === 'unboundedFollowing' ? 'suffix' : 'sliding';
+  // The kernels below slide over frames whose both ends move forward; a RANGE bound whose key
+  // arithmetic wraps around (Spark's int and long do) can move one back: then row by row.
+  if (!monotone(lo, hi, L)) return genericOverFrames(w, args, L, lo, hi);
+  const width = shape === 'sliding' ? (f.unit === 'rows' ? boundOffset(f.end) - boundOffset(f.start) + 1 : widest(lo, hi)) : Infinity;
   switch (fn.name) {
     case 'count':
       return countOverFrames(args[0], L.order, lo, hi, length);
@@ -132,29 +138,126 @@ function boundOffset(b: Extract<BoundWindowColumn['frame'], { unit: 'rows' }>['s
   return b.kind === 'offset' ? b.rows : b.kind === 'currentRow' ? 0 : b.kind === 'unboundedPreceding' ? -Infinity : Infinity;
 }
 
-/** Each sorted position's frame as [lo, hi) sorted positions; both are nondecreasing within a partition. */
-function frames(w: BoundWindowColumn, L: Layout, length: number): { lo: Int32Array; hi: Int32Array } {
+/** Each sorted position's ROWS frame as [lo, hi) sorted positions; both are nondecreasing within a partition. */
+function rowFrames(f: Extract<BoundWindowFrame, { unit: 'rows' }>, L: Layout, length: number): { lo: Int32Array; hi: Int32Array } {
   const lo = new Int32Array(length);
   const hi = new Int32Array(length);
-  const f = w.frame!;
   for (let p = 0; p < L.partitions; p++) {
     const s = L.bounds[p];
     const e = L.bounds[p + 1];
     for (let k = s; k < e; k++) {
-      let a: number;
-      let b: number;
-      if (f.unit === 'range') {
-        a = s;
-        b = L.peerEnd[k];
-      } else {
-        a = f.start.kind === 'unboundedPreceding' ? s : f.start.kind === 'unboundedFollowing' ? e : Math.min(e, Math.max(s, k + (f.start.kind === 'offset' ? f.start.rows : 0)));
-        b = f.end.kind === 'unboundedFollowing' ? e : f.end.kind === 'unboundedPreceding' ? s : Math.min(e, Math.max(s, k + 1 + (f.end.kind === 'offset' ? f.end.rows : 0)));
-      }
+      const a = f.start.kind === 'unboundedPreceding' ? s : f.start.kind === 'unboundedFollowing' ? e : Math.min(e, Math.max(s, k + (f.start.kind === 'offset' ? f.start.rows : 0)));
+      const b = f.end.kind === 'unboundedFollowing' ? e : f.end.kind === 'unboundedPreceding' ? s : Math.min(e, Math.max(s, k + 1 + (f.end.kind === 'offset' ? f.end.rows : 0)));
       lo[k] = a;
       hi[k] = b < a ? a : b;
     }
   }
   return { lo, hi };
+}
+
+/**
+ * Each sorted position's RANGE frame as [lo, hi), as Spark 3.5 computes it: CURRENT ROW is the
+ * row's peer group; a value bound takes the rows whose key lies within the row's key plus the
+ * offset (PRECEDING toward the start of the window order, so toward larger keys when descending),
+ * computed in the key's type as Spark's Add does (int and long wrap). Null keys are their own
+ * peer group: a value bound of a row with a null key is that group, and a non-null row's value
+ * bounds never reach a null key (the unbounded ones do).
+ */
+function rangeFrames(f: Extract<BoundWindowFrame, { unit: 'range' }>, key: BoundSortKey, L: Layout, length: number): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(length);
+  const hi = new Int32Array(length);
+  const { order, peerStart, peerEnd } = L;
+  const valued = f.start.kind === 'value' || f.end.kind === 'value';
+  const keys = valued ? rangeKeys(L.firstKey!) : undefined;
+  const isNull = (k: number) => keys !== undefined && keys.valid !== null && keys.valid[order[k]] === 0;
+  // Where non-null keys begin and end in each partition: nulls sort to one end.
+  for (let p = 0; p < L.partitions; p++) {
+    const s = L.bounds[p];
+    const e = L.bounds[p + 1];
+    let ns = s;
+    let ne = e;
+    if (keys) {
+      if (key.nullsFirst) while (ns < e && isNull(ns)) ns++;
+      else while (ne > s && isNull(ne - 1)) ne--;
+    }
+    for (let k = s; k < e; k++) {
+      const bound = (b: BoundRangeBound, atEnd: boolean): number => {
+        switch (b.kind) {
+          case 'unboundedPreceding':
+            return s;
+          case 'unboundedFollowing':
+            return e;
+          case 'currentRow':
+            return atEnd ? peerEnd[k] : peerStart[k];
+          case 'value': {
+            if (isNull(k)) return atEnd ? peerEnd[k] : peerStart[k];
+            // Toward larger keys: FOLLOWING when ascending, PRECEDING when descending.
+            const up = b.preceding !== key.ascending;
+            const target = keys!.shift(order[k], b.amount, up);
+            // The first position at or past the target in window order (start), or past it (end).
+            let a = ns;
+            let z = ne;
+            while (a < z) {
+              const m = (a + z) >>> 1;
+              const c = keys!.compare(order[m], target) * (key.ascending ? 1 : -1);
+              if (c < 0 || (atEnd && c === 0)) a = m + 1;
+              else z = m;
+            }
+            return a;
+          }
+        }
+      };
+      const a = bound(f.start, false);
+      const b = bound(f.end, true);
+      lo[k] = a;
+      hi[k] = b < a ? a : b;
+    }
+  }
+  return { lo, hi };
+}
+
+/** An order key's values with Spark's arithmetic and ordering for RANGE bounds. */
+interface RangeKeys {
+  readonly valid: Uint8Array | null;
+  /** The key of `row` moved by `amount` toward larger (`up`) or smaller values. */
+  shift(row: number, amount: number | bigint, up: boolean): number | bigint;
+  /** The key of `row` against a shifted value: negative, zero, positive. */
+  compare(row: number, target: number | bigint): number;
+}
+
+function rangeKeys(c: Column): RangeKeys {
+  const t = c.type;
+  if (c.data instanceof BigInt64Array || t.kind === 'decimal') {
+    const d = c.data as ArrayLike<bigint>;
+    // Decimals add exactly (Spark widens the precision); long-stored timestamps and bigints wrap as Java's long.
+    const wrap = t.kind === 'decimal' ? (v: bigint) => v : (v: bigint) => BigInt.asIntN(64, v);
+    return {
+      valid: c.valid,
+      shift: (row, amount, up) => wrap(up ? d[row] + (amount as bigint) : d[row] - (amount as bigint)),
+      compare: (row, target) => compareBigints(d[row], target as bigint),
+    };
+  }
+  const d = c.data as Int32Array | Float64Array;
+  const fit = t.kind === 'float32' ? Math.fround : t.kind === 'float64' ? (v: number) => v : (v: number) => v | 0;
+  return {
+    valid: c.valid,
+    shift: (row, amount, up) => fit(up ? d[row] + (amount as number) : d[row] - (amount as number)),
+    compare: (row, target) => compareDoubles(d[row], target as number),
+  };
+}
+
+/** Whether lo and hi never move back within a partition. */
+function monotone(lo: Int32Array, hi: Int32Array, L: Layout): boolean {
+  for (let p = 0; p < L.partitions; p++) {
+    for (let k = L.bounds[p] + 1; k < L.bounds[p + 1]; k++) if (lo[k] < lo[k - 1] || hi[k] < hi[k - 1]) return false;
+  }
+  return true;
+}
+
+function widest(lo: Int32Array, hi: Int32Array): number {
+  let w = 0;
+  for (let k = 0; k < lo.length; k++) w = Math.max(w, hi[k] - lo[k]);
+  return w;
 }
 
 /** Prefix counts of non-null rows by sorted position (all rows when there is no argument). */
