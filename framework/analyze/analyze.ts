@@ -11,7 +11,7 @@ import type { PlanNode, Step } from '../plan/nodes.ts';
 import { commonType, field, schemaOf, typeToString, type DataType, type DatasetSchema, type Field } from '../schema/types.ts';
 import { didYouMean } from '../errors/index.ts';
 import type { BoundAggregate, BoundExpr, BoundPlan, BoundWindowColumn, JoinOutputColumn } from './bound.ts';
-import { argInfoOf, bindExpr, bindSortKey, castTo, columnIndex, fail, nullable, type Scope } from './expressions.ts';
+import { argInfoOf, bindExpr, bindSortKey, castTo, columnIndex, fail, fieldPath, nullable, type Scope } from './expressions.ts';
 import { MAX_KEY_COLUMNS } from '../engine/keys.ts';
 
 export interface AnalyzeContext {
@@ -61,9 +61,11 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
       case 'project': {
         const input = visit(n.input);
         const s = scope(n.step, input.schema);
-        assertUniqueNames(s, n.columns.map((c) => c.name));
         const columns = n.columns.map((c) => bindExpr(c.expr, s));
-        return project(n.step, input, n.columns.map((c) => c.name), columns);
+        // A selected struct field (`device.os`) is named after the field, as Spark names it.
+        const names = n.columns.map((c) => (c.expr.kind === 'column' && c.name === c.expr.name && fieldPath(input.schema, c.name) ? c.name.slice(c.name.lastIndexOf('.') + 1) : c.name));
+        assertUniqueNames(s, names);
+        return project(n.step, input, names, columns);
       }
 
       case 'withColumns': {

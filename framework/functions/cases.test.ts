@@ -125,8 +125,22 @@ function fromDuckdb(v: unknown, type: DataType): Canonical {
     case 'decimal':
       return canonicalValue(typedValue(String(v), type, fail), type);
     case 'array':
-      return canonicalValue((v as { items: unknown[] }).items, type);
+    case 'struct':
+    case 'map':
+      return canonicalValue(duckdbPlain(v), type);
     default:
       return canonicalValue(v, type);
   }
+}
+
+/** DuckDB's nested values as plain ones: lists as arrays, structs as objects, maps as [key, value] pairs. */
+function duckdbPlain(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if ('items' in v) return (v as { items: unknown[] }).items.map(duckdbPlain);
+  if ('entries' in v) {
+    const entries = (v as { entries: unknown }).entries;
+    if (Array.isArray(entries)) return (entries as { key: unknown; value: unknown }[]).map((e) => [duckdbPlain(e.key), duckdbPlain(e.value)]);
+    return Object.fromEntries(Object.entries(entries as Record<string, unknown>).map(([k, x]) => [k, duckdbPlain(x)]));
+  }
+  return v;
 }
