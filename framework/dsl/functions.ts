@@ -244,6 +244,10 @@ export const corr = <X extends ExprLike, Y extends ExprLike>(x: X, y: Y) => agg<
 /** The exact p-th percentile (0 <= p <= 1), interpolated linearly between values. */
 export const percentile = <X extends ExprLike>(x: X, p: number) => agg<number, ColumnRefs<X>>('percentile', [x, p]);
 export const median = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('median', [x]);
+/** The non-null values as an array, in the order rows reach the aggregate (in Spark, that order depends on the input's partitioning). */
+export const collectList = <X extends ExprLike>(x: X) => agg<unknown[], ColumnRefs<X>>('collect_list', [x]);
+/** The distinct non-null values as an array, sorted ascending (Spark leaves the order unspecified; the plan sorts). */
+export const collectSet = <X extends ExprLike>(x: X) => agg<unknown[], ColumnRefs<X>>('collect_set', [x]);
 
 // --- ranking, distribution and offset window functions (need .over(Window...orderBy(...)))
 export const rowNumber = () => ranking<number, never>('row_number', []);

@@ -76,7 +76,8 @@ function lookup(container: Column, key: Column, n: number, result: DataType, at:
   });
 }
 
-function distinct(items: readonly unknown[]): unknown[] {
+/** The elements without repeats (by elementKey), in first-seen order. */
+export function distinctElements(items: readonly unknown[]): unknown[] {
   const seen = new Set<unknown>();
   return items.filter((v) => {
     const k = elementKey(v);
@@ -207,7 +208,7 @@ export const nested: ScalarFunction[] = [
     description: 'array_distinct(array): the elements without repeats, in first-seen order (one null kept; NaN equals NaN)',
     arity: [1, 1],
     resolve: ([a]) => arrayArg(a),
-    kernel: ([a], n, t) => mapUnary<unknown[], unknown[]>(a, t, n, distinct),
+    kernel: ([a], n, t) => mapUnary<unknown[], unknown[]>(a, t, n, distinctElements),
     sql: (a) => `array_distinct(${a[0]})`,
   },
   {
