@@ -194,6 +194,8 @@ export const sortArray = <X extends ExprLike>(x: X, ascending = true) => call<un
 export const flatten = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<X>>('flatten', c(x));
 export const mapKeys = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<X>>('map_keys', c(x));
 export const mapValues = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<X>>('map_values', c(x));
+/** A struct, array or map as JSON text exactly as Spark's to_json writes it (null struct fields left out, timestamps in UTC to the millisecond). */
+export const toJson = <X extends ExprLike>(x: X) => call<string, ColumnRefs<X>>('to_json', c(x));
 /** An array of the values (strings name columns), of their common type. */
 export const array = <Args extends ExprLike[]>(...args: Args) => call<unknown[], ColumnRefs<Args[number]>>('array', ...args.map(c));
 /** A struct of name, value pairs: namedStruct('os', col('os'), 'n', 1). */

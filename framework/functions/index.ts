@@ -10,9 +10,10 @@ import { digests } from './digest.ts';
 import { sparkHashes } from './spark-hash.ts';
 import { datetime } from './datetime.ts';
 import { nested } from './nested.ts';
+import { json } from './json.ts';
 import { aggregates } from './aggregates.ts';
 import { windowFunctions as rankingAndOffset } from './window.ts';
 
-export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...arithmeticFunctions, ...comparisonFunctions, ...logic, ...conditional, ...math, ...strings, ...digests, ...sparkHashes, ...datetime, ...nested]);
+export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...arithmeticFunctions, ...comparisonFunctions, ...logic, ...conditional, ...math, ...strings, ...digests, ...sparkHashes, ...datetime, ...nested, ...json]);
 export const aggregateFunctions = new FunctionRegistry<AggregateFunction>('aggregate', aggregates);
 export const windowFunctions = new FunctionRegistry<WindowFunction>('window', rankingAndOffset);
