@@ -54,6 +54,18 @@ describe('analyzer', () => {
     expect(e.hint).toBe("did you mean 'user_id'?");
   });
 
+  it('reads struct fields by dotted name or getField, names a selected field after it, and suggests a field for a misspelt one', () => {
+    const Nested = z.object({ id: z.int64(), device: z.object({ os: z.string(), build: z.object({ n: z.int32() }) }).nullable(), 'a.b': z.string() });
+    expect(schemaOf(scan('raw', Nested).select(col('device.os'), col('device.build.n'), col('a.b'), col('device').getField('os').as('os2')))).toEqual(['os:string?', 'n:int?', 'a.b:string', 'os2:string?']);
+    // @ts-expect-error: the compiler knows the struct's fields too
+    const e = analysisError(() => scan('raw', Nested).select(col('device.oss')));
+    expect(e.message).toContain("no field 'oss' in struct<os:string,build:struct<n:int>>: did you mean 'os'? (its fields: os, build)");
+    // @ts-expect-error: id is no struct
+    expect(analysisError(() => scan('raw', Nested).select(col('id.x'))).message).toContain('only structs have fields');
+    // @ts-expect-error: no column devices
+    expect(analysisError(() => scan('raw', Nested).select(col('devices.os'))).message).toContain("column 'devices.os' does not exist");
+  });
+
   it('resolves names case-insensitively, as Spark does, and refuses names that differ only in case', () => {
     expect(schemaOf(scan('raw', Events).select('EVENT_ID' as never, 'user_id'))).toEqual(['EVENT_ID:string', 'user_id:bigint']);
     expect(schemaOf(scan('raw', Events).drop('AMOUNT' as never).select('event_id'))).toEqual(['event_id:string']);

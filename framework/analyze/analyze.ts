@@ -7,11 +7,11 @@ import { aggregateFunctions, windowFunctions } from '../functions/index.ts';
 import { isTypeProblem, type ArgInfo } from '../functions/registry.ts';
 import { exprChildren, ExprNode, type AggregateCall, type Expr, type WindowCall } from '../plan/expr.ts';
 import { assertNeverPlan } from './exhaustive.ts';
-import type { PlanNode, Step } from '../plan/nodes.ts';
-import { commonType, field, schemaOf, typeToString, type DataType, type DatasetSchema, type Field } from '../schema/types.ts';
+import type { Generator, PlanNode, Step } from '../plan/nodes.ts';
+import { T, commonType, field, schemaOf, typeToString, type DataType, type DatasetSchema, type Field } from '../schema/types.ts';
 import { didYouMean } from '../errors/index.ts';
 import type { BoundAggregate, BoundExpr, BoundPlan, BoundWindowColumn, JoinOutputColumn } from './bound.ts';
-import { argInfoOf, bindExpr, bindSortKey, castTo, columnIndex, fail, nullable, type Scope } from './expressions.ts';
+import { argInfoOf, bindExpr, bindSortKey, castTo, columnIndex, fail, fieldPath, nullable, type Scope } from './expressions.ts';
 import { MAX_KEY_COLUMNS } from '../engine/keys.ts';
 import { bindFrame } from './frame.ts';
 
@@ -62,9 +62,11 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
       case 'project': {
         const input = visit(n.input);
         const s = scope(n.step, input.schema);
-        assertUniqueNames(s, n.columns.map((c) => c.name));
         const columns = n.columns.map((c) => bindExpr(c.expr, s));
-        return project(n.step, input, n.columns.map((c) => c.name), columns);
+        // A selected struct field (`device.os`) is named after the field, as Spark names it.
+        const names = n.columns.map((c) => (c.expr.kind === 'column' && c.name === c.expr.name && fieldPath(input.schema, c.name) ? c.name.slice(c.name.lastIndexOf('.') + 1) : c.name));
+        assertUniqueNames(s, names);
+        return project(n.step, input, names, columns);
       }
 
       case 'withColumns': {
@@ -150,10 +152,31 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
         return { kind: 'deduplicate', step: n.step, schema: input.schema, input, keys, orderBy };
       }
 
+      case 'generate': {
+        const input = visit(n.input);
+        const s = scope(n.step, input.schema);
+        const expr = bindExpr(n.expr, s);
+        const generated = generatedFields(n.generator, n.outer, expr.type);
+        if (!generated) fail(s, `${n.generator} needs an array or a map, got ${typeToString(expr.type)}`);
+        if (n.names.length && n.names.length !== generated.length) {
+          fail(s, `${n.generator} of ${typeToString(expr.type)} makes ${generated.length} columns (${generated.map((f) => f.name).join(', ')}), but ${n.names.length} names were given`, `pass { as: [${generated.map((f) => `'${f.name}'`).join(', ')}] } with your names`);
+        }
+        const fields = [...input.schema.fields, ...generated.map((f, i) => (n.names.length ? field(n.names[i], f.type, f.nullable) : f))];
+        assertUniqueNames(s, fields.map((f) => f.name));
+        return { kind: 'generate', step: n.step, schema: schemaOf(fields), input, generator: n.generator, outer: n.outer, expr };
+      }
+
       default:
         return assertNeverPlan(n);
     }
   };
+
+  /** Spark's generated columns and their default names: [pos,] col for an array, [pos,] key, value for a map; all null for an outer row. */
+  function generatedFields(generator: Generator, outer: boolean, t: DataType): Field[] | null {
+    const values = t.kind === 'array' ? [field('col', t.element, true)] : t.kind === 'map' ? [field('key', t.key, outer), field('value', t.value, true)] : null;
+    if (!values) return null;
+    return generator === 'posexplode' ? [field('pos', T.int32, outer), ...values] : values;
+  }
 
   function project(step: Step, input: BoundPlan, names: readonly string[], columns: readonly BoundExpr[]): BoundPlan {
     const fields = columns.map((c, i) => {
@@ -192,6 +215,7 @@ export function analyze(plan: PlanNode, ctx: AnalyzeContext): BoundPlan {
     const agg = aggregateFunctions.get(call.fn);
     if (!agg) fail(s, `unknown window function '${call.fn}'`, didYouMean(call.fn, [...windowFunctions.names(), ...aggregateFunctions.names()]));
     checkArity(s, call.fn, agg.arity, args.length);
+    if (agg.notOverWindow) fail(s, `${call.fn} cannot be used over a window: ${agg.notOverWindow}`);
     const type = agg.resolve(argInfo);
     if (isTypeProblem(type)) fail(s, `${call.fn}: ${type.problem}`);
     const frame = bindFrame(s, call.fn, call.spec.frame, orderBy);

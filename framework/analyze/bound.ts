@@ -5,7 +5,7 @@
  */
 import type { AggregateFunction, ArgInfo, ScalarFunction, WindowFunction } from '../functions/registry.ts';
 import type { LiteralValue, WindowFrameBound } from '../plan/expr.ts';
-import type { JoinType, Step } from '../plan/nodes.ts';
+import type { Generator, JoinType, Step } from '../plan/nodes.ts';
 import type { DataType, DatasetSchema } from '../schema/types.ts';
 
 export type BoundExpr =
@@ -110,6 +110,15 @@ export type BoundPlan =
     })
   | (Base & { readonly kind: 'sort'; readonly input: BoundPlan; readonly keys: readonly BoundSortKey[] })
   | (Base & { readonly kind: 'limit'; readonly input: BoundPlan; readonly count: number })
+  | (Base & {
+      /** The schema: the input's columns, then the generated ones. */
+      readonly kind: 'generate';
+      readonly input: BoundPlan;
+      readonly generator: Generator;
+      readonly outer: boolean;
+      /** An array or a map. */
+      readonly expr: BoundExpr;
+    })
   | (Base & {
       readonly kind: 'deduplicate';
       readonly input: BoundPlan;

@@ -2,7 +2,7 @@
 import { aggregateFunctions, scalarFunctions } from '../functions/index.ts';
 import { canCast } from '../functions/cast.ts';
 import { isTypeProblem, type ArgInfo } from '../functions/registry.ts';
-import type { Expr, SortKey } from '../plan/expr.ts';
+import { ExprNode, type Expr, type SortKey } from '../plan/expr.ts';
 import type { Step } from '../plan/nodes.ts';
 import { T, commonType, isOrderable, sameType, typeToString, type DataType, type DatasetSchema } from '../schema/types.ts';
 import { AnalysisError, didYouMean } from '../errors/index.ts';
@@ -25,17 +25,33 @@ export function fail(scope: Pick<Scope, 'job' | 'file' | 'step'>, problem: strin
  * case, so there is at most one).
  */
 export function columnIndex(scope: Scope, name: string): number {
-  const i = scope.schema.fields.findIndex((f) => f.name === name);
+  const i = findColumn(scope.schema, name);
   if (i >= 0) return i;
-  const ci = scope.schema.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
-  if (ci >= 0) return ci;
   const names = scope.schema.fields.map((f) => f.name);
   fail(scope, `column '${name}' does not exist`, didYouMean(name, names) ?? `available columns: ${names.join(', ')}`, name);
+}
+
+function findColumn(schema: DatasetSchema, name: string): number {
+  const i = schema.fields.findIndex((f) => f.name === name);
+  return i >= 0 ? i : schema.fields.findIndex((f) => f.name.toLowerCase() === name.toLowerCase());
+}
+
+/**
+ * `device.os` when no column has that name: the field `os` of the struct column `device`, as
+ * Spark resolves a dotted name (its first part a column, each next part a field of the struct
+ * before). Null when the name is no such path, so that the caller reports the missing column.
+ */
+export function fieldPath(schema: DatasetSchema, name: string): Expr | null {
+  const [head, ...fields] = name.split('.');
+  if (fields.length === 0 || findColumn(schema, name) >= 0 || findColumn(schema, head) < 0) return null;
+  return fields.reduce<Expr>((struct, f) => ExprNode.call('get_field', [struct, ExprNode.literal(f, T.string)]), ExprNode.column(head));
 }
 
 export function bindExpr(e: Expr, scope: Scope): BoundExpr {
   switch (e.kind) {
     case 'column': {
+      const path = fieldPath(scope.schema, e.name);
+      if (path) return bindExpr(path, scope);
       const index = columnIndex(scope, e.name);
       return { kind: 'column', index, name: e.name, type: scope.schema.fields[index].type };
     }

@@ -48,6 +48,11 @@ export function mergeRuleOf(output: BoundPlan): MergeAnalysis {
       case 'sort':
         node = node.input;
         continue;
+      case 'generate':
+        // The input's columns come first, unchanged; the generated ones exist only here.
+        toOutput = toOutput.slice(0, node.input.schema.fields.length);
+        node = node.input;
+        continue;
       case 'deduplicate': {
         const keys = node.keys.map((k) => columnOf(k));
         const orderBy = node.orderBy.map((k: BoundSortKey) => ({ index: columnOf(k.expr), ascending: k.ascending, nullsFirst: k.nullsFirst }));
@@ -88,6 +93,7 @@ function notRowWise(node: BoundPlan): string | undefined {
       return undefined;
     case 'filter':
     case 'project':
+    case 'generate':
       return notRowWise(node.input);
     case 'deduplicate':
     case 'sort':

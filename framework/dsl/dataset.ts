@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ExprNode, exprChildren, type Expr, type SortKey } from '../plan/expr.ts';
-import { Plan, type JoinType, type NamedExpr, type PlanNode, type Step } from '../plan/nodes.ts';
+import { Plan, type Generator, type JoinType, type NamedExpr, type PlanNode, type Step } from '../plan/nodes.ts';
 import { Col, SortSpec, toExpr, toSortKey } from './expr.ts';
 import { EtlError } from '../errors/index.ts';
 
@@ -71,13 +71,28 @@ function packageRootOf(file: string): string {
 }
 
 export type Names<Row> = keyof Row & string;
-/** An expression that reads only columns of Row. */
-export type ColOf<Row> = Col<unknown, Names<Row>>;
+/**
+ * Dotted paths into struct columns (`device.os`, `device.build.n`), which an expression may read
+ * as Spark resolves them (framework/analyze/expressions.ts fieldPath); a few levels deep.
+ */
+export type FieldPaths<T, Depth extends unknown[] = []> = Depth['length'] extends 4
+  ? never
+  : { [K in keyof T & string]: StructValue<T[K]> extends infer V ? ([V] extends [never] ? never : `${K}.${(keyof V & string) | FieldPaths<V, [...Depth, unknown]>}`) : never }[keyof T & string];
+type StructValue<V> = NonNullable<V> extends readonly unknown[] | Date | Uint8Array | bigint | string | number | boolean ? never : NonNullable<V> extends object ? NonNullable<V> : never;
+/** An expression that reads only columns of Row (or fields of its struct columns). */
+export type ColOf<Row> = Col<unknown, Names<Row> | FieldPaths<Row>>;
 type ColumnArg<Row> = Names<Row> | ColOf<Row>;
 type SortArg<Row> = Names<Row> | ColOf<Row> | SortSpec<Names<Row>>;
 type ValueOf<C> = C extends Col<infer V, any> ? V : unknown;
 /** Row with the columns of a `{ old_name: 'new_name' }` mapping renamed. */
 type Renamed<Row, M> = { [K in keyof Row as K extends keyof M ? (M[K] extends string ? M[K] : K) : K]: Row[K] };
+
+export interface GenerateOptions<N extends string> {
+  /** Names of the generated columns, in order (one for an array's element, two for a map's key and value; the position first for posexplode). */
+  readonly as?: N | readonly N[];
+  /** Keep a row whose array or map is null or empty, once, with null generated columns (explode_outer). */
+  readonly outer?: boolean;
+}
 
 export interface DedupeOptions<Row> {
   /** Which row to keep per key: the first by this order. Required, because Spark's dropDuplicates keeps an arbitrary row. */
@@ -110,7 +125,7 @@ export class Dataset<Row extends object = Record<string, unknown>> {
     return this.withWindowsExtracted(named, step, (input, cols) => Plan.project({ step, input, columns: cols }));
   }
 
-  withColumn<N extends string, V>(name: N, value: Col<V, Names<Row>>): Dataset<Omit<Row, N> & Record<N, V>> {
+  withColumn<N extends string, V>(name: N, value: Col<V, Names<Row> | FieldPaths<Row>>): Dataset<Omit<Row, N> & Record<N, V>> {
     return this.withColumns({ [name]: value } as Record<N, Col<V>>) as unknown as Dataset<Omit<Row, N> & Record<N, V>>;
   }
 
@@ -156,6 +171,28 @@ export class Dataset<Row extends object = Record<string, unknown>> {
         orderBy: (order as SortArg<Row>[]).map(toSortKey),
       }),
     );
+  }
+
+  /**
+   * One row per element of an array (entry of a map), the columns so far followed by the
+   * generated ones: Spark's `LATERAL VIEW explode(...)`. A row whose array or map is null or
+   * empty yields no row, or with `outer: true` one row with null generated columns
+   * (explode_outer). The generated columns are `col` for an array and `key`, `value` for a map,
+   * unless `as` names them.
+   */
+  explode<const N extends string = 'col' | 'key' | 'value'>(value: ColumnArg<Row>, options: GenerateOptions<N> = {}): Dataset<Row & Record<N, unknown>> {
+    return this.generate('explode', value, options);
+  }
+
+  /** explode with each element's position (from 0) first: `pos`, then as explode (Spark's posexplode). */
+  posexplode<const N extends string = 'pos' | 'col' | 'key' | 'value'>(value: ColumnArg<Row>, options: GenerateOptions<N> = {}): Dataset<Row & Record<N, unknown>> {
+    return this.generate('posexplode', value, options);
+  }
+
+  private generate<N extends string>(generator: Generator, value: ColumnArg<Row>, options: GenerateOptions<N>): Dataset<Row & Record<N, unknown>> {
+    const names = options.as === undefined ? [] : typeof options.as === 'string' ? [options.as] : [...options.as];
+    const expr = typeof value === 'string' ? ExprNode.column(value) : value.node;
+    return this.derive(Plan.generate({ step: this.context.step(generator), input: this.plan, generator, outer: options.outer ?? false, expr, names })) as never;
   }
 
   // No key names known (`'Grp' as never`, a name in another case): the result's columns are not known either.

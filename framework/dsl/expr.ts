@@ -60,6 +60,12 @@ export class Col<V = unknown, N extends string = any> {
   /** Whether the Java regular expression matches somewhere in the value (Spark's RLIKE; anchor with ^ and $ for a whole match). */
   rlike(pattern: string): Col<boolean, N> { return call('rlike', this, pattern); }
 
+  // nested values
+  /** A struct's field (as col('struct.field')). */
+  getField(name: string): Col<unknown, N> { return call('get_field', this, name); }
+  /** An array's element at a 0-based index (null out of range), or a map's value at a key: Spark's x[i]. */
+  getItem<K extends ExprLike>(indexOrKey: K): Col<unknown, N | RefsOf<K>> { return call('get_item', this, indexOrKey); }
+
   cast(to: DataType | z.ZodType): Col<unknown, N> {
     return new Col(ExprNode.cast(this.node, isDataType(to) ? to : fromZodType(to).type));
   }

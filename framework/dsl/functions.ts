@@ -182,6 +182,40 @@ export const signum = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>(
 /** The remainder of x / n made positive for n > 0 (pmod(-7, 3) = 2); null when n is 0. */
 export const pmod = <X extends ExprLike, N extends ExprLike>(x: X, n: N) => call<number, ColumnRefs<X> | RefsOf<N>>('pmod', c(x), n);
 
+// --- arrays, maps and structs (a struct's field: col('device.os') or col('device').getField('os'))
+/** The number of elements of an array or entries of a map; -1 for null (Spark 3.5). */
+export const size = <X extends ExprLike>(x: X) => call<number, ColumnRefs<X>>('size', c(x));
+/** The n-th element of an array (from 1; negative counts from the end; null out of range), or a map's value at a key. */
+export const elementAt = <X extends ExprLike, K extends ExprLike>(x: X, indexOrKey: K) => call<unknown, ColumnRefs<X> | RefsOf<K>>('element_at', c(x), indexOrKey);
+/** Whether the array holds the value (null when it does not but holds a null). */
+export const arrayContains = <X extends ExprLike, V extends ExprLike>(x: X, value: V) => call<boolean, ColumnRefs<X> | RefsOf<V>>('array_contains', c(x), value);
+/** The elements without repeats, in first-seen order. */
+export const arrayDistinct = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<X>>('array_distinct', c(x));
+/** The elements sorted; nulls first when ascending, last when descending. */
+export const sortArray = <X extends ExprLike>(x: X, ascending = true) => call<unknown[], ColumnRefs<X>>('sort_array', c(x), ascending);
+/** The elements of an array of arrays in one array (null when an inner array is null). */
+export const flatten = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<X>>('flatten', c(x));
+export const mapKeys = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<X>>('map_keys', c(x));
+export const mapValues = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<X>>('map_values', c(x));
+/** A struct, array or map as JSON text exactly as Spark's to_json writes it (null struct fields left out, timestamps in UTC to the millisecond). */
+export const toJson = <X extends ExprLike>(x: X) => call<string, ColumnRefs<X>>('to_json', c(x));
+/** An array of the values (strings name columns), of their common type. */
+export const array = <Args extends ExprLike[]>(...args: Args) => call<unknown[], ColumnRefs<Args[number]>>('array', ...args.map(c));
+/** A struct of name, value pairs: namedStruct('os', col('os'), 'n', 1). */
+export const namedStruct = (...nameValuePairs: ExprLike[]) => call<Record<string, unknown>, any>('named_struct', ...nameValuePairs.map((x, k) => (k % 2 === 0 ? x : c(x))));
+/**
+ * A struct of the columns, each field named as Spark's struct() names it: after the column, or
+ * the alias (`.as(name)`); another expression needs an alias here.
+ */
+export const struct = <Args extends (string | Col)[]>(...columns: Args) =>
+  call<Record<string, unknown>, ColumnRefs<Args[number]>>('named_struct', ...columns.flatMap((x, k) => [structFieldName(x, k), c(x)]));
+
+function structFieldName(x: string | Col, position: number): string {
+  if (typeof x === 'string') return x;
+  if (x.node.kind === 'alias' || x.node.kind === 'column') return x.node.name;
+  throw new TypeError(`struct(...) argument ${position + 1} is an expression without a name: name it with .as('field')`);
+}
+
 // --- aggregates (usable in groupBy().agg() and, with .over(), as window functions)
 /** count() counts rows; count(x) counts non-null values of x. */
 export const count = <X extends ExprLike = never>(x?: X) => agg<bigint, ColumnRefs<X>>('count', x === undefined ? [] : [x]);
@@ -215,6 +249,10 @@ export const corr = <X extends ExprLike, Y extends ExprLike>(x: X, y: Y) => agg<
 /** The exact p-th percentile (0 <= p <= 1), interpolated linearly between values. */
 export const percentile = <X extends ExprLike>(x: X, p: number) => agg<number, ColumnRefs<X>>('percentile', [x, p]);
 export const median = <X extends ExprLike>(x: X) => agg<number, ColumnRefs<X>>('median', [x]);
+/** The non-null values as an array, in the order rows reach the aggregate (in Spark, that order depends on the input's partitioning). */
+export const collectList = <X extends ExprLike>(x: X) => agg<unknown[], ColumnRefs<X>>('collect_list', [x]);
+/** The distinct non-null values as an array, sorted ascending (Spark leaves the order unspecified; the plan sorts). */
+export const collectSet = <X extends ExprLike>(x: X) => agg<unknown[], ColumnRefs<X>>('collect_set', [x]);
 
 // --- ranking, distribution and offset window functions (need .over(Window...orderBy(...)))
 export const rowNumber = () => ranking<number, never>('row_number', []);

@@ -342,3 +342,28 @@ describe('deduplicate', () => {
     expect((await run(ties, { t: split(data, 3) })).map((r) => r[0])).toEqual([1n, 2n, 6n]);
   });
 });
+
+describe('generate', () => {
+  const N = schemaOf([field('id', T.int32), field('xs', { kind: 'array', element: T.string, containsNull: true }), field('m', { kind: 'map', key: T.string, value: T.int32, valueContainsNull: true })]);
+  const rows = batch(N, [
+    [1, ['a', null], { k: 1, j: null }],
+    [2, [], {}],
+    [3, null, null],
+  ]);
+  const generate = (generator: 'explode' | 'posexplode', outer: boolean, column: string, generated: [string, (typeof T)['int32']][]): BoundPlan => ({
+    kind: 'generate', step, generator, outer, input: scan('t', N), expr: col(N, column),
+    schema: schemaOf([...N.fields, ...generated.map(([n, t]) => field(n, t))]),
+  });
+
+  it('explode drops rows whose array is null or empty; outer keeps them once with nulls (as Spark, rows checked in test/spark/nested.test.ts)', async () => {
+    const inner = await run(generate('explode', false, 'xs', [['col', T.string]]), { t: rows });
+    expect(inner.map((r) => [r[0], r[3]])).toEqual([[1, 'a'], [1, null]]);
+    const outer = await run(generate('posexplode', true, 'xs', [['pos', T.int32], ['col', T.string]]), { t: split(rows, 2) });
+    expect(outer.map((r) => [r[0], r[3], r[4]])).toEqual([[1, 0, 'a'], [1, 1, null], [2, null, null], [3, null, null]]);
+  });
+
+  it("explodes a map's entries as key and value, in the map's order", async () => {
+    const out = await run(generate('posexplode', false, 'm', [['pos', T.int32], ['key', T.string], ['value', T.int32]]), { t: rows });
+    expect(out.map((r) => r.slice(3))).toEqual([[0, 'k', 1], [1, 'j', null]]);
+  });
+});

@@ -17,6 +17,7 @@ import { sort } from './operators/sort.ts';
 import { limit } from './operators/limit.ts';
 import { deduplicate } from './operators/deduplicate.ts';
 import { window } from './operators/window.ts';
+import { generate } from './operators/generate.ts';
 import { usedColumns } from './used-columns.ts';
 
 export interface ExecContext {
@@ -53,6 +54,8 @@ export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
         return limit(n, run(n.input));
       case 'deduplicate':
         return deduplicate(n, run(n.input), ctx);
+      case 'generate':
+        return generate(n, run(n.input));
       default:
         return assertNeverPlan(n);
     }

@@ -58,6 +58,10 @@ function visit(n: BoundPlan, needed: ReadonlySet<number>, out: UsedColumns): voi
       return visit(n.input, needed, out);
     case 'deduplicate':
       return visit(n.input, sortRefs(n.orderBy, refs(n.keys, new Set(needed))), out);
+    case 'generate': {
+      const width = n.input.schema.fields.length;
+      return visit(n.input, refs([n.expr], new Set([...needed].filter((i) => i < width))), out);
+    }
     default:
       return assertNeverPlan(n);
   }

@@ -8,6 +8,7 @@ import { castColumn } from './cast.ts';
 import { avgType as decimalAvgType, decimalAverage, fitDecimal, sumType as decimalSumType, type DecimalType } from './decimal-arith.ts';
 import { comparatorFor } from './compare.ts';
 import { isValidAt } from './kernel-util.ts';
+import { arrayOf } from './nested.ts';
 import type { Accumulator, AggregateFunction, ArgInfo } from './registry.ts';
 
 /** A per-group value store of one storage type that doubles its capacity on demand. */
@@ -483,6 +484,54 @@ const extremeBy = (name: 'max_by' | 'min_by'): AggregateFunction => ({
 
 const one = (args: readonly ArgInfo[]) => args[0].type;
 
+/**
+ * collect_list / collect_set: the group's non-null values, in the order read (collect_list) or
+ * distinct and sorted ascending (collect_set). Spark leaves collect_set's order unspecified, so its
+ * SQL sorts too: both engines then give the same array.
+ */
+function collectAccumulator(element: DataType, set: boolean): Accumulator {
+  const lists: unknown[][] = [];
+  return {
+    update(groups, _numGroups, [x], length) {
+      const d = x.data as ArrayLike<unknown>;
+      for (let i = 0; i < length; i++) if (isValidAt(x, i)) (lists[groups[i]] ??= []).push(d[i]);
+    },
+    finish(n) {
+      const compare = comparatorFor(element.kind) as (a: unknown, b: unknown) => number;
+      const data = Array.from({ length: n }, (_v, g) => (set ? sparkSet(lists[g] ?? []).sort(compare) : (lists[g] ?? [])));
+      return makeColumn(arrayOf(element, false), data, null);
+    },
+  };
+}
+
+/**
+ * The values without repeats as Spark's collect_set finds them, comparing doubles with ==: -0.0
+ * equals 0.0 (the first seen stays) and NaN equals nothing, so every NaN stays. A JS Set compares
+ * -0 and 0 alike (SameValueZero) but NaN alike too, hence the NaN test.
+ */
+function sparkSet(values: readonly unknown[]): unknown[] {
+  const seen = new Set<unknown>();
+  return values.filter((v) => Number.isNaN(v) || (!seen.has(v) && seen.add(v)));
+}
+
+const collect = (name: 'collect_list' | 'collect_set'): AggregateFunction => ({
+  name,
+  description: name === 'collect_list' ? 'collect_list(x): the non-null values as an array, in the order read (Spark: the order rows reach the aggregate)' : 'collect_set(x): the distinct non-null values as an array, sorted ascending',
+  arity: [1, 1],
+  supportsDistinct: false,
+  resolve: ([x]) =>
+    name === 'collect_set' && !isOrderable(x.type)
+      ? { problem: `collect_set of ${typeToString(x.type)} values: their order in Spark is unspecified and only orderable values are sorted to make it one; use collect_list(...) with arrayDistinct(...)` }
+      : arrayOf(x.type, false),
+  accumulator: ([x]) => collectAccumulator(x.type, name === 'collect_set'),
+  ...(name === 'collect_set' ? { notOverWindow: 'its result is sorted, and sort_array(collect_set(x)) is no window function in Spark SQL' } : {}),
+  sql: (a) => (name === 'collect_set' ? `sort_array(collect_set(${a[0]}))` : `collect_list(${a[0]})`),
+  dialects: {
+    // DuckDB's list() keeps nulls and is null over no rows, where Spark gives [].
+    duckdb: (a) => `coalesce(${name === 'collect_set' ? `list_sort(list_distinct(list(${a[0]})))` : `list_filter(list(${a[0]}), v -> v IS NOT NULL)`}, [])`,
+  },
+});
+
 export const aggregates: AggregateFunction[] = [
   {
     name: 'count',
@@ -599,4 +648,6 @@ export const aggregates: AggregateFunction[] = [
     sql: (a) => `median(${a[0]})`,
     dialects: { duckdb: (a) => `quantile_cont(CAST(${a[0]} AS DOUBLE), 0.5)` },
   },
+  collect('collect_list'),
+  collect('collect_set'),
 ];

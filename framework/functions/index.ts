@@ -10,9 +10,11 @@ import { digests } from './digest.ts';
 import { sparkHashes } from './spark-hash.ts';
 import { datetime } from './datetime.ts';
 import { intervalFunctions } from './interval.ts';
+import { nested } from './nested.ts';
+import { json } from './json.ts';
 import { aggregates } from './aggregates.ts';
 import { windowFunctions as rankingAndOffset } from './window.ts';
 
-export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...arithmeticFunctions, ...comparisonFunctions, ...logic, ...conditional, ...math, ...strings, ...digests, ...sparkHashes, ...datetime, ...intervalFunctions]);
+export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...arithmeticFunctions, ...comparisonFunctions, ...logic, ...conditional, ...math, ...strings, ...digests, ...sparkHashes, ...datetime, ...intervalFunctions, ...nested, ...json]);
 export const aggregateFunctions = new FunctionRegistry<AggregateFunction>('aggregate', aggregates);
 export const windowFunctions = new FunctionRegistry<WindowFunction>('window', rankingAndOffset);

@@ -57,6 +57,8 @@ export interface AggregateFunction {
   readonly supportsDistinct: boolean;
   readonly resolve: TypeRule;
   readonly accumulator: (args: readonly ArgInfo[], result: DataType, distinct: boolean) => Accumulator;
+  /** Why the aggregate cannot be used over a window, when it cannot (its SQL is no plain call that `OVER` can follow). */
+  readonly notOverWindow?: string;
   readonly sql: SqlRender;
   readonly dialects?: Partial<Record<SqlDialect, SqlRender>>;
 }

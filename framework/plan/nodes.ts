@@ -128,6 +128,25 @@ export interface DeduplicateNode {
   readonly orderBy: readonly SortKey[];
 }
 
+/** Spark's generators: explode yields an array's elements (a map's key and value), posexplode their position (from 0) too. */
+export type Generator = 'explode' | 'posexplode';
+
+/**
+ * explode / posexplode of an array or a map: one output row per element (entry), the input's
+ * columns followed by the generated ones. An input row whose array or map is null or empty yields
+ * no row, or with `outer` one row whose generated columns are null (Spark's explode_outer).
+ */
+export interface GenerateNode {
+  readonly kind: 'generate';
+  readonly step: Step;
+  readonly input: PlanNode;
+  readonly generator: Generator;
+  readonly outer: boolean;
+  readonly expr: Expr;
+  /** The generated columns' names; empty for Spark's defaults ([pos,] col for arrays, [pos,] key, value for maps). */
+  readonly names: readonly string[];
+}
+
 export type PlanNode =
   | ScanNode
   | FilterNode
@@ -141,7 +160,8 @@ export type PlanNode =
   | UnionNode
   | SortNode
   | LimitNode
-  | DeduplicateNode;
+  | DeduplicateNode
+  | GenerateNode;
 
 export type PlanKind = PlanNode['kind'];
 
@@ -165,6 +185,7 @@ export const Plan = {
   sort: (p: Omit<SortNode, 'kind'>) => node('sort', p),
   limit: (p: Omit<LimitNode, 'kind'>) => node('limit', p),
   deduplicate: (p: Omit<DeduplicateNode, 'kind'>) => node('deduplicate', p),
+  generate: (p: Omit<GenerateNode, 'kind'>) => node('generate', { ...p, names: Object.freeze([...p.names]) }),
 } as const;
 
 /** Direct inputs of a node. */
@@ -186,6 +207,7 @@ export function planChildren(n: PlanNode): readonly PlanNode[] {
     case 'sort':
     case 'limit':
     case 'deduplicate':
+    case 'generate':
       return [n.input];
   }
 }

@@ -526,6 +526,7 @@ function isRowWise(p: BoundPlan): boolean {
     case 'join':
     case 'union':
     case 'limit':
+    case 'generate':
       return false;
   }
 }

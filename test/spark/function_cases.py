@@ -32,8 +32,10 @@ def cell(v):
         return v
     if isinstance(v, decimal.Decimal):
         return format(v, "f")
-    if isinstance(v, (list, tuple)):
+    if isinstance(v, (list, tuple)):  # arrays, and structs (a Row is a tuple of the field values)
         return [cell(x) for x in v]
+    if isinstance(v, dict):  # maps, as [key, value] pairs in Spark's order
+        return [[cell(k), cell(x)] for k, x in v.items()]
     raise TypeError("no JSON form for %r" % (v,))
 
 

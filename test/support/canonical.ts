@@ -14,7 +14,8 @@ export type Canonical = null | boolean | number | string | readonly Canonical[];
 
 /**
  * Bigints, intervals (microseconds) and decimals as exact text, dates and timestamps as ISO text,
- * -0.0 by name, other doubles in their matching form.
+ * -0.0 by name, other doubles in their matching form. Structs are their field values in order,
+ * maps their [key, value] pairs.
  */
 export function canonicalValue(v: unknown, type: DataType): Canonical {
   if (v === null || v === undefined) return null;
@@ -31,8 +32,20 @@ export function canonicalValue(v: unknown, type: DataType): Canonical {
       return formatDate(v as number);
     case 'timestamp':
       return isoTimestamp(BigInt(v as bigint));
+    case 'boolean':
+      // Top-level booleans are read as booleans, nested ones stay in storage form (0/1).
+      return v === true || v === 1;
     case 'array':
       return (v as unknown[]).map((x) => canonicalValue(x, type.element));
+    case 'struct': {
+      const row = v as Record<string, unknown>;
+      return type.fields.map((f) => canonicalValue(row[f.name], f.type));
+    }
+    case 'map': {
+      // An object by key (the engine), or [key, value] pairs (DuckDB); the key order is kept, as Spark keeps it.
+      const pairs = Array.isArray(v) ? (v as [unknown, unknown][]) : Object.entries(v as Record<string, unknown>);
+      return pairs.map(([k, x]) => [canonicalValue(k, type.key), canonicalValue(x, type.value)]);
+    }
     default:
       return v as Canonical;
   }

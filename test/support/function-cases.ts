@@ -15,7 +15,7 @@ import { aggregateFunctions, scalarFunctions, windowFunctions } from '../../fram
 import { constantColumn } from '../../framework/functions/kernel-util.ts';
 import { isTypeProblem, renderSql, type AggregateFunction, type ArgInfo, type ScalarFunction, type WindowFunction } from '../../framework/functions/registry.ts';
 import type { LiteralValue } from '../../framework/plan/expr.ts';
-import { MAX_DECIMAL_PRECISION, T, typeToString, type DataType } from '../../framework/schema/types.ts';
+import { MAX_DECIMAL_PRECISION, T, field, typeToString, type DataType } from '../../framework/schema/types.ts';
 import { ROOT } from '../run/helpers.ts';
 import { canonicalValue, type Canonical } from './canonical.ts';
 
@@ -233,7 +233,22 @@ export function parseType(text: string, fail: (m: string) => never): DataType {
   }
   const array = /^array<(.*)>$/.exec(t);
   if (array) return { kind: 'array', element: parseType(array[1], fail), containsNull: true };
-  return fail(`unknown type '${t}' (one of ${Object.keys(TYPE_NAMES).join(' ')} decimal(p,s) array<...>)`);
+  const map = /^map<(.*)>$/.exec(t);
+  if (map) {
+    const parts = splitTopLevel(map[1]);
+    if (parts.length !== 2) fail(`a map type is map<key type, value type>: ${t}`);
+    return { kind: 'map', key: parseType(parts[0], fail), value: parseType(parts[1], fail), valueContainsNull: true };
+  }
+  const struct = /^struct<(.*)>$/.exec(t);
+  if (struct) {
+    const fields = splitTopLevel(struct[1]).map((f) => {
+      const colon = f.indexOf(':');
+      if (colon < 1) fail(`a struct field is name:type: ${f.trim()}`);
+      return field(f.slice(0, colon).trim(), parseType(f.slice(colon + 1), fail));
+    });
+    return { kind: 'struct', fields };
+  }
+  return fail(`unknown type '${t}' (one of ${Object.keys(TYPE_NAMES).join(' ')} decimal(p,s) array<...> map<k,v> struct<name:type,...>)`);
 }
 
 function parseCase(line: string, where: Where, specs: readonly ArgSpec[], kind: RegistryFunction['kind'], fail: (m: string) => never): Case {
@@ -300,7 +315,8 @@ const DOUBLE_WORDS: Readonly<Record<string, number>> = { NaN: Number.NaN, Infini
 /**
  * A JSON value of a case file (or of a Spark result) as the engine stores a value of `type`:
  * int64, timestamp and decimals as bigint (timestamps in UTC microseconds, decimals unscaled),
- * dates as days since 1970-01-01, booleans as booleans, arrays as arrays.
+ * dates as days since 1970-01-01, booleans as booleans, arrays as arrays, structs as objects by
+ * field name, maps as objects by key (as the engine stores them: framework/columnar/column.ts).
  */
 export function typedValue(v: unknown, type: DataType, fail: (m: string) => never): unknown {
   if (v === null) return null;
@@ -340,6 +356,18 @@ export function typedValue(v: unknown, type: DataType, fail: (m: string) => neve
     }
     case 'array':
       return Array.isArray(v) ? v.map((x) => typedValue(x, type.element, fail)) : wrong();
+    case 'struct': {
+      // A JSON object by field name (case files), or the values in field order (Spark's Row).
+      if (typeof v !== 'object' || (Array.isArray(v) && v.length !== type.fields.length)) return wrong();
+      const at = (k: number, name: string) => (Array.isArray(v) ? v[k] : (v as Record<string, unknown>)[name]) ?? null;
+      return Object.fromEntries(type.fields.map((f, k) => [f.name, typedValue(at(k, f.name), f.type, fail)]));
+    }
+    case 'map': {
+      // A JSON object (case files; string keys only), or [key, value] pairs (Spark's dict).
+      if (typeof v !== 'object') return wrong();
+      const pairs = Array.isArray(v) ? (v as [unknown, unknown][]) : Object.entries(v as Record<string, unknown>);
+      return Object.fromEntries(pairs.map(([k, x]) => [String(typedValue(k, type.key, fail)), typedValue(x, type.value, fail)]));
+    }
     default:
       return wrong();
   }
@@ -419,9 +447,17 @@ function columnOf(type: DataType, values: readonly unknown[]): Column {
   const b = new ColumnBuilder(type, Math.max(1, values.length));
   for (const v of values) {
     if (v === null) b.pushNull();
-    else b.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
+    else b.push(storageForm(v));
   }
   return b.finish();
+}
+
+/** A typed value in the engine's storage form: booleans as 0/1, at any depth. */
+function storageForm(v: unknown): unknown {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (Array.isArray(v)) return v.map(storageForm);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, storageForm(x)]));
+  return v;
 }
 
 /** The outcome of each case of the group, evaluated as the engine evaluates the call. */
@@ -514,14 +550,24 @@ export interface SqlCall {
   readonly ids: readonly { readonly caseIndex: number; readonly row?: number }[];
 }
 
-/** A value as a SQL literal of its type (arrays as array(...) of their elements). */
+/** A value as a SQL literal of its type (arrays, structs and maps built from their elements' literals). */
 export function sqlLiteral(dialect: SqlDialect, v: unknown, type: DataType): string {
+  if (type.kind !== 'array' && type.kind !== 'struct' && type.kind !== 'map') return dialect.literal(v as LiteralValue, type);
+  if (v === null) return `CAST(NULL AS ${dialect.typeName(type)})`;
+  const spark = dialect.name === 'spark';
+  let built: string;
   if (type.kind === 'array') {
-    if (v === null) return `CAST(NULL AS ${dialect.typeName(type)})`;
     const items = (v as unknown[]).map((x) => sqlLiteral(dialect, x, type.element));
-    return `CAST(${dialect.name === 'spark' ? `array(${items.join(', ')})` : `[${items.join(', ')}]`} AS ${dialect.typeName(type)})`;
+    built = spark ? `array(${items.join(', ')})` : `[${items.join(', ')}]`;
+  } else if (type.kind === 'struct') {
+    const row = v as Record<string, unknown>;
+    const fields = type.fields.map((f) => [dialect.stringLiteral(f.name), sqlLiteral(dialect, row[f.name], f.type)]);
+    built = spark ? `named_struct(${fields.flat().join(', ')})` : `{${fields.map(([k, x]) => `${k}: ${x}`).join(', ')}}`;
+  } else {
+    const entries = Object.entries(v as Record<string, unknown>).map(([k, x]) => [sqlLiteral(dialect, k, type.key), sqlLiteral(dialect, x, type.value)]);
+    built = spark ? `map(${entries.flat().join(', ')})` : `MAP {${entries.map(([k, x]) => `${k}: ${x}`).join(', ')}}`;
   }
-  return dialect.literal(v as LiteralValue, type);
+  return `CAST(${built} AS ${dialect.typeName(type)})`;
 }
 
 /** The call group as a query over a table of its values, rendered by the function's own renderer. */
@@ -595,8 +641,22 @@ export function canonicalFromDuckdb(v: unknown, type: DataType): Canonical {
     case 'decimal':
       return canonicalValue(typedValue(String(v), type, fail), type);
     case 'array':
-      return canonicalValue((v as { items: unknown[] }).items, type);
+    case 'struct':
+    case 'map':
+      return canonicalValue(duckdbPlain(v), type);
     default:
       return canonicalValue(v, type);
   }
+}
+
+/** DuckDB's nested values as plain ones: lists as arrays, structs as objects, maps as [key, value] pairs. */
+function duckdbPlain(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if ('items' in v) return (v as { items: unknown[] }).items.map(duckdbPlain);
+  if ('entries' in v) {
+    const entries = (v as { entries: unknown }).entries;
+    if (Array.isArray(entries)) return (entries as { key: unknown; value: unknown }[]).map((e) => [duckdbPlain(e.key), duckdbPlain(e.value)]);
+    return Object.fromEntries(Object.entries(entries as Record<string, unknown>).map(([k, x]) => [k, duckdbPlain(x)]));
+  }
+  return v;
 }

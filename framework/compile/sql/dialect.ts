@@ -4,7 +4,7 @@
  * test oracle next to real Spark.
  */
 import type { LiteralValue } from '../../plan/expr.ts';
-import type { JoinType } from '../../plan/nodes.ts';
+import type { Generator, JoinType } from '../../plan/nodes.ts';
 import type { SqlDialect as DialectName } from '../../functions/registry.ts';
 import { assertNever, type DataType } from '../../schema/types.ts';
 import { formatDate } from '../../columnar/calendar.ts';
@@ -23,6 +23,8 @@ export interface SqlDialect {
   windowAggregate(call: string, over: string, result: DataType): string;
   /** The order key of a RANGE frame with value bounds, in the terms its offsets are rendered in. */
   rangeOrderKey(sql: string, type: DataType): string;
+  /** All columns of `from` and the columns an explode or posexplode of `value` (an array or a map) generates, with these quoted names. */
+  lateralView(from: string, generator: Generator, outer: boolean, value: string, alias: string, names: readonly string[]): string;
 }
 
 
@@ -126,6 +128,7 @@ export const sparkDialect: SqlDialect = {
   },
   windowAggregate: (call, over) => `${call} OVER ${over}`,
   rangeOrderKey: (sql) => sql,
+  lateralView: (from, generator, outer, value, alias, names) => `SELECT * FROM ${from} LATERAL VIEW ${outer ? 'OUTER ' : ''}${generator}(${value}) ${alias} AS ${names.join(', ')}`,
   cast(sql, _from, to) {
     return `CAST(${sql} AS ${this.typeName(to)})`;
   },
@@ -180,6 +183,10 @@ export const duckdbDialect: SqlDialect = {
     if (integral && from.kind === 'string') return `TRY_CAST(trunc(TRY_CAST(${sql} AS DOUBLE)) AS ${this.typeName(to)})`;
     if (from.kind === 'string') return `TRY_CAST(${sql} AS ${this.typeName(to)})`;
     return `CAST(${sql} AS ${this.typeName(to)})`;
+  },
+  // DuckDB (a test oracle only) is not asked to run generators: their proof is Spark's.
+  lateralView(_from, generator) {
+    throw new InternalError(`the DuckDB dialect has no rendering of ${generator}: generators are checked on the local engine and on Spark`);
   },
   // DuckDB sums integers as HUGEINT: cast back to the type Spark gives.
   windowAggregate(call, over, result) {

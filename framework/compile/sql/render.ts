@@ -141,6 +141,11 @@ export function renderQuery(plan: BoundPlan, dialect: SqlDialect): RenderedQuery
           `SELECT ${columnsOf(n.schema)} FROM (SELECT *, row_number() OVER (PARTITION BY ${partition} ORDER BY ${sortKeys(n.orderBy, n.input.schema)}) AS ${rn} FROM ${from}) AS ranked WHERE ${rn} = 1`,
         );
       }
+      case 'generate': {
+        const from = visit(n.input);
+        const generated = n.schema.fields.slice(n.input.schema.fields.length).map((f) => q(f.name));
+        return add(n, dialect.lateralView(from, n.generator, n.outer, expr(n.expr, n.input.schema), q(uniqueName('generated', n.schema)), generated));
+      }
       default:
         return assertNeverPlan(n);
     }
