@@ -5,7 +5,7 @@
  */
 import type { BenchResults } from './results.ts';
 
-const COLORS: Record<string, string> = { etl: '#d9480f', duckdb: '#1c7ed6', arquero: '#5c940d', polars: '#862e9c' };
+const COLORS: Record<string, string> = { etl: '#d9480f', duckdb: '#1c7ed6', arquero: '#5c940d', polars: '#862e9c', driver: '#d9480f', pyspark: '#1c7ed6' };
 const W = 920;
 const H = 380;
 const PANEL_W = 400;

@@ -1090,6 +1090,20 @@ def read_file(spec: Dict[str, Any], path: str, data: bytes) -> Iterator[Tuple[in
         yield tag, value
 
 
+def parsed_rows(spec: Dict[str, Any], path: str, data: bytes) -> Iterator[Tuple[Any, Optional[str], Optional[List[str]]]]:
+    """One input file as rows of parsed_schema: (row, None, paths of its lenient values read as
+    None, or None if none) for each good record, (None, the bad record as JSON text, None) for each bad one."""
+    nulled: List[str] = []
+    for tag, value in read_file(spec, path, data):
+        if tag == 2:
+            nulled.append(value)
+        elif tag == 0:
+            yield value, None, nulled or None
+            nulled = []
+        else:
+            yield None, json.dumps(value, ensure_ascii=False), None
+
+
 # ---------------------------------------------------------------- input files
 
 FILE_PATTERNS = {
@@ -1114,6 +1128,21 @@ def select_input_files(base: str, listed: List[str], fmt: str) -> List[str]:
 
 
 HADOOP_GLOB_CHARS = re.compile(r"([\\{}\[\]*?])")
+
+
+def file_groups(files: List[Tuple[str, int]], count: int) -> List[List[str]]:
+    """(path, size) in path order, cut into at most `count` runs of about equal size, in order.
+    Each run is one Spark task: binaryFiles alone packs small files (Firehose's) into one split,
+    whatever minPartitions asks, and the whole input would be parsed by one core."""
+    total = sum(size for _, size in files)
+    groups: List[List[str]] = [[]]
+    done = 0
+    for path, size in files:
+        if groups[-1] and len(groups) < count and done >= total * len(groups) / count:
+            groups.append([])
+        groups[-1].append(path)
+        done += size
+    return groups
 
 
 def hadoop_path_list(paths: List[str]) -> str:
@@ -1150,6 +1179,18 @@ def spark_schema(fields: List[Dict[str, Any]]) -> Any:
     from pyspark.sql import types as st
 
     return st.StructType([st.StructField(f["name"], spark_type(f["type"]), f["nullable"]) for f in fields])
+
+
+def parsed_schema(fields: List[Dict[str, Any]]) -> Any:
+    """A parsed file input, one row per record (parsed_rows): `row` the record, null for a bad one;
+    `bad` the bad record as JSON text; `nulled` the paths of the lenient values read as null."""
+    from pyspark.sql import types as st
+
+    return st.StructType([
+        st.StructField("row", spark_schema(fields), True),
+        st.StructField("bad", st.StringType(), True),
+        st.StructField("nulled", st.ArrayType(st.StringType(), False), True),
+    ])
 
 
 def artifact_fields(columns: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -1378,26 +1419,28 @@ class Run:
             return df, {"name": spec["name"], "location": location, "files": 0, "rowsRead": 0, "badRecords": 0}
         from pyspark import StorageLevel
 
-        paths = [p for _, p, _, _ in files]
+        sc = self.spark.sparkContext
         reader_spec = {"name": spec["name"], "format": spec["format"], "fields": fields, "badRecordMode": spec.get("badRecordMode"), "csv": spec.get("csv")}
-        parsed = (
-            self.spark.sparkContext.binaryFiles(hadoop_path_list(paths), minPartitions=max(1, min(len(paths), self.spark.sparkContext.defaultParallelism * 4)))
-            .flatMap(lambda item: read_file(reader_spec, item[0], item[1]))
-            .persist(StorageLevel.MEMORY_AND_DISK)
-        )
+        groups = file_groups([(p, size) for _, p, size, _ in files], sc.defaultParallelism * 4)
+        contents = sc.union([sc.binaryFiles(hadoop_path_list(g), minPartitions=1) for g in groups])
+        # Parsed once into Spark's columnar cache: the counts below, the view and the quarantine read it.
+        parsed = self.spark.createDataFrame(contents.flatMap(lambda item: parsed_rows(reader_spec, item[0], item[1])), parsed_schema(fields), verifySchema=False)
+        parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
         self.cached.append(parsed)
-        good = parsed.filter(lambda r: r[0] == 0).map(lambda r: r[1])
-        bad_rdd = parsed.filter(lambda r: r[0] == 1).map(lambda r: r[1])
-        # Tag 2 entries are lenient values read as None, counted per field path.
-        counts = dict(parsed.map(lambda r: ((2, r[1]) if r[0] == 2 else r[0], 1)).countByKey())
-        rows, bad_count = counts.get(0, 0), counts.get(1, 0)
-        nulls = {column: counts.get((2, column), 0) for column in lenient_paths(fields)}
+        lenient = lenient_paths(fields)
+        counted = parsed.selectExpr(
+            "count(row) AS rows",
+            "count(bad) AS bad",
+            *["coalesce(sum(size(filter(coalesce(nulled, array()), p -> p = %s))), 0)" % spark_string(column) for column in lenient],
+        ).first()
+        rows, bad_count = counted[0], counted[1]
+        nulls = {column: counted[2 + i] for i, column in enumerate(lenient)}
         # 'dropmalformed' drops and counts; only 'permissive' keeps its bad records in the quarantine.
         if bad_count and spec.get("badRecordMode") != "dropmalformed":
-            self.bad_records.append(bad_rdd)
-        df = self.spark.createDataFrame(good, spark_schema(fields), verifySchema=False)
+            self.bad_records.append(parsed.where("bad IS NOT NULL").select("bad"))
+        df = parsed.where("bad IS NULL").select("row.*")
         # Rows read counts every record, good or bad, as `etl run` reports it.
-        stats = {"name": spec["name"], "location": location, "files": len(paths), "rowsRead": rows + bad_count, "badRecords": bad_count}
+        stats = {"name": spec["name"], "location": location, "files": len(files), "rowsRead": rows + bad_count, "badRecords": bad_count}
         return df, {**stats, "lenientNulls": nulls} if nulls else stats
 
     def fingerprint_parquet(self, name: str, locations: List[str], root: str, prange: Optional[Dict[str, str]]) -> None:
@@ -1540,9 +1583,14 @@ class Run:
         return result.where(predicate)
 
     def run_checks(self) -> None:
+        checks = self.plan["checks"]
+        # The checks that are one aggregate each run as one query (one pass over the result, one
+        # Spark job to plan and compile); the others (unique) as their own queries.
+        aggregates = [c["aggregate"] for c in checks if "aggregate" in c]
+        together = iter(self.spark.table("__output").selectExpr(*aggregates).first() if aggregates else [])
         results = []
-        for check in self.plan["checks"]:
-            failing = self.spark.sql(check["sql"]).first()[0] or 0
+        for check in checks:
+            failing = (next(together) if "aggregate" in check else self.spark.sql(check["sql"]).first()[0]) or 0
             results.append({"name": check["name"], "severity": check["severity"], "failingRows": int(failing), "passed": failing == 0})
         self.summary["checks"] = results
         failed = [c for c in results if not c["passed"] and c["severity"] == "error"]
@@ -1640,9 +1688,11 @@ class Run:
     def quarantine(self) -> None:
         if not self.bad_records:
             return
-        rdd = self.bad_records[0] if len(self.bad_records) == 1 else self.spark.sparkContext.union(self.bad_records)
+        records = self.bad_records[0]
+        for more in self.bad_records[1:]:
+            records = records.union(more)
         target = (self.opts.quarantine_location or self.plan["quarantine"]).rstrip("/") + "/" + self.run_id
-        rdd.map(lambda r: json.dumps(r, ensure_ascii=False)).coalesce(1).saveAsTextFile(target)
+        records.rdd.map(lambda r: r[0]).coalesce(1).saveAsTextFile(target)
         self.summary["quarantine"] = target
 
     def count_parquet_inputs(self) -> None:

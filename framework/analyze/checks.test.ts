@@ -54,7 +54,7 @@ describe('check binding', () => {
   it("compiles the bound checks: a column is quoted as the output spells it", () => {
     const a = analyzed([notNull('COUNTRY')]);
     expect(compileChecks(a.checks, a.output.schema, sparkDialect).map((c) => c.sql)).toEqual([
-      'SELECT COUNT(*) AS failing_rows FROM `__output` WHERE `user_id` IS NULL',
+      'SELECT COUNT(CASE WHEN `user_id` IS NULL THEN 1 END) AS failing_rows FROM `__output`',
       'SELECT COUNT(*) - COUNT(`country`) AS failing_rows FROM `__output`',
     ]);
   });

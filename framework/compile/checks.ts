@@ -13,6 +13,11 @@ export interface CompiledCheck {
   readonly name: string;
   readonly severity: 'error' | 'warn';
   readonly sql: string;
+  /**
+   * The same count as one aggregate expression over `__output`, when the check is one (all but
+   * `unique`): the driver computes all of these in a single query, one pass over the result.
+   */
+  readonly aggregate?: string;
 }
 
 export const OUTPUT_VIEW = '__output';
@@ -22,27 +27,29 @@ export function compileChecks(checks: readonly BoundCheck[], schema: DatasetSche
   const q = (n: string) => dialect.quoteIdentifier(n);
   const from = q(OUTPUT_VIEW);
   return checks.map((c): CompiledCheck => {
-    const compiled = (sql: string): CompiledCheck => ({ name: c.name, severity: c.severity, sql });
+    const aggregate = (expr: string): CompiledCheck => ({ name: c.name, severity: c.severity, sql: `SELECT ${expr} AS failing_rows FROM ${from}`, aggregate: expr });
+    // COUNT(CASE WHEN ... THEN 1 END) counts the rows a WHERE would keep (its condition is never null here).
+    const rowsWhere = (condition: string) => aggregate(`COUNT(CASE WHEN ${condition} THEN 1 END)`);
     switch (c.kind) {
       case 'declaredNotNull':
-        return compiled(`SELECT COUNT(*) AS failing_rows FROM ${from} WHERE ${q(c.column.name)} IS NULL`);
+        return rowsWhere(`${q(c.column.name)} IS NULL`);
       case 'notNull':
-        return compiled(`SELECT ${c.columns.map((x) => `COUNT(*) - COUNT(${q(x.name)})`).join(' + ')} AS failing_rows FROM ${from}`);
+        return aggregate(c.columns.map((x) => `COUNT(*) - COUNT(${q(x.name)})`).join(' + '));
       case 'unique': {
         const cols = c.columns.map((x) => q(x.name)).join(', ');
         const notNull = c.columns.map((x) => `${q(x.name)} IS NOT NULL`).join(' AND ');
-        return compiled(`SELECT COALESCE(SUM(n - 1), 0) AS failing_rows FROM (SELECT COUNT(*) AS n FROM ${from} WHERE ${notNull} GROUP BY ${cols} HAVING COUNT(*) > 1) AS dupes`);
+        return { name: c.name, severity: c.severity, sql: `SELECT COALESCE(SUM(n - 1), 0) AS failing_rows FROM (SELECT COUNT(*) AS n FROM ${from} WHERE ${notNull} GROUP BY ${cols} HAVING COUNT(*) > 1) AS dupes` };
       }
       case 'acceptedValues': {
         const outside = acceptedValuesCondition(q(c.column.name), c.column.type, c.values, dialect);
-        return compiled(`SELECT COUNT(*) AS failing_rows FROM ${from} WHERE ${q(c.column.name)} IS NOT NULL${outside ? ` AND ${outside}` : ''}`);
+        return rowsWhere(`${q(c.column.name)} IS NOT NULL${outside ? ` AND ${outside}` : ''}`);
       }
       case 'rowCount': {
         const conds = [c.min !== undefined ? `COUNT(*) < ${c.min}` : '', c.max !== undefined ? `COUNT(*) > ${c.max}` : ''].filter(Boolean);
-        return compiled(`SELECT CASE WHEN ${conds.length ? conds.join(' OR ') : 'FALSE'} THEN 1 ELSE 0 END AS failing_rows FROM ${from}`);
+        return aggregate(`CASE WHEN ${conds.length ? conds.join(' OR ') : 'FALSE'} THEN 1 ELSE 0 END`);
       }
       case 'expect':
-        return compiled(`SELECT COUNT(*) AS failing_rows FROM ${from} WHERE NOT COALESCE(${renderExpr(c.predicate, schema, dialect)}, FALSE)`);
+        return rowsWhere(`NOT COALESCE(${renderExpr(c.predicate, schema, dialect)}, FALSE)`);
     }
   });
 }

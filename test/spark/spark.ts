@@ -33,30 +33,53 @@ export interface DriverRun {
   readonly result: DriverResult;
 }
 
+/** How a process is started: the executable, its arguments, environment and working folder. */
+export interface Invocation {
+  readonly command: string;
+  readonly argv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+}
+
 /**
- * spark-submit --master local[2] <driver> <plan> <args...>; small shuffles keep local runs quick.
- * `scriptArgs`, when given, replace `<plan> <args...>`: the arguments as another runner passes them (Glue's).
+ * spark-submit --master local[2] <script> <args...> with the project's local PySpark; small
+ * shuffles keep local runs quick. `cwd` also holds the metastore (Derby) of a session with Hive support.
  */
-export function sparkSubmit(driver: string, plan: string, args: readonly string[], scriptArgs?: readonly string[]): Promise<DriverRun> {
+export function sparkSubmitInvocation(script: string, args: readonly string[], cwd: string): Invocation {
   const argv = [
     '--master', 'local[2]',
     '--conf', 'spark.ui.enabled=false',
     '--conf', 'spark.sql.shuffle.partitions=4',
-    '--conf', `spark.driver.extraJavaOptions=-Dderby.system.home=${path.dirname(plan)}`,
-    driver, ...(scriptArgs ?? [plan, ...args]),
+    '--conf', `spark.driver.extraJavaOptions=-Dderby.system.home=${cwd}`,
+    script, ...args,
   ];
   const env = { ...process.env, PATH: `${VENV_BIN}${path.delimiter}${process.env.PATH ?? ''}`, PYSPARK_PYTHON: path.join(VENV_BIN, 'python'), SPARK_LOCAL_IP: '127.0.0.1' };
+  return { command: SPARK_SUBMIT, argv, env, cwd };
+}
+
+/** The driver's ETL_RESULT summary line in its stdout, parsed; undefined when it printed none. */
+export function driverResult(stdout: string): DriverResult | undefined {
+  const line = stdout.split('\n').find((l) => l.startsWith('ETL_RESULT '));
+  return line === undefined ? undefined : (JSON.parse(line.slice('ETL_RESULT '.length)) as DriverResult);
+}
+
+/**
+ * Runs the driver on a plan, as an EMR step runs it (sparkSubmitInvocation, in the plan's folder).
+ * `scriptArgs`, when given, replace `<plan> <args...>`: the arguments as another runner passes them (Glue's).
+ */
+export function sparkSubmit(driver: string, plan: string, args: readonly string[], scriptArgs?: readonly string[]): Promise<DriverRun> {
+  const { command, argv, env, cwd } = sparkSubmitInvocation(driver, scriptArgs ?? [plan, ...args], path.dirname(plan));
   return new Promise((resolve, reject) => {
-    const child = spawn(SPARK_SUBMIT, argv, { cwd: path.dirname(plan), env });
+    const child = spawn(command, argv, { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);
     child.on('close', (status) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('ETL_RESULT '));
-      if (!line) return reject(new Error(`the driver printed no ETL_RESULT line (exit ${status}):\n${stderr.split('\n').filter((l) => !/ (WARN|INFO) /.test(l)).slice(-40).join('\n')}`));
-      resolve({ status, stdout, stderr, result: JSON.parse(line.slice('ETL_RESULT '.length)) as DriverRun['result'] });
+      const result = driverResult(stdout);
+      if (!result) return reject(new Error(`the driver printed no ETL_RESULT line (exit ${status}):\n${stderr.split('\n').filter((l) => !/ (WARN|INFO) /.test(l)).slice(-40).join('\n')}`));
+      resolve({ status, stdout, stderr, result });
     });
   });
 }

@@ -293,6 +293,24 @@ def test_input_files_skip_hidden_parts_and_keep_path_order():
         driver.hadoop_path_list(["s3://b/a,b.gz"])
 
 
+def test_files_are_cut_into_runs_of_about_equal_size_in_path_order():
+    files = [("a", 10), ("b", 10), ("c", 30), ("d", 10), ("e", 20), ("f", 20)]
+    assert driver.file_groups(files, 4) == [["a", "b", "c"], ["d"], ["e"], ["f"]]
+    assert driver.file_groups(files, 2) == [["a", "b", "c"], ["d", "e", "f"]]
+    assert driver.file_groups(files, 1) == [["a", "b", "c", "d", "e", "f"]]
+    assert driver.file_groups([("x", 0), ("y", 0), ("z", 0)], 2) == [["x"], ["y", "z"]]
+    assert driver.file_groups([("x", 5)], 8) == [["x"]]
+
+
+def test_parsed_rows_carry_the_record_or_the_bad_record_and_the_lenient_nulls():
+    fields = [{"name": "id", "type": {"kind": "int64"}, "nullable": False}, {"name": "n", "type": {"kind": "int32"}, "nullable": True, "lenient": True}]
+    spec = {"name": "raw", "format": "jsonl", "fields": fields, "badRecordMode": "permissive"}
+    rows = list(driver.parsed_rows(spec, "/f.jsonl", b'{"id": 1, "n": "x"}\n{"id": "no"}\n{"id": 2, "n": 3}\n'))
+    assert rows[0] == ((1, None), None, ["n"])
+    assert rows[1][0] is None and json.loads(rows[1][1])["line"] == 2 and rows[1][2] is None
+    assert rows[2] == ((2, 3), None, None)
+
+
 def test_every_duplicate_value_must_fit_though_the_last_one_wins():
     assert record('{"id": 1, "id": 2}')[0] == 2
     assert "id: 9223372036854775808 is out of the bigint range" in record('{"id": 9223372036854775808, "id": 2}').reason
