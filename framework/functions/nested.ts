@@ -56,6 +56,16 @@ function keyRule(key: ArgInfo): TypeProblem | null {
   return key.type.kind === 'string' || key.type.kind === 'null' ? null : { problem: `the key must be a string, got ${typeToString(key.type)}` };
 }
 
+/** A lookup's result type: a map's value type (by a string key), or an array's element type (by an index `indexRule` accepts). */
+function lookupType(container: ArgInfo, key: ArgInfo, indexRule: () => TypeProblem | null): DataType | TypeProblem {
+  if (container.type.kind === 'map') {
+    const m = mapArg(container);
+    return isProblem(m) ? m : (keyRule(key) ?? m.value);
+  }
+  const arr = arrayArg(container, 'the first argument (an array or a map)');
+  return isProblem(arr) ? arr : (indexRule() ?? arr.element);
+}
+
 // ---------------------------------------------------------------- kernels
 
 /** Element `index` (0-based; negative or past the end: null) of each array, or the value at each key of a map. */
@@ -149,16 +159,10 @@ export const nested: ScalarFunction[] = [
     name: 'element_at',
     description: 'element_at(array, n): the n-th element (from 1; negative counts from the end; null out of range); element_at(map, key): the value at key or null',
     arity: [2, 2],
-    resolve: ([a, k]) => {
-      if (a.type.kind === 'map') {
-        const m = mapArg(a);
-        return isProblem(m) ? m : (keyRule(k) ?? m.value);
-      }
-      const arr = arrayArg(a, 'the first argument (an array or a map)');
-      if (isProblem(arr)) return arr;
-      if (k.literal?.value === 0) return { problem: 'the index must not be 0: elements are numbered from 1, or from -1 at the end (Spark fails the job)' };
-      return intIndex(k, 'the index') ?? arr.element;
-    },
+    resolve: ([a, k]) =>
+      lookupType(a, k, () =>
+        k.literal?.value === 0 ? { problem: 'the index must not be 0: elements are numbered from 1, or from -1 at the end (Spark fails the job)' } : intIndex(k, 'the index'),
+      ),
     kernel: ([a, k], n, t) => lookup(a, k, n, t, (items, index) => (index === 0 ? 'zero' : index > 0 ? index - 1 : items.length + index)),
     sql: (a) => `element_at(${a[0]}, ${a[1]})`,
     dialects: { duckdb: (a, t) => (t[0].type.kind === 'map' ? `${a[0]}[${a[1]}]` : `list_extract(${a[0]}, ${a[1]})`) },
@@ -167,14 +171,7 @@ export const nested: ScalarFunction[] = [
     name: 'get_item',
     description: 'get_item(array, i): the element at 0-based i (null out of range or negative); get_item(map, key): the value at key or null (Spark SQL x[i])',
     arity: [2, 2],
-    resolve: ([a, k]) => {
-      if (a.type.kind === 'map') {
-        const m = mapArg(a);
-        return isProblem(m) ? m : (keyRule(k) ?? m.value);
-      }
-      const arr = arrayArg(a, 'the first argument (an array or a map)');
-      return isProblem(arr) ? arr : (intIndex(k, 'the index') ?? arr.element);
-    },
+    resolve: ([a, k]) => lookupType(a, k, () => intIndex(k, 'the index')),
     kernel: ([a, k], n, t) => lookup(a, k, n, t, (_items, index) => index),
     sql: (a) => `${a[0]}[${a[1]}]`,
     dialects: { duckdb: (a, t) => (t[0].type.kind === 'map' ? `${a[0]}[${a[1]}]` : `(CASE WHEN ${a[1]} >= 0 THEN list_extract(${a[0]}, ${a[1]} + 1) END)`) },
