@@ -7,6 +7,7 @@
  * with Jackson's escapes (\" \\ \b \f \n \r \t, \u00XX for other control characters; the rest,
  * DEL and non-ASCII included, as is).
  */
+import { InternalError } from '../errors/index.ts';
 import { formatDate } from '../columnar/calendar.ts';
 import { assertNever, T, typeToString, type DataType } from '../schema/types.ts';
 import { javaDoubleText, javaFloatText } from './cast.ts';
@@ -75,7 +76,7 @@ export function toJsonText(v: unknown, type: DataType): string {
     case 'null':
       return 'null';
     case 'interval':
-      throw new Error('to_json of an interval: the type rule refuses it');
+      throw new InternalError('to_json of an interval passed its type rule, which refuses it');
     case 'array':
       return `[${(v as unknown[]).map((x) => toJsonText(x, type.element)).join(',')}]`;
     case 'map':
