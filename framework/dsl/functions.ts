@@ -98,6 +98,8 @@ export const hash = <Args extends ExprLike[]>(...args: Args) => call<number, Col
 /** Spark's xxHash64 (seed 42) of the arguments, a bigint; nulls are skipped. */
 export const xxhash64 = <Args extends ExprLike[]>(...args: Args) => call<bigint, ColumnRefs<Args[number]>>('xxhash64', ...args.map(c));
 export const base64 = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('base64', c(s));
+/** The bytes of base64 text, as Spark decodes it: characters outside the alphabet are skipped, padding is optional; a malformed end fails the job. */
+export const unbase64 = <X extends ExprLike>(s: X) => call<Uint8Array, ColumnRefs<X>>('unbase64', c(s));
 
 // --- dates and times (UTC)
 export const toDate = <X extends ExprLike>(x: X, format?: string) => (format === undefined ? call<unknown, ColumnRefs<X>>('to_date', c(x)) : call<unknown, ColumnRefs<X>>('to_date', c(x), format));

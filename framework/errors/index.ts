@@ -118,6 +118,12 @@ export class SparkArithmeticError extends EtlError {
   readonly phase: Phase = 'execution';
 }
 
+/** A value on which Spark fails the job (not arithmetic: malformed base64, say); the local run fails the same way. */
+export class SparkRuntimeError extends EtlError {
+  override readonly name: string = 'SparkRuntimeError';
+  readonly phase: Phase = 'execution';
+}
+
 export class CommitError extends EtlError {
   override readonly name: string = 'CommitError';
   readonly phase: Phase = 'commit';
