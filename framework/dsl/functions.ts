@@ -5,7 +5,11 @@
  * `window` node naming a registry entry; the registry (framework/functions) defines what they mean.
  */
 import { ExprNode } from '../plan/expr.ts';
-import { Col, WindowableCol, call, toExpr, type ColumnRefs, type ExprLike, type RefsOf } from './expr.ts';
+import type { z } from 'zod';
+import { sparkDialect } from '../compile/sql/dialect.ts';
+import type { DataType } from '../schema/types.ts';
+import { fromZodType } from '../schema/zod.ts';
+import { Col, WindowableCol, call, isDataType, toExpr, type ColumnRefs, type ExprLike, type RefsOf } from './expr.ts';
 
 // Type parameters record the columns each call reads (see Col): `lower('country')` reads 'country'.
 // They are named after what they stand for, and constrained by ExprLike, so that the generated
@@ -201,6 +205,18 @@ export const mapKeys = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<
 export const mapValues = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<X>>('map_values', c(x));
 /** A struct, array or map as JSON text exactly as Spark's to_json writes it (null struct fields left out, timestamps in UTC to the millisecond). */
 export const toJson = <X extends ExprLike>(x: X) => call<string, ColumnRefs<X>>('to_json', c(x));
+/**
+ * JSON text read into a value of the schema, as Spark's from_json reads it: a zod schema
+ * (`z.object({ os: z.string().nullable(), n: z.int32().nullable() })`), a type (`types.*`) or
+ * Spark's DDL text (`'os STRING, n INT'`). A struct, an array or a map; a malformed record gives
+ * a struct of nulls, a field that does not convert is null, blank text is null.
+ */
+export function fromJson<X extends ExprLike, S extends z.ZodType>(s: X, schema: S): Col<z.output<S>, ColumnRefs<X>>;
+export function fromJson<X extends ExprLike>(s: X, schema: DataType | string): Col<unknown, ColumnRefs<X>>;
+export function fromJson<X extends ExprLike>(s: X, schema: DataType | z.ZodType | string): Col<unknown, ColumnRefs<X>> {
+  const ddl = typeof schema === 'string' ? schema : sparkDialect.typeName(isDataType(schema) ? schema : fromZodType(schema).type);
+  return call('from_json', c(s), ddl);
+}
 /** An array of the values (strings name columns), of their common type. */
 export const array = <Args extends ExprLike[]>(...args: Args) => call<unknown[], ColumnRefs<Args[number]>>('array', ...args.map(c));
 /** A struct of name, value pairs: namedStruct('os', col('os'), 'n', 1). */
