@@ -102,6 +102,11 @@ export const hash = <Args extends ExprLike[]>(...args: Args) => call<number, Col
 /** Spark's xxHash64 (seed 42) of the arguments, a bigint; nulls are skipped. */
 export const xxhash64 = <Args extends ExprLike[]>(...args: Args) => call<bigint, ColumnRefs<Args[number]>>('xxhash64', ...args.map(c));
 export const base64 = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('base64', c(s));
+/**
+ * The arguments formatted by a Java format string, as Spark's format_string: `formatString('%s: %.2f', 'name', 'price')`
+ * (strings after the format name columns). %s %b %d %x %f %e with widths, precisions and flags; the format is a literal.
+ */
+export const formatString = <Args extends ExprLike[]>(format: string, ...args: Args) => call<string, ColumnRefs<Args[number]>>('format_string', format, ...args.map(c));
 /** The bytes of base64 text, as Spark decodes it: characters outside the alphabet are skipped, padding is optional; a malformed end fails the job. */
 export const unbase64 = <X extends ExprLike>(s: X) => call<Uint8Array, ColumnRefs<X>>('unbase64', c(s));
 
@@ -211,11 +216,13 @@ export const toJson = <X extends ExprLike>(x: X) => call<string, ColumnRefs<X>>(
  * Spark's DDL text (`'os STRING, n INT'`). A struct, an array or a map; a malformed record gives
  * a struct of nulls, a field that does not convert is null, blank text is null.
  */
-export function fromJson<X extends ExprLike, S extends z.ZodType>(s: X, schema: S): Col<z.output<S>, ColumnRefs<X>>;
-export function fromJson<X extends ExprLike>(s: X, schema: DataType | string): Col<unknown, ColumnRefs<X>>;
-export function fromJson<X extends ExprLike>(s: X, schema: DataType | z.ZodType | string): Col<unknown, ColumnRefs<X>> {
-  const ddl = typeof schema === 'string' ? schema : sparkDialect.typeName(isDataType(schema) ? schema : fromZodType(schema).type);
-  return call('from_json', c(s), ddl);
+export const fromJson = <X extends ExprLike, S extends z.ZodType | DataType | string>(s: X, schema: S) =>
+  call<S extends z.ZodType ? z.output<S> : unknown, ColumnRefs<X>>('from_json', c(s), jsonSchemaDdl(schema));
+
+/** The schema as Spark's DDL text, the literal from_json takes; anything else is left to the type rule to refuse (the schema must be a literal). */
+function jsonSchemaDdl(schema: z.ZodType | DataType | string | Col): ExprLike {
+  if (typeof schema === 'string' || schema instanceof Col) return schema;
+  return sparkDialect.typeName(isDataType(schema) ? schema : fromZodType(schema).type);
 }
 /** An array of the values (strings name columns), of their common type. */
 export const array = <Args extends ExprLike[]>(...args: Args) => call<unknown[], ColumnRefs<Args[number]>>('array', ...args.map(c));

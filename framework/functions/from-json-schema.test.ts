@@ -1,0 +1,60 @@
+/**
+ * fromJson's schema argument: a zod schema, a type or Spark's DDL text all reach the type rule as
+ * the same DDL literal (the one Spark's from_json reads), and resolve to the same type. The
+ * values from_json reads are asserted by cases/from_json.cases, on the local engine and on Spark.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { sparkDialect } from '../compile/sql/dialect.ts';
+import { decimal, fromJson, types } from '../index.ts';
+import type { Literal } from '../plan/expr.ts';
+import { T, field, typeToString, type DataType } from '../schema/types.ts';
+import { scalarFunctions } from './index.ts';
+import { parseSparkDdl } from './spark-ddl.ts';
+
+const fromJsonRule = scalarFunctions.get('from_json')!.resolve;
+
+/** The type from_json resolves to for a fromJson(...) call of the DSL. */
+function resolvedSchema(call: ReturnType<typeof fromJson>): string {
+  const node = call.node;
+  if (node.kind !== 'call') throw new Error('fromJson built no call');
+  const ddl = node.args[1] as Literal;
+  const resolved = fromJsonRule([{ type: T.string }, { type: T.string, literal: { value: ddl.value } }]);
+  return 'problem' in resolved ? `refused: ${resolved.problem}` : typeToString(resolved);
+}
+
+describe('fromJson schemas', () => {
+  const event = z.object({
+    os: z.string().nullable(),
+    version: z.int32().nullable(),
+    seq: z.int64().nullable(),
+    score: z.number().nullable(),
+    amount: decimal(12, 2).nullable(),
+    ok: z.boolean().nullable(),
+    tags: z.array(z.string()),
+    props: z.record(z.string(), z.int32()),
+    'odd name`': z.object({ inner: z.array(z.object({ x: z.number() })) }),
+  });
+  const expected = 'struct<os:string,version:int,seq:bigint,score:double,amount:decimal(12,2),ok:boolean,tags:array<string>,props:map<string,int>,odd name`:struct<inner:array<struct<x:double>>>>';
+
+  it('a zod schema, a type and DDL text resolve to the same type', () => {
+    expect(resolvedSchema(fromJson('payload', event))).toBe(expected);
+    const asType: DataType = { kind: 'struct', fields: [field('os', T.string), field('n', { kind: 'array', element: T.int64, containsNull: true })] };
+    expect(resolvedSchema(fromJson('payload', asType))).toBe('struct<os:string,n:array<bigint>>');
+    expect(resolvedSchema(fromJson('payload', 'os STRING, n ARRAY<BIGINT>'))).toBe('struct<os:string,n:array<bigint>>');
+    expect(resolvedSchema(fromJson('payload', types.decimal(5, 2)))).toMatch(/^refused: the schema must be a struct, an array or a map/);
+  });
+
+  it("every type's DDL, as the Spark SQL renders it, reads back as the same type", () => {
+    const type = parseSparkDdl(expected.replace(/^struct<(.*)>$/, 'STRUCT<$1>').replace('odd name`', '`odd name```'));
+    if ('problem' in type) throw new Error(type.problem);
+    const rendered = sparkDialect.typeName(type);
+    expect(rendered).toContain('`odd name```');
+    const again = parseSparkDdl(rendered);
+    expect('problem' in again ? again.problem : typeToString(again)).toBe(expected);
+  });
+
+  it('a zod field lakeform cannot read as Spark does is refused with the way around it', () => {
+    expect(resolvedSchema(fromJson('payload', z.object({ at: z.iso.datetime().nullable() })))).toMatch(/a timestamp field is not supported: .* toTimestamp/);
+  });
+});
