@@ -5,8 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { analyze } from '../analyze/analyze.ts';
 import { sparkDialect } from '../compile/sql/dialect.ts';
-import { decimal, fromJson, types } from '../index.ts';
+import { Dataset, PlanContext } from '../dsl/dataset.ts';
+import { AnalysisError } from '../errors/index.ts';
+import { Plan } from '../plan/nodes.ts';
+import { fromZod } from '../schema/zod.ts';
+import { col, decimal, fromJson, types } from '../index.ts';
 import type { Literal } from '../plan/expr.ts';
 import { T, field, typeToString, type DataType } from '../schema/types.ts';
 import { scalarFunctions } from './index.ts';
@@ -56,5 +61,22 @@ describe('fromJson schemas', () => {
 
   it('a zod field lakeform cannot read as Spark does is refused with the way around it', () => {
     expect(resolvedSchema(fromJson('payload', z.object({ at: z.iso.datetime().nullable() })))).toMatch(/a timestamp field is not supported: .* toTimestamp/);
+  });
+
+  it('through the analyzer: fields of the read struct by dotted name, and a refusal naming the step', () => {
+    const Raw = z.object({ id: z.int64(), payload: z.string().nullable() });
+    const raw = new Dataset<z.output<typeof Raw>>(Plan.scan({ step: { label: "input 'raw'" }, input: 'raw', schema: fromZod(Raw) }), new PlanContext());
+    const ctx = { job: 'j', file: 'jobs/j.ts' };
+    const parsed = raw.withColumn('p', fromJson('payload', z.object({ os: z.string().nullable(), n: z.int32().nullable() }))).select('id', col('p.os'), col('p.n'));
+    expect(analyze(parsed.plan, ctx).schema.fields.map((f) => `${f.name}:${typeToString(f.type)}`)).toEqual(['id:bigint', 'os:string', 'n:int']);
+    let error: unknown;
+    try {
+      analyze(raw.withColumn('p', fromJson('payload', 'at TIMESTAMP')).plan, ctx);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AnalysisError);
+    expect((error as AnalysisError).message).toMatch(/from_json.*a timestamp field is not supported/);
+    expect((error as AnalysisError).where.step.label).toMatch(/^withColumn #\d+$/);
   });
 });
