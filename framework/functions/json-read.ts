@@ -45,12 +45,17 @@ class Malformed extends Error {}
 
 const SHORT_ESCAPES: Readonly<Record<number, string>> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
 
-/** A string as Jackson's generator writes it (Spark's to_json, and from_json's string fields): \" \\ \b \f \n \r \t, \u00XX for other control characters, the rest as is. */
-export function jsonString(s: string): string {
+/**
+ * A string as Jackson's generator writes it: \" \\ \b \f \n \r \t, \u00XX for other control characters,
+ * the rest as is (Spark's to_json). When Jackson copies a parsed value (from_json's string fields),
+ * it also writes every UTF-16 surrogate as \uXXXX: an emoji is "\uD83D\uDE00" there.
+ */
+export function jsonString(s: string, escapeSurrogates = false): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    out += SHORT_ESCAPES[c] ?? (c < 0x20 ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}` : s[i]);
+    const escaped = c < 0x20 || (escapeSurrogates && c >= 0xd800 && c <= 0xdfff);
+    out += SHORT_ESCAPES[c] ?? (escaped ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}` : s[i]);
   }
   return `${out}"`;
 }
@@ -201,11 +206,11 @@ function decimalOf(text: string, precision: number, scale: number): bigint | typ
 function rewritten(n: JsonNode): string {
   switch (n.t) {
     case 'object':
-      return `{${n.members.map(([k, v]) => `${jsonString(k)}:${rewritten(v)}`).join(',')}}`;
+      return `{${n.members.map(([k, v]) => `${jsonString(k, true)}:${rewritten(v)}`).join(',')}}`;
     case 'array':
       return `[${n.items.map(rewritten).join(',')}]`;
     case 'string':
-      return jsonString(n.v);
+      return jsonString(n.v, true);
     case 'int':
       return BigInt(n.text).toString();
     case 'float': {
