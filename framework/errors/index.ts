@@ -118,9 +118,13 @@ export class SparkArithmeticError extends EtlError {
   readonly phase: Phase = 'execution';
 }
 
-/** A value on which Spark fails the job (not arithmetic: malformed base64, say); the local run fails the same way. */
-export class SparkRuntimeError extends EtlError {
-  override readonly name: string = 'SparkRuntimeError';
+/**
+ * A data value the run stops on: one Spark fails the job on (malformed base64), or one whose Spark
+ * result lakeform cannot hold or reproduce (a JSON map with a repeated key), rather than give a
+ * different value than Spark would.
+ */
+export class DataValueError extends EtlError {
+  override readonly name: string = 'DataValueError';
   readonly phase: Phase = 'execution';
 }
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { SparkRuntimeError } from '../errors/index.ts';
+import { DataValueError } from '../errors/index.ts';
 import { T, typeToString } from '../schema/types.ts';
 import { mapUnary } from './kernel-util.ts';
 import { stringFunction } from './string.ts';
@@ -48,7 +48,7 @@ export function javaMimeBase64Decode(s: string): Uint8Array {
   let shift = 18;
   let sp = 0;
   const fail = (message: string): never => {
-    throw new SparkRuntimeError(`unbase64: ${JSON.stringify(s)} is not base64 text, where Spark fails the job with "${message}"`, 'clean the column first, e.g. keep only values matching regexpLike(col, \'^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$\')');
+    throw new DataValueError(`unbase64: ${JSON.stringify(s)} is not base64 text, where Spark fails the job with "${message}"`, 'clean the column first, e.g. keep only values matching regexpLike(col, \'^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$\')');
   };
   while (sp < src.length) {
     const c = src[sp++];

@@ -15,6 +15,7 @@ import { col, decimal, fromJson, types } from '../index.ts';
 import type { Literal } from '../plan/expr.ts';
 import { T, field, typeToString, type DataType } from '../schema/types.ts';
 import { scalarFunctions } from './index.ts';
+import { readJson } from './json-read.ts';
 import { parseSparkDdl } from './spark-ddl.ts';
 
 const fromJsonRule = scalarFunctions.get('from_json')!.resolve;
@@ -78,5 +79,18 @@ describe('fromJson schemas', () => {
     expect(error).toBeInstanceOf(AnalysisError);
     expect((error as AnalysisError).message).toMatch(/from_json.*a timestamp field is not supported/);
     expect((error as AnalysisError).where.step.label).toMatch(/^withColumn #\d+$/);
+  });
+});
+
+describe("from_json at Jackson's limits (probed on PySpark 3.5; too long for a case file)", () => {
+  const ab = parseSparkDdl('a STRING, b INT') as DataType;
+  it('an integer of 1000 digits is read, one of 1001 makes the record bad', () => {
+    expect(readJson(`{"a":${'9'.repeat(1000)},"b":1}`, ab)).toEqual({ a: '9'.repeat(1000), b: 1 });
+    expect(readJson(`{"a":${'9'.repeat(1001)},"b":1}`, ab)).toEqual({ a: null, b: null });
+  });
+  it('nesting to 1000 levels is read; deeper stops the run (Spark nulls the field or the record, by where the limit trips)', () => {
+    const nested = (n: number) => `{"a":${'['.repeat(n)}${']'.repeat(n)},"b":1}`;
+    expect(readJson(nested(999), ab)).toEqual({ a: `${'['.repeat(999)}${']'.repeat(999)}`, b: 1 });
+    expect(() => readJson(nested(1000), ab)).toThrow(/nested deeper than 1000 levels/);
   });
 });

@@ -26,7 +26,7 @@
  *   text, a root that is not an object, `null`), a struct of all nulls. An array or map schema
  *   gives null; an array of structs also takes a single object, as an array of one.
  */
-import { SparkRuntimeError } from '../errors/index.ts';
+import { DataValueError } from '../errors/index.ts';
 import { type DataType } from '../schema/types.ts';
 import { javaDoubleText } from './cast.ts';
 import { fitDecimal, rescale } from './decimal-arith.ts';
@@ -62,7 +62,10 @@ export function jsonString(s: string, escapeSurrogates = false): string {
 
 const NAMED_NUMBERS = ['NaN', 'Infinity', '+Infinity', '-Infinity', '+INF', '-INF'];
 const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', "'": "'", b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/;
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+/** Jackson 2.15's StreamReadConstraints: longer integers make the record bad; deeper nesting is refused below. */
+const MAX_INTEGER_DIGITS = 1000;
+const MAX_DEPTH = 1000;
 
 /** Reads the first JSON value of the text (Jackson's syntax with Spark's features); null when the text is blank. */
 function readRoot(text: string): JsonNode | null {
@@ -96,9 +99,13 @@ function readRoot(text: string): JsonNode | null {
       } else out += ESCAPES[e] ?? malformed();
     }
   };
-  const value = (): JsonNode => {
+  const value = (depth: number): JsonNode => {
     skipSpace();
     const c = text[pos];
+    if ((c === '{' || c === '[') && depth === MAX_DEPTH) {
+      // Spark nulls the field or the record, depending on where Jackson's limit trips: not reproduced.
+      throw new DataValueError(`from_json: JSON nested deeper than ${MAX_DEPTH} levels, where Spark's reader stops at its nesting limit`, 'flatten the JSON before reading it, or keep it as a string');
+    }
     if (c === '{') {
       pos++;
       const members: [string, JsonNode][] = [];
@@ -113,7 +120,7 @@ function readRoot(text: string): JsonNode | null {
         const name = str(text[pos]);
         skipSpace();
         if (text[pos++] !== ':') return malformed();
-        members.push([name, value()]);
+        members.push([name, value(depth + 1)]);
         skipSpace();
         const next = text[pos++];
         if (next === '}') return { t: 'object', members };
@@ -129,7 +136,7 @@ function readRoot(text: string): JsonNode | null {
         return { t: 'array', items };
       }
       for (;;) {
-        items.push(value());
+        items.push(value(depth + 1));
         skipSpace();
         const next = text[pos++];
         if (next === ']') return { t: 'array', items };
@@ -148,16 +155,18 @@ function readRoot(text: string): JsonNode | null {
       pos += named.length;
       return { t: 'float', text: named, named: true };
     }
-    const m = NUMBER.exec(text.slice(pos, pos + 2000));
+    NUMBER.lastIndex = pos;
+    const m = NUMBER.exec(text);
     if (!m) return malformed();
     pos += m[0].length;
+    if (m[2] === undefined && m[3] === undefined && m[1].length > MAX_INTEGER_DIGITS) return malformed();
     // A digit right after the number is a leading zero (01), which Jackson refuses.
     if (/[0-9]/.test(text[pos] ?? '')) return malformed();
     return m[2] === undefined && m[3] === undefined ? { t: 'int', text: m[0] } : { t: 'float', text: m[0], named: false };
   };
   skipSpace();
   if (pos === text.length) return null;
-  return value();
+  return value(0);
 }
 
 /** A value that did not convert: its struct field is null, an array or map holding it fails as a whole. */
@@ -260,7 +269,7 @@ function convert(n: JsonNode, type: DataType): Converted | typeof FAIL {
         const v = convert(item, type.value);
         if (v === FAIL) return FAIL;
         if (Object.hasOwn(out, k)) {
-          throw new SparkRuntimeError(
+          throw new DataValueError(
             `from_json: the JSON object ${rewritten(n)} repeats the key ${JSON.stringify(k)}, which Spark keeps twice in the map it gives; a lakeform map holds one value per key`,
             'read the field as a struct of its known keys, or as a string',
           );
