@@ -45,7 +45,9 @@ function queries(): Query[] {
       // Timestamps come back as microseconds (a Python datetime would be in the Python process's
       // zone), dates as days (a Python date stops at year 9999).
       // Intervals as microseconds too (a Python timedelta would do, but not beyond its own range).
-      const exact = (x: string) => (type.kind === 'timestamp' ? `unix_micros(${x})` : type.kind === 'interval' ? `unix_micros(timestamp_micros(0) + ${x})` : type.kind === 'date' ? `unix_date(${x})` : x);
+      // Binary as hex text (JSON has no bytes).
+      const exact = (x: string) =>
+        type.kind === 'timestamp' ? `unix_micros(${x})` : type.kind === 'interval' ? `unix_micros(timestamp_micros(0) + ${x})` : type.kind === 'date' ? `unix_date(${x})` : type.kind === 'binary' ? `hex(${x})` : x;
       const sql = call.select((x) => `typeof(${x}), ${exact(x)}`);
       return [{ file, group, call, type, sql }];
     }),

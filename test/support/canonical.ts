@@ -13,7 +13,7 @@ import { doubleMatchForm } from '../../framework/testing/typed-values.ts';
 export type Canonical = null | boolean | number | string | readonly Canonical[];
 
 /**
- * Bigints, intervals (microseconds) and decimals as exact text, dates and timestamps as ISO text,
+ * Bigints, intervals (microseconds) and decimals as exact text, binary as upper-case hex, dates and timestamps as ISO text,
  * -0.0 by name, other doubles in their matching form. Structs are their field values in order,
  * maps their [key, value] pairs.
  */
@@ -32,6 +32,8 @@ export function canonicalValue(v: unknown, type: DataType): Canonical {
       return formatDate(v as number);
     case 'timestamp':
       return isoTimestamp(BigInt(v as bigint));
+    case 'binary':
+      return Buffer.from(v as Uint8Array).toString('hex').toUpperCase();
     case 'boolean':
       // Top-level booleans are read as booleans, nested ones stay in storage form (0/1).
       return v === true || v === 1;
@@ -86,6 +88,8 @@ export function duckdbExactSql(sql: string, type: DataType): string {
       return `epoch_us(${sql})`;
     case 'decimal':
       return `CAST(${sql} AS VARCHAR)`;
+    case 'binary':
+      return `hex(${sql})`;
     default:
       return sql;
   }

@@ -219,7 +219,7 @@ function parseArgSpec(text: string, fail: (m: string) => never): ArgSpec {
 }
 
 const TYPE_NAMES: Readonly<Record<string, DataType>> = {
-  string: T.string, boolean: T.boolean, int32: T.int32, int64: T.int64, float32: T.float32, float64: T.float64, date: T.date, timestamp: T.timestamp, interval: T.interval, null: T.null,
+  string: T.string, binary: T.binary, boolean: T.boolean, int32: T.int32, int64: T.int64, float32: T.float32, float64: T.float64, date: T.date, timestamp: T.timestamp, interval: T.interval, null: T.null,
 };
 
 export function parseType(text: string, fail: (m: string) => never): DataType {
@@ -326,6 +326,9 @@ export function typedValue(v: unknown, type: DataType, fail: (m: string) => neve
       return wrong();
     case 'string':
       return typeof v === 'string' ? v : wrong();
+    case 'binary':
+      // Hex digits, as Spark's hex() writes the bytes.
+      return typeof v === 'string' && /^([0-9A-Fa-f]{2})*$/.test(v) ? Uint8Array.from(Buffer.from(v, 'hex')) : wrong();
     case 'boolean':
       return typeof v === 'boolean' ? v : wrong();
     case 'int32': {
@@ -639,6 +642,7 @@ export function canonicalFromDuckdb(v: unknown, type: DataType): Canonical {
     case 'interval':
       return canonicalValue(BigInt(v as bigint), type);
     case 'decimal':
+    case 'binary':
       return canonicalValue(typedValue(String(v), type, fail), type);
     case 'array':
     case 'struct':
