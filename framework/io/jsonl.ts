@@ -94,14 +94,24 @@ const enum C {
   COLON = 58, E_UP = 69, LBRACKET = 91, BACKSLASH = 92, RBRACKET = 93, E_LOW = 101, LBRACE = 123, RBRACE = 125,
 }
 
-/** Field lookup by the bytes of a key: a hash of (length, first, last byte), then a byte compare. */
+/**
+ * Field lookup by the bytes of a key: a hash of (length, first, last byte), then a byte compare.
+ * Objects of one stream mostly repeat their keys in the same order, so the field that was at a
+ * key's position in the last object is tried first, by a byte compare alone.
+ */
 class FieldIndex {
   private readonly buckets = new Map<number, number[]>();
   private readonly names: Buffer[];
   private readonly byName: Map<string, number>;
+  /** Per key position, the field found there in the last object (-1: none to try). */
+  private readonly lastOrder: Int32Array;
+  /** Whether a name's JSON text is its bytes (no quote, backslash or control character to escape). */
+  private readonly plain: boolean[];
   constructor(fields: readonly Field[]) {
     this.names = fields.map((f) => Buffer.from(f.name, 'utf8'));
     this.byName = new Map(fields.map((f, i) => [f.name, i]));
+    this.lastOrder = new Int32Array(fields.length).fill(-1);
+    this.plain = this.names.map((b) => b.every((c) => c >= 0x20 && c !== C.QUOTE && c !== C.BACKSLASH));
     this.names.forEach((b, i) => {
       if (b.length === 0) return;
       const h = FieldIndex.hash(b, 0, b.length);
@@ -127,6 +137,34 @@ class FieldIndex {
   findName(name: string): number {
     return this.byName.get(name) ?? -1;
   }
+  /**
+   * With `s` just after the opening quote of key number `position`: the field that was at that
+   * position in the last object when this key is exactly its name (closing quote included), else -1.
+   */
+  predicted(buf: Uint8Array, s: number, end: number, position: number): number {
+    if (position >= this.lastOrder.length) return -1;
+    const fi = this.lastOrder[position];
+    if (fi < 0) return -1;
+    const name = this.names[fi];
+    const n = name.length;
+    if (s + n >= end || buf[s + n] !== C.QUOTE) return -1;
+    for (let j = 0; j < n; j++) if (name[j] !== buf[s + j]) return -1;
+    return fi;
+  }
+  nameLength(fi: number): number {
+    return this.names[fi].length;
+  }
+  remember(position: number, fi: number): void {
+    if (position < this.lastOrder.length) this.lastOrder[position] = fi >= 0 && this.plain[fi] ? fi : -1;
+  }
+}
+
+/** The field index of each struct type (types are immutable, so one per type object). */
+const structIndexes = new WeakMap<DataType, FieldIndex>();
+function structIndex(type: Extract<DataType, { kind: 'struct' }>): FieldIndex {
+  let index = structIndexes.get(type);
+  if (index === undefined) structIndexes.set(type, (index = new FieldIndex(type.fields)));
+  return index;
 }
 
 /** Node's Buffer has these (undocumented, stable since Node 0.x) methods: toString() without its argument checks. */
@@ -196,6 +234,34 @@ class Scanner {
     }
     this.escaped = esc;
     return p;
+  }
+
+  /** Where the last key read by `key` starts (after its opening quote), to name it in messages. */
+  private keyStart = 0;
+
+  /** At a key's opening quote: its field in `index` (-1 for none), with p after the closing quote. */
+  key(index: FieldIndex, position: number): number {
+    const s = this.p + 1;
+    this.keyStart = s;
+    let fi = index.predicted(this.buf, s, this.end, position);
+    if (fi >= 0) {
+      this.p = s + index.nameLength(fi) + 1;
+      return fi;
+    }
+    const e = this.stringEnd();
+    fi = this.escaped ? index.findName(this.unescape(s, e)) : index.find(this.buf, s, e);
+    index.remember(position, fi);
+    this.p = e + 1;
+    return fi;
+  }
+
+  /** The text of the last key read by `key`. */
+  keyText(): string {
+    const p = this.p;
+    this.p = this.keyStart - 1;
+    const text = this.string();
+    this.p = p;
+    return text;
   }
 
   /** Reads a string at an opening quote. */
@@ -478,7 +544,7 @@ class Scanner {
   /** Parses one line into row `row` of the slots. Returns false for a blank line. */
   line(slots: Slot[], row: number, stamp: number): boolean {
     const b = this.buf;
-    this.nulled.length = 0;
+    if (this.nulled.length !== 0) this.nulled.length = 0;
     this.ws();
     if (this.p >= this.end) return false;
     if (b[this.p] !== C.LBRACE) {
@@ -491,12 +557,10 @@ class Scanner {
     this.ws();
     if (b[this.p] === C.RBRACE) this.p++;
     else {
-      for (;;) {
+      for (let position = 0; ; position++) {
         this.ws();
         if (b[this.p] !== C.QUOTE) this.unexpected(b[this.p] === 0x27 ? 'a field name in double quotes (strings must use double quotes)' : 'a field name in double quotes');
-        const ke = this.stringEnd();
-        const fi = this.escaped ? this.index.findName(this.unescape(this.p + 1, ke)) : this.index.find(b, this.p + 1, ke);
-        this.p = ke + 1;
+        const fi = this.key(this.index, position);
         this.ws();
         if (b[this.p] !== C.COLON) this.unexpected("':'");
         this.p++;
@@ -604,9 +668,11 @@ class Scanner {
       }
       default: {
         // date, decimal and nested types: rarer, so through the generic typed path.
-        this.path.length = 0;
+        // The path is empty unless a lenient value failed inside it (then orNull caught the throw).
+        if (this.path.length !== 0) this.path.length = 0;
         this.path.push(slot.field.name);
         (slot.data as unknown[])[row] = this.typed(slot.field.type, slot.field.enumValues);
+        this.path.pop();
         break;
       }
       case 'null':
@@ -713,37 +779,9 @@ class Scanner {
         const r = parseDecimal(text, type.precision, type.scale);
         return typeof r === 'string' ? this.typeFail(r) : r;
       }
-      case 'struct': {
+      case 'struct':
         if (c !== C.LBRACE) return this.typedMismatch(type);
-        const fields = type.fields;
-        const values = new Array<unknown>(fields.length);
-        this.object((key) => {
-          let k = 0;
-          while (k < fields.length && fields[k].name !== key) k++;
-          if (k === fields.length) return this.skip(1);
-          const f = fields[k];
-          const depth = this.path.length;
-          this.path.push(f.name);
-          // Lenient fields are never inside arrays or maps (framework/schema/zod.ts): the path is names only.
-          const column = f.lenient || values[k] !== undefined ? this.path.join('.') : '';
-          if (values[k] !== undefined) this.replaced(column);
-          values[k] = f.lenient ? this.orNull(column, () => this.nullableTyped(f.type, f.nullable, f.enumValues)) : this.nullableTyped(f.type, f.nullable, f.enumValues);
-          this.path.length = depth;
-        });
-        const out: Record<string, unknown> = {};
-        for (let k = 0; k < fields.length; k++) {
-          const f = fields[k];
-          if (values[k] === undefined) {
-            if (!f.nullable) {
-              this.path.push(f.name);
-              this.typeFail('missing required field');
-            }
-            values[k] = null;
-          }
-          out[f.name] = values[k];
-        }
-        return out;
-      }
+        return this.struct(type);
       case 'array': {
         if (c !== C.LBRACKET) return this.typedMismatch(type);
         const out: unknown[] = [];
@@ -786,6 +824,71 @@ class Scanner {
       case 'null':
         return this.typedMismatch(type);
     }
+  }
+
+  /**
+   * At '{': a struct value, its keys looked up by their bytes (as a record's): missing nullable
+   * fields are null, a duplicate key replaces the earlier value.
+   */
+  struct(type: Extract<DataType, { kind: 'struct' }>): Record<string, unknown> {
+    const b = this.buf;
+    const fields = type.fields;
+    const index = structIndex(type);
+    const values = new Array<unknown>(fields.length);
+    this.p++;
+    this.ws();
+    if (b[this.p] === C.RBRACE) this.p++;
+    else {
+      for (let position = 0; ; position++) {
+        this.ws();
+        if (b[this.p] !== C.QUOTE) this.unexpected('a field name in double quotes');
+        const k = this.key(index, position);
+        this.ws();
+        if (b[this.p] !== C.COLON) this.unexpected(`':' after "${this.keyText()}"`);
+        this.p++;
+        this.ws();
+        if (this.p >= this.end) this.truncated();
+        if (k < 0) this.skip(1);
+        else {
+          const f = fields[k];
+          const depth = this.path.length;
+          this.path.push(f.name);
+          // Lenient fields are never inside arrays or maps (framework/schema/zod.ts): the path is names only.
+          const column = f.lenient || values[k] !== undefined ? this.path.join('.') : '';
+          if (values[k] !== undefined) this.replaced(column);
+          if (f.lenient) {
+            values[k] = this.orNull(column, () => this.nullableTyped(f.type, f.nullable, f.enumValues));
+            this.path.length = depth; // a value that failed inside left its deeper path
+          } else {
+            values[k] = this.nullableTyped(f.type, f.nullable, f.enumValues);
+            this.path.pop();
+          }
+        }
+        this.ws();
+        if (b[this.p] === C.COMMA) {
+          this.p++;
+          continue;
+        }
+        if (b[this.p] === C.RBRACE) {
+          this.p++;
+          break;
+        }
+        this.unexpected("',' or '}'");
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < fields.length; k++) {
+      const f = fields[k];
+      if (values[k] === undefined) {
+        if (!f.nullable) {
+          this.path.push(f.name);
+          this.typeFail('missing required field');
+        }
+        values[k] = null;
+      }
+      out[f.name] = values[k];
+    }
+    return out;
   }
 
   nullableTyped(type: DataType, nullable: boolean, enumValues: readonly string[] | undefined): unknown {
