@@ -275,4 +275,39 @@ describe('JSON lines reader', () => {
   it('a missing file is an InputFileError naming it', async () => {
     await expect(read([path.join(dir, 'nope.jsonl')])).rejects.toThrow(/nope\.jsonl: could not be read/);
   });
+
+  it('a file that cannot be read fails in its turn, after the rows of the files before it', async () => {
+    // The next file is read and inflated while one is parsed: its failure must wait for its turn.
+    const cut = path.join(dir, 'cut-next.gz');
+    const full = gzipSync(`${good}\n${good}\n`);
+    writeFileSync(cut, full.subarray(0, full.length - 10));
+    for (const broken of [cut, path.join(dir, 'missing-next.jsonl')]) {
+      const ids: unknown[] = [];
+      const bad: BadRecord[] = [];
+      const err = await (async () => {
+        const files = [file(`${good}\n{"id": "x", "kind": "a"}\n{"id": 2, "kind": "b"}`, true), broken, file(good)];
+        for await (const b of readJsonLines(files, { schema, mode: 'permissive', onBadRecord: (r) => bad.push(r), batchSize: 1 })) ids.push(valueAt(b.columns[0], 0));
+      })().catch((e) => e);
+      expect(err).toBeInstanceOf(InputFileError);
+      expect(err.message).toContain(path.basename(broken));
+      expect(ids).toEqual([1n, 2n]);
+      expect(bad.map((r) => r.line)).toEqual([2]);
+    }
+  });
+
+  it('a read that stops early leaves no failure of the next file unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const cut = path.join(dir, 'cut-after-bad.gz');
+      const full = gzipSync(`${good}\n`);
+      writeFileSync(cut, full.subarray(0, full.length - 10));
+      await expect(read([file('{"id": "x", "kind": "a"}\n'), cut], 'failfast')).rejects.toBeInstanceOf(BadRecordError);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

@@ -23,7 +23,8 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import { allocData, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { typeToString, type DataType, type Field } from '../schema/types.ts';
 import { BadRecordError, InputFileError, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
@@ -1016,35 +1017,70 @@ function damaged(file: string, e: unknown, line: number | null): InputFileError 
   return new InputFileError(file, `is a damaged gzip file (${msg})${line === null ? '' : ` after line ${line}`}`, DAMAGED_HINT);
 }
 
-/** Decompressed chunks of a file. `lineOf()` tells how far the caller got, for error messages. */
-async function* chunks(source: ReadSource, onBytes: ((n: number) => void) | undefined, lineOf: () => number): AsyncGenerator<Buffer> {
-  if (typeof source !== 'string') {
-    const raw = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
-    onBytes?.(raw.length);
-    yield* gunzipWhole(source.name, raw);
-    return;
-  }
+/**
+ * A source made ready to read. A small file is read whole, and gzip is inflated by zlib on libuv's
+ * thread pool: the reader opens the next file when it starts parsing one, so inflating the next
+ * overlaps parsing this one (parsing, the bigger cost, stays on the main thread). A big file is
+ * streamed when its turn comes. A file that cannot be read fails in its turn, after the rows of
+ * the files before it.
+ */
+type OpenedSource =
+  | { readonly kind: 'whole'; readonly name: string; readonly bytes: number; readonly data: Promise<Buffer> }
+  | { readonly kind: 'stream'; readonly file: string }
+  | { readonly kind: 'failed'; readonly error: InputFileError };
+
+/**
+ * Output buffer size for inflating a whole file: the size its gzip trailer states (exact for one
+ * member; for several, the last one's), within bounds. One buffer instead of 16 KB pieces, each a
+ * round trip between the pool and the main thread and then a copy to join them.
+ */
+function inflateChunkSize(gz: Buffer): number {
+  return Math.min(Math.max(gz.readUInt32LE(gz.length - 4) + 1, 16 << 10), 4 << 20);
+}
+const gunzipAsync = promisify(gunzip);
+
+function openSource(source: ReadSource): OpenedSource {
+  if (typeof source !== 'string') return openWhole(source.name, Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength));
   const file = source;
   let size: number;
   try {
     size = statSync(file).size;
   } catch (e) {
-    throw new InputFileError(file, `could not be read: ${(e as Error).message}`);
+    return { kind: 'failed', error: new InputFileError(file, `could not be read: ${(e as Error).message}`) };
   }
-  if (size <= WHOLE_FILE_LIMIT) {
-    // Read synchronously: the async readFile makes four thread-pool round trips per file
-    // (open, stat, read, close), and a Firehose folder holds hundreds of small files
-    // (the sample's 113 files: about 80 ms of waiting at start-up).
-    let raw: Buffer;
-    try {
-      raw = readFileSync(file);
-    } catch (e) {
-      throw new InputFileError(file, `could not be read: ${(e as Error).message}`);
-    }
-    onBytes?.(raw.length);
-    yield* gunzipWhole(file, raw);
+  if (size > WHOLE_FILE_LIMIT) return { kind: 'stream', file };
+  // Read synchronously: the async readFile makes four thread-pool round trips per file
+  // (open, stat, read, close), and a Firehose folder holds hundreds of small files
+  // (the sample's 113 files: about 80 ms of waiting at start-up).
+  try {
+    return openWhole(file, readFileSync(file));
+  } catch (e) {
+    return { kind: 'failed', error: new InputFileError(file, `could not be read: ${(e as Error).message}`) };
+  }
+}
+
+/** Bytes read whole: inflated when they start with the gzip magic bytes. */
+function openWhole(name: string, raw: Buffer): OpenedSource {
+  const gz = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+  const data = gz
+    ? gunzipAsync(raw, { chunkSize: raw.length >= 18 ? inflateChunkSize(raw) : 16 << 10 }).catch((e: unknown) => {
+        throw damaged(name, e, null);
+      })
+    : Promise.resolve(raw);
+  // Awaited in the file's turn; a read that stops before (failfast) must not leave it unhandled.
+  data.catch(() => {});
+  return { kind: 'whole', name, bytes: raw.length, data };
+}
+
+/** Decompressed chunks of an opened source. `lineOf()` tells how far the caller got, for error messages. */
+async function* chunks(source: OpenedSource, onBytes: ((n: number) => void) | undefined, lineOf: () => number): AsyncGenerator<Buffer> {
+  if (source.kind === 'failed') throw source.error;
+  if (source.kind === 'whole') {
+    onBytes?.(source.bytes);
+    yield await source.data;
     return;
   }
+  const file = source.file;
   const gz = await isGzip(file);
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   if (onBytes) raw.on('data', (c) => onBytes((c as Buffer).length));
@@ -1059,19 +1095,6 @@ async function* chunks(source: ReadSource, onBytes: ((n: number) => void) | unde
   } finally {
     raw.destroy();
   }
-}
-
-/** Bytes read whole: decompressed when they start with the gzip magic bytes. */
-function* gunzipWhole(file: string, raw: Buffer): Generator<Buffer> {
-  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
-    let out: Buffer;
-    try {
-      out = gunzipSync(raw);
-    } catch (e) {
-      throw damaged(file, e, null);
-    }
-    yield out;
-  } else yield raw;
 }
 
 // ---------- the reader
@@ -1118,14 +1141,18 @@ export async function* readJsonLines(files: readonly ReadSource[], opts: ReadOpt
     opts.onBadRecord(record);
   };
 
-  for (const source of files) {
-    const file = sourceName(source);
+  let next = files.length > 0 ? openSource(files[0]) : null;
+  for (let f = 0; f < files.length; f++) {
+    const file = sourceName(files[f]);
+    const opened = next ?? openSource(files[f]); // none yet when the last file gave no chunk
+    next = null;
     let line = 0;
     let carry: Buffer | null = null;
     let first = true;
-    for await (let chunk of chunks(source, opts.onProgress, () => line)) {
+    for await (let chunk of chunks(opened, opts.onProgress, () => line)) {
       if (first) {
         first = false;
+        if (f + 1 < files.length) next = openSource(files[f + 1]);
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
       }
       const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
