@@ -8,7 +8,8 @@
  *   and an uncompressed Firehose object without extension is read too. Multi-member gzip (as
  *   Firehose concatenates) is read to the end. A truncated or corrupt gzip stream is an
  *   InputFileError naming the file and the last line read (the rows before it were already
- *   delivered; failing beats silently dropping the tail).
+ *   delivered; failing beats silently dropping the tail). Small files are inflated on libuv's
+ *   thread pool, the next while this one is parsed; parsing stays on the calling thread.
  * - Lines end at LF; a CR before it is dropped; a UTF-8 BOM at the start of a file is skipped;
  *   blank and whitespace-only lines are skipped (they still count for line numbers); the last
  *   line needs no newline.
@@ -1025,7 +1026,7 @@ function damaged(file: string, e: unknown, line: number | null): InputFileError 
  * the files before it.
  */
 type OpenedSource =
-  | { readonly kind: 'whole'; readonly name: string; readonly bytes: number; readonly data: Promise<Buffer> }
+  | { readonly kind: 'whole'; readonly bytes: number; readonly data: Promise<Buffer> }
   | { readonly kind: 'stream'; readonly file: string }
   | { readonly kind: 'failed'; readonly error: InputFileError };
 
@@ -1035,7 +1036,8 @@ type OpenedSource =
  * round trip between the pool and the main thread and then a copy to join them.
  */
 function inflateChunkSize(gz: Buffer): number {
-  return Math.min(Math.max(gz.readUInt32LE(gz.length - 4) + 1, 16 << 10), 4 << 20);
+  const stated = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) + 1 : 0;
+  return Math.min(Math.max(stated, 16 << 10), 4 << 20);
 }
 const gunzipAsync = promisify(gunzip);
 
@@ -1063,13 +1065,13 @@ function openSource(source: ReadSource): OpenedSource {
 function openWhole(name: string, raw: Buffer): OpenedSource {
   const gz = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
   const data = gz
-    ? gunzipAsync(raw, { chunkSize: raw.length >= 18 ? inflateChunkSize(raw) : 16 << 10 }).catch((e: unknown) => {
+    ? gunzipAsync(raw, { chunkSize: inflateChunkSize(raw) }).catch((e: unknown) => {
         throw damaged(name, e, null);
       })
     : Promise.resolve(raw);
   // Awaited in the file's turn; a read that stops before (failfast) must not leave it unhandled.
   data.catch(() => {});
-  return { kind: 'whole', name, bytes: raw.length, data };
+  return { kind: 'whole', bytes: raw.length, data };
 }
 
 /** Decompressed chunks of an opened source. `lineOf()` tells how far the caller got, for error messages. */
