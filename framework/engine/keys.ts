@@ -421,29 +421,34 @@ function denseRanks(c: Column, out: Int32Array): number {
         for (let i = 0; i < n; i++) out[i] = v !== null && v[i] === 0 ? -1 : d[i] - lo;
         return hi - lo + 1;
       }
-      const low = new Uint32Array(n);
-      for (let i = 0; i < n; i++) low[i] = (d[i] ^ 0x80000000) >>> 0;
-      return ranksOfBits(null, low, v, out);
+      const rows = nonNullRows(n, v, out);
+      const low = new Uint32Array(rows.length);
+      for (let k = 0; k < rows.length; k++) low[k] = (d[rows[k]] ^ 0x80000000) >>> 0;
+      return ranksOfBits(rows, null, low, out);
     }
     case 'long': {
       // Two's complement with the sign bit flipped orders as unsigned.
       const w = int32View(c);
-      const high = new Uint32Array(n);
-      const low = new Uint32Array(n);
-      for (let i = 0; i < n; i++) {
-        high[i] = (w[2 * i + 1] ^ 0x80000000) >>> 0;
-        low[i] = w[2 * i] >>> 0;
+      const rows = nonNullRows(n, v, out);
+      const high = new Uint32Array(rows.length);
+      const low = new Uint32Array(rows.length);
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k];
+        high[k] = (w[2 * i + 1] ^ 0x80000000) >>> 0;
+        low[k] = w[2 * i] >>> 0;
       }
-      return ranksOfBits(high, low, v, out);
+      return ranksOfBits(rows, high, low, out);
     }
     case 'double': {
       // IEEE bits made unsigned-orderable: negatives flip every bit, positives the sign bit.
       // -0.0 is folded onto 0.0 and every NaN onto one NaN, which lands above +Infinity.
       const d = c.data as Float64Array;
-      const high = new Uint32Array(n);
-      const low = new Uint32Array(n);
+      const rows = nonNullRows(n, v, out);
+      const high = new Uint32Array(rows.length);
+      const low = new Uint32Array(rows.length);
       const w = new Int32Array(d.buffer, d.byteOffset, 2 * n);
-      for (let i = 0; i < n; i++) {
+      for (let k = 0; k < rows.length; k++) {
+        const i = rows[k];
         const x = d[i];
         let h = w[2 * i + 1];
         let l = w[2 * i];
@@ -455,14 +460,14 @@ function denseRanks(c: Column, out: Int32Array): number {
           l = 0;
         }
         if (h < 0) {
-          high[i] = ~h >>> 0;
-          low[i] = ~l >>> 0;
+          high[k] = ~h >>> 0;
+          low[k] = ~l >>> 0;
         } else {
-          high[i] = (h ^ 0x80000000) >>> 0;
-          low[i] = l >>> 0;
+          high[k] = (h ^ 0x80000000) >>> 0;
+          low[k] = l >>> 0;
         }
       }
-      return ranksOfBits(high, low, v, out);
+      return ranksOfBits(rows, high, low, out);
     }
     case 'dict': {
       const d = c.data as unknown[];
@@ -514,40 +519,50 @@ function denseRanks(c: Column, out: Int32Array): number {
   }
 }
 
-/**
- * Dense ranks of unsigned (high, low) 64-bit keys (high null: 32-bit keys) by an LSD radix
- * sort over the non-null rows; digits equal in every row are skipped. Digits are 16 bits wide,
- * or 8 bits below 64k rows: 65,536-entry histograms cost more than the sort of a small input
- * (and a short run does not stay long enough for its loops to be optimised).
- */
-function ranksOfBits(high: Uint32Array | null, low: Uint32Array, v: Uint8Array | null, out: Int32Array): number {
-  const n = low.length;
-  let rows = new Int32Array(n);
+/** The rows with a value, in order; null rows get rank -1 in `out`. */
+function nonNullRows(n: number, v: Uint8Array | null, out: Int32Array): Int32Array {
+  const rows = new Int32Array(n);
   let m = 0;
   for (let i = 0; i < n; i++) {
     if (v !== null && v[i] === 0) out[i] = -1;
     else rows[m++] = i;
   }
-  rows = rows.subarray(0, m);
+  return m === n ? rows : rows.slice(0, m);
+}
+
+/**
+ * Dense ranks of unsigned (high, low) 64-bit keys (high null: 32-bit keys), the keys of
+ * `rows`, written to out[row], by an LSD radix sort; digits equal in every row are skipped.
+ * Each pass moves the keys along with their rows, so every pass reads its input in order
+ * (gathering each key by its row index missed the cache at every read: 1M timestamps
+ * 260 ms -> 160 ms). Digits are 16 bits wide, or 8 bits below 64k rows: 65,536-entry
+ * histograms cost more than the sort of a small input (and a short run does not stay long
+ * enough for its loops to be optimised). The arrays passed in are reused as scratch.
+ */
+function ranksOfBits(keyRows: Int32Array, high: Uint32Array | null, low: Uint32Array, out: Int32Array): number {
+  const m = keyRows.length;
+  let rows: Int32Array = keyRows;
+  let lo: Uint32Array = low;
+  let hi: Uint32Array | null = high;
   const bits = m < 65536 ? 8 : 16;
   const radix = 1 << bits;
   const mask = radix - 1;
   const perWord = 32 / bits;
-  const digits = (high === null ? 1 : 2) * perWord;
+  const digits = (hi === null ? 1 : 2) * perWord;
   const hist = new Int32Array(digits * radix);
   for (let k = 0; k < m; k++) {
-    const i = rows[k];
-    const l = low[i];
+    const l = lo[k];
     for (let d = 0; d < perWord; d++) hist[d * radix + ((l >>> (d * bits)) & mask)]++;
-    if (high !== null) {
-      const h = high[i];
+    if (hi !== null) {
+      const h = hi[k];
       for (let d = 0; d < perWord; d++) hist[(perWord + d) * radix + ((h >>> (d * bits)) & mask)]++;
     }
   }
-  let tmp = new Int32Array(m);
+  let rowsTmp: Int32Array = new Int32Array(m);
+  let loTmp: Uint32Array = new Uint32Array(m);
+  let hiTmp: Uint32Array | null = hi === null ? null : new Uint32Array(m);
   for (let p = 0; p < digits; p++) {
     const base = p * radix;
-    const src = p < perWord ? low : high!;
     const shift = (p % perWord) * bits;
     // Skip a digit that is the same in every row.
     let single = false;
@@ -565,27 +580,35 @@ function ranksOfBits(high: Uint32Array | null, low: Uint32Array, v: Uint8Array |
       hist[base + b] = sum;
       sum += c;
     }
-    for (let k = 0; k < m; k++) {
-      const i = rows[k];
-      tmp[hist[base + ((src[i] >>> shift) & mask)]++] = i;
+    const src = p < perWord ? lo : hi!;
+    if (hi === null) {
+      for (let k = 0; k < m; k++) {
+        const at = hist[base + ((src[k] >>> shift) & mask)]++;
+        rowsTmp[at] = rows[k];
+        loTmp[at] = lo[k];
+      }
+    } else {
+      for (let k = 0; k < m; k++) {
+        const at = hist[base + ((src[k] >>> shift) & mask)]++;
+        rowsTmp[at] = rows[k];
+        loTmp[at] = lo[k];
+        hiTmp![at] = hi[k];
+      }
+      const h = hi;
+      hi = hiTmp;
+      hiTmp = h;
     }
-    const t = rows;
-    rows = tmp;
-    tmp = t;
+    const r = rows;
+    rows = rowsTmp;
+    rowsTmp = r;
+    const l = lo;
+    lo = loTmp;
+    loTmp = l;
   }
   let rank = -1;
-  let ph = -1;
-  let pl = -1;
   for (let k = 0; k < m; k++) {
-    const i = rows[k];
-    const h = high === null ? 0 : high[i];
-    const l = low[i];
-    if (k === 0 || h !== ph || l !== pl) {
-      rank++;
-      ph = h;
-      pl = l;
-    }
-    out[i] = rank;
+    if (k === 0 || lo[k] !== lo[k - 1] || (hi !== null && hi[k] !== hi[k - 1])) rank++;
+    out[rows[k]] = rank;
   }
   return rank + 1;
 }
