@@ -426,47 +426,12 @@ function denseRanks(c: Column, out: Int32Array): number {
       for (let k = 0; k < rows.length; k++) low[k] = (d[rows[k]] ^ 0x80000000) >>> 0;
       return ranksOfBits(rows, null, low, out);
     }
-    case 'long': {
-      // Two's complement with the sign bit flipped orders as unsigned.
-      const w = int32View(c);
-      const rows = nonNullRows(n, v, out);
-      const high = new Uint32Array(rows.length);
-      const low = new Uint32Array(rows.length);
-      for (let k = 0; k < rows.length; k++) {
-        const i = rows[k];
-        high[k] = (w[2 * i + 1] ^ 0x80000000) >>> 0;
-        low[k] = w[2 * i] >>> 0;
-      }
-      return ranksOfBits(rows, high, low, out);
-    }
+    case 'long':
     case 'double': {
-      // IEEE bits made unsigned-orderable: negatives flip every bit, positives the sign bit.
-      // -0.0 is folded onto 0.0 and every NaN onto one NaN, which lands above +Infinity.
-      const d = c.data as Float64Array;
       const rows = nonNullRows(n, v, out);
       const high = new Uint32Array(rows.length);
       const low = new Uint32Array(rows.length);
-      const w = new Int32Array(d.buffer, d.byteOffset, 2 * n);
-      for (let k = 0; k < rows.length; k++) {
-        const i = rows[k];
-        const x = d[i];
-        let h = w[2 * i + 1];
-        let l = w[2 * i];
-        if (x !== x) {
-          h = CANONICAL_NAN[1];
-          l = CANONICAL_NAN[0];
-        } else if (x === 0) {
-          h = 0;
-          l = 0;
-        }
-        if (h < 0) {
-          high[k] = ~h >>> 0;
-          low[k] = ~l >>> 0;
-        } else {
-          high[k] = (h ^ 0x80000000) >>> 0;
-          low[k] = l >>> 0;
-        }
-      }
+      orderableBits(c, rows, high, low);
       return ranksOfBits(rows, high, low, out);
     }
     case 'dict': {
@@ -515,6 +480,46 @@ function denseRanks(c: Column, out: Int32Array): number {
       }
       for (let i = 0; i < n; i++) if (out[i] >= 0) out[i] = rank[out[i]];
       return u;
+    }
+  }
+}
+
+/**
+ * The values of a 64-bit (long) or double column at `rows` (all rows when null) as unsigned
+ * (high, low) words that order as the values do in Spark. Longs: two's complement with the sign
+ * bit flipped. Doubles: IEEE bits, negatives with every bit flipped, positives the sign bit;
+ * -0.0 is folded onto 0.0 and every NaN onto one NaN, which lands above +Infinity.
+ */
+function orderableBits(c: Column, rows: Int32Array | null, high: Uint32Array, low: Uint32Array): void {
+  const m = high.length;
+  const w = c.data instanceof Float64Array ? new Int32Array(c.data.buffer, c.data.byteOffset, 2 * c.length) : int32View(c);
+  if (wordKind(c.type) === 'long') {
+    for (let k = 0; k < m; k++) {
+      const i = rows === null ? k : rows[k];
+      high[k] = (w[2 * i + 1] ^ 0x80000000) >>> 0;
+      low[k] = w[2 * i] >>> 0;
+    }
+    return;
+  }
+  const d = c.data as Float64Array;
+  for (let k = 0; k < m; k++) {
+    const i = rows === null ? k : rows[k];
+    const x = d[i];
+    let h = w[2 * i + 1];
+    let l = w[2 * i];
+    if (x !== x) {
+      h = CANONICAL_NAN[1];
+      l = CANONICAL_NAN[0];
+    } else if (x === 0) {
+      h = 0;
+      l = 0;
+    }
+    if (h < 0) {
+      high[k] = ~h >>> 0;
+      low[k] = ~l >>> 0;
+    } else {
+      high[k] = (h ^ 0x80000000) >>> 0;
+      low[k] = l >>> 0;
     }
   }
 }
@@ -625,6 +630,129 @@ export function orderCodes(k: SortColumn): OrderCodes {
     codes[i] = r < 0 ? nullCode : (k.ascending ? r : u - 1 - r) + shift;
   }
   return { codes, buckets: u + 1 };
+}
+
+/**
+ * One word of a radix key: per row an unsigned value below 2^bits. A key is a list of words,
+ * most significant first, whose unsigned order is the key's order with its direction and null
+ * placement applied, so a radix sort reads the values themselves instead of ranking them first.
+ */
+export interface RadixWord {
+  readonly values: Uint32Array;
+  readonly bits: number;
+}
+
+function bitsFor(buckets: number): number {
+  return buckets <= 1 ? 1 : 32 - Math.clz32(buckets - 1);
+}
+
+/** Order codes as one radix word. */
+export function codesWord(k: OrderCodes): RadixWord {
+  return { values: new Uint32Array(k.codes.buffer, k.codes.byteOffset, k.codes.length), bits: bitsFor(k.buckets) };
+}
+
+/**
+ * A sort key as radix words: numbers, dates, timestamps and booleans by their own bits (a null
+ * flag word first when the column has nulls, null rows 0 in the value words; descending
+ * flips every bit); strings and nested values by their order codes.
+ */
+export function radixWords(k: SortColumn): RadixWord[] {
+  const c = k.column;
+  const n = c.length;
+  const kind = wordKind(c.type);
+  if (kind === 'dict') return [codesWord(orderCodes(k))];
+  const words: RadixWord[] = [];
+  if (kind === 'int') {
+    const d = c.data as Int32Array | Uint8Array;
+    const low = new Uint32Array(n);
+    for (let i = 0; i < n; i++) low[i] = (d[i] ^ 0x80000000) >>> 0;
+    words.push({ values: low, bits: 32 });
+  } else {
+    const high = new Uint32Array(n);
+    const low = new Uint32Array(n);
+    orderableBits(c, null, high, low);
+    words.push({ values: high, bits: 32 }, { values: low, bits: 32 });
+  }
+  if (!k.ascending) {
+    for (const w of words) {
+      const x = w.values;
+      for (let i = 0; i < n; i++) x[i] = ~x[i] >>> 0;
+    }
+  }
+  const v = c.valid;
+  if (v === null || v.indexOf(0) < 0) return words;
+  const nullFlag = new Uint32Array(n);
+  const nullValue = k.nullsFirst ? 0 : 1;
+  for (let i = 0; i < n; i++) {
+    if (v[i] === 0) {
+      nullFlag[i] = nullValue;
+      for (const w of words) w.values[i] = 0;
+    } else nullFlag[i] = 1 - nullValue;
+  }
+  return [{ values: nullFlag, bits: 1 }, ...words];
+}
+
+/**
+ * A stable sort permutation by radix words (first is most significant): one LSD radix sort
+ * over all of them, digits equal in every row skipped (see ranksOfBits for the digit width).
+ * Sorting a window's rows by (partition, timestamp) this way, rather than ranking the
+ * timestamps and then counting-sorting by ranks and partitions, takes half the time.
+ */
+export function sortByWords(words: readonly RadixWord[], length: number): Int32Array {
+  const bits = length < 65536 ? 8 : 16;
+  const radix = 1 << bits;
+  const mask = radix - 1;
+  // Every digit's histogram in one pass (they do not depend on the order), least significant first.
+  const digits: { src: Uint32Array; shift: number }[] = [];
+  for (let j = words.length - 1; j >= 0; j--) for (let shift = 0; shift < words[j].bits; shift += bits) digits.push({ src: words[j].values, shift });
+  const hist = new Int32Array(digits.length * radix);
+  for (let p = 0; p < digits.length; p++) {
+    const { src, shift } = digits[p];
+    const base = p * radix;
+    for (let i = 0; i < length; i++) hist[base + ((src[i] >>> shift) & mask)]++;
+  }
+  let perm = new Int32Array(length);
+  for (let i = 0; i < length; i++) perm[i] = i;
+  let tmp = new Int32Array(length);
+  for (let p = 0; p < digits.length; p++) {
+    const { src, shift } = digits[p];
+    const base = p * radix;
+    let single = false;
+    for (let b = 0; b < radix; b++) {
+      const c = hist[base + b];
+      if (c !== 0) {
+        single = c === length;
+        break;
+      }
+    }
+    if (single) continue;
+    let sum = 0;
+    for (let b = 0; b < radix; b++) {
+      const c = hist[base + b];
+      hist[base + b] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < length; k++) {
+      const r = perm[k];
+      tmp[hist[base + ((src[r] >>> shift) & mask)]++] = r;
+    }
+    const t = perm;
+    perm = tmp;
+    tmp = t;
+  }
+  return perm;
+}
+
+/** ties[k] = 1 when sorted position k has the same words as position k - 1. */
+export function tiesOfWords(words: readonly RadixWord[], order: Int32Array): Uint8Array {
+  const n = order.length;
+  const ties = new Uint8Array(n);
+  if (n > 1) ties.fill(1, 1);
+  for (const w of words) {
+    const x = w.values;
+    for (let k = 1; k < n; k++) if (ties[k] === 1 && x[order[k]] !== x[order[k - 1]]) ties[k] = 0;
+  }
+  return ties;
 }
 
 /** Stable counting sort of `perm` (a permutation of rows) by codes[row]. */
