@@ -784,7 +784,12 @@ export function tiesOfWords(words: readonly RadixWord[], order: Int32Array): Uin
   if (n > 1) ties.fill(1, 1);
   for (const w of words) {
     const x = w.values;
-    for (let k = 1; k < n; k++) if (ties[k] === 1 && x[order[k]] !== x[order[k - 1]]) ties[k] = 0;
+    let previous = n > 0 ? x[order[0]] : 0;
+    for (let k = 1; k < n; k++) {
+      const value = x[order[k]];
+      if (value !== previous) ties[k] = 0;
+      previous = value;
+    }
   }
   return ties;
 }
