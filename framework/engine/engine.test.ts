@@ -7,7 +7,8 @@ import { scalarFunctions } from '../functions/index.ts';
 import { T, field, schemaOf, type DataType } from '../schema/types.ts';
 import { execute } from './execute.ts';
 import { KeyIndex, sortPermutation } from './keys.ts';
-import { agg, batch, col, key, run, scan, schema, split, step, win } from './test-helpers.ts';
+import { agg, batch, col, key, rowsOf, run, scan, schema, split, step, win } from './test-helpers.ts';
+import { OUTPUT_BATCH_ROWS } from './stream.ts';
 
 const S = schema({ id: T.int64, k: T.string, a: T.int32, v: T.float64 });
 const data = batch(S, [
@@ -328,6 +329,28 @@ describe('window', () => {
       expect(out[k][5]).toBe(frameVals.length ? frameVals.reduce((a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Math.min(Number.isNaN(a) ? Infinity : a, Number.isNaN(b) ? Infinity : b) : Math.min(a, b))) : null);
       expect(out[k][6]).toBe(BigInt(frameVals.length));
     }
+  });
+
+  it('passes the input batches through, small ones joined and large ones split, with each row\'s own results', async () => {
+    const sizes = [1, 2, 3, OUTPUT_BATCH_ROWS + 5, 4, 40_000, 30_000];
+    const all = Array.from({ length: sizes.reduce((s, x) => s + x, 0) }, (_, i) => [BigInt(i), i % 3 === 0 ? 'a' : 'b', i, i]);
+    const parts: Batch[] = [];
+    for (let s = 0, p = 0; p < sizes.length; s += sizes[p++]) parts.push(batch(W, all.slice(s, s + sizes[p])));
+    const lengths: number[] = [];
+    const rows: unknown[][] = [];
+    for await (const b of execute(plan([win('rn', 'row_number', [], part, [key(col(W, 'id'), false)])]), { scan: async function* () { yield* parts; } })) {
+      lengths.push(b.length);
+      rows.push(...rowsOf(b));
+    }
+    expect(lengths).toEqual([6, OUTPUT_BATCH_ROWS, 5, 40_004, 30_000]);
+    const n = all.length;
+    const countA = Math.ceil(n / 3);
+    // Input order; row_number counts down from the partition's size (ordered by id descending).
+    rows.forEach((r, i) => {
+      expect(r[0]).toBe(BigInt(i));
+      const before = i % 3 === 0 ? i / 3 : i - Math.ceil(i / 3);
+      expect(r[4]).toBe((i % 3 === 0 ? countA : n - countA) - before);
+    });
   });
 });
 
