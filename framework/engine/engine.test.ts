@@ -136,6 +136,21 @@ describe('join', () => {
     };
     expect(await run(plan, { t: data, r: right })).toEqual([[1n, 'hit'], [4n, 'hit3'], [7n, 'hit']]);
   });
+  it('a left join where each left row matches at most once passes the left columns through uncopied', async () => {
+    const U = schema({ k: T.string, label: T.string });
+    const unique = batch(U, [['x', 'X'], ['y', 'Y']]);
+    const plan: BoundPlan = {
+      kind: 'join', step, how: 'left', left: T0, right: scan('u', U), leftKeys: [col(S, 'k')], rightKeys: [col(U, 'k')],
+      output: [{ from: 'left', index: 0 }, { from: 'left', index: 1 }, { from: 'right', index: 1 }],
+      schema: schemaOf([field('id', T.int64), field('k', T.string), field('label', T.string)]),
+    };
+    const out: Batch[] = [];
+    for await (const b of execute(plan, { scan: async function* (input) { yield input === 't' ? data : unique; } })) out.push(b);
+    expect(out).toHaveLength(1);
+    expect(out[0].columns[0]).toBe(data.columns[0]);
+    expect(out[0].columns[1]).toBe(data.columns[1]);
+    expect(rowsOf(out[0]).map((r) => r[2])).toEqual(rowsOf(data).map((r) => (r[1] === 'x' ? 'X' : r[1] === 'y' ? 'Y' : null)));
+  });
 });
 
 describe('sort', () => {
