@@ -10,7 +10,7 @@ import {
   RecordBatch, makeData, tableFromIPC, tableToIPC, type DataType as ArrowType, type Data,
 } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm/node';
-import { ColumnBuilder, emptyBatch, nullColumn, take, type Batch, type Column } from '../columnar/column.ts';
+import { allocData, emptyBatch, makeColumn, nullColumn, take, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { MAX_LONG_DECIMAL_PRECISION, assertNever, type DataType, type DatasetSchema } from '../schema/types.ts';
 import { castColumn } from '../functions/cast.ts';
 import { parseDateText } from '../functions/datetime-text.ts';
@@ -123,7 +123,14 @@ function toArrowData(c: Column): Data {
     }
     case 'struct': {
       const rows = c.data as (Record<string, unknown> | null)[];
-      const children = t.fields.map((f) => toArrowData(childColumn(f.type, rows.map((r, i) => (isNull(c, i) || r === null ? undefined : r[f.name])))));
+      const children = t.fields.map((f) => {
+        const values = new Array<unknown>(n);
+        for (let i = 0; i < n; i++) {
+          const r = rows[i];
+          values[i] = r === null || isNull(c, i) ? undefined : r[f.name];
+        }
+        return toArrowData(childColumn(f.type, values));
+      });
       return makeData({ type: arrowType(t) as Struct, length: n, nullBitmap, nullCount: nulls, children });
     }
     case 'array': {
@@ -142,10 +149,11 @@ function toArrowData(c: Column): Data {
       const keys: unknown[] = [];
       const values: unknown[] = [];
       for (let i = 0; i < n; i++) {
-        if (!isNull(c, i) && rows[i]) {
-          for (const [k, v] of Object.entries(rows[i]!)) {
+        const row = rows[i];
+        if (!isNull(c, i) && row) {
+          for (const k of Object.keys(row)) {
             keys.push(k);
-            values.push(v);
+            values.push(row[k]);
           }
         }
         offsets[i + 1] = keys.length;
@@ -183,7 +191,7 @@ function utf8Buffers(d: readonly string[], valid: Uint8Array | null, n: number):
   const offsets = new Int32Array(n + 1);
   let chars = 0;
   for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) chars += d[i].length;
-  // Exact when the column is ASCII; grown for other text.
+  // Exact when the column is ASCII (growing a guessed size cost more than this count); grown for other text.
   let buf = Buffer.allocUnsafe(Math.max(64, chars));
   let total = 0;
   const reserve = (bytes: number) => {
@@ -242,12 +250,16 @@ const isNull = (c: Column, i: number) => c.valid !== null && c.valid[i] === 0;
 
 /** A column of nested values (already in storage form); undefined and null are nulls. */
 function childColumn(type: DataType, values: readonly unknown[]): Column {
-  const b = new ColumnBuilder(type, Math.max(16, values.length));
-  for (const v of values) {
-    if (v === null || v === undefined) b.pushNull();
-    else b.push(v);
+  const n = values.length;
+  const data = allocData(type, n) as { [i: number]: unknown };
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    data[i] = v;
+    valid[i] = 1;
   }
-  return b.finish();
+  return makeColumn(type, data as ColumnData, valid);
 }
 
 export interface WriteOptions {
