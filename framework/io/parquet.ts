@@ -10,7 +10,7 @@ import {
   RecordBatch, makeData, tableFromIPC, tableToIPC, type DataType as ArrowType, type Data,
 } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm/node';
-import { allocData, emptyBatch, makeColumn, nullColumn, take, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
+import { allocData, emptyBatch, isValid, makeColumn, nullColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { MAX_LONG_DECIMAL_PRECISION, assertNever, type DataType, type DatasetSchema } from '../schema/types.ts';
 import { castColumn } from '../functions/cast.ts';
 import { parseDateText } from '../functions/datetime-text.ts';
@@ -554,7 +554,11 @@ function partitionColumn(file: string, name: string, type: DataType, value: stri
   if (type.kind === 'date' && parseDateText(value) === null) throw new InputFileError(file, `partition value ${name}=${value} is not a date`);
   // The value is cast once and repeated (casting n copies of the same text cost 0.2 s per 1M rows).
   const one = type.kind === 'string' ? text : castColumn(text, type);
-  return take(one, new Int32Array(n));
+  if (!isValid(one, 0)) return nullColumn(type, n);
+  // Repeated by fill: gathering n copies with take cost ~70 ms per 1M rows.
+  const data = allocData(type, n);
+  (data as unknown as { fill(v: unknown): void }).fill((one.data as ArrayLike<unknown>)[0]);
+  return { type, length: n, data, valid: null };
 }
 
 /** The Parquet type of a primitive column, for messages: `FIXED_LEN_BYTE_ARRAY(2) FLOAT16`. */
