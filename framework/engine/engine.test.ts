@@ -243,6 +243,31 @@ describe('window', () => {
     ]);
   });
 
+  // The sliding sum kernels would add microseconds as doubles, or wrap: intervals go through the
+  // checked accumulator frame by frame, as Spark sums them (exact; overflow fails the job).
+  it('sums and averages intervals over running and sliding frames, failing on overflow', async () => {
+    const I = schema({ id: T.int32, iv: T.interval });
+    const iv = col(I, 'iv');
+    const byId = [key(col(I, 'id'))];
+    const over = (cols: ReturnType<typeof win>[]): BoundPlan => ({ kind: 'window', step, input: scan('i', I), columns: cols, schema: schemaOf([...I.fields, ...cols.map((c) => field(c.name, c.type))]) });
+    const big = 2n ** 62n;
+    const rows = await run(
+      over([
+        win('run', 'sum', [iv], [], byId, DEFAULT_ORDERED_FRAME),
+        win('mov', 'avg', [iv], [], byId, { unit: 'rows', start: { kind: 'offset', rows: -1 }, end: { kind: 'currentRow' } }),
+      ]),
+      { i: batch(I, [[1, big + 1n], [2, 2n], [3, null], [4, -big]]) },
+    );
+    expect(rows.map((r) => r.slice(2))).toEqual([
+      [big + 1n, big + 1n],
+      [big + 3n, big / 2n + 2n], // (2^62 + 3) / 2 rounded half away from zero
+      [big + 3n, 2n],
+      [3n, -big],
+    ]);
+    const overflowing = batch(I, [[1, big], [2, big], [3, -big]]);
+    await expect(run(over([win('run', 'sum', [iv], [], byId, DEFAULT_ORDERED_FRAME)]), { i: overflowing })).rejects.toThrow(/sum of intervals overflows 64-bit microseconds, where Spark fails the job with "long overflow"/);
+  });
+
   it('order-dependent aggregates read whole partitions in window order; nth_value and ntile', async () => {
     const lit = (value: unknown, type: BoundExpr['type']) => ({ kind: 'literal', type, value }) as BoundExpr;
     const whole = { unit: 'rows', start: { kind: 'unboundedPreceding' }, end: { kind: 'unboundedFollowing' } } as const;

@@ -174,6 +174,8 @@ function computeWindow(w: BoundWindowColumn, rows: Rows, L: Layout): Column {
     case 'sum':
     case 'avg':
       if (args[0].type.kind === 'decimal') return decimalSumOverFrames(args[0], args[0].type, fn.name === 'avg', w, L, lo, hi);
+      // Interval sums fail on overflow as Spark's do: each frame through the checked accumulator.
+      if (args[0].type.kind === 'interval') return genericOverFrames(w, args, L, lo, hi);
       return sumOverFrames(args[0], fn.name === 'avg', w, L, lo, hi, shape, width);
     case 'min':
     case 'max':
