@@ -603,22 +603,7 @@ function ranksOfBits(keyRows: Int32Array, high: Uint32Array | null, low: Uint32A
   for (let p = 0; p < digits; p++) {
     const base = p * radix;
     const shift = (p % perWord) * bits;
-    // Skip a digit that is the same in every row.
-    let single = false;
-    for (let b = 0; b < radix; b++) {
-      const c = hist[base + b];
-      if (c !== 0) {
-        single = c === m;
-        break;
-      }
-    }
-    if (single) continue;
-    let sum = 0;
-    for (let b = 0; b < radix; b++) {
-      const c = hist[base + b];
-      hist[base + b] = sum;
-      sum += c;
-    }
+    if (!digitOffsets(hist, base, radix, m)) continue;
     const src = p < perWord ? lo : hi!;
     if (hi === null) {
       for (let k = 0; k < m; k++) {
@@ -751,21 +736,7 @@ export function sortByWords(words: readonly RadixWord[], length: number): Int32A
   for (let p = 0; p < digits.length; p++) {
     const { src, shift } = digits[p];
     const base = p * radix;
-    let single = false;
-    for (let b = 0; b < radix; b++) {
-      const c = hist[base + b];
-      if (c !== 0) {
-        single = c === length;
-        break;
-      }
-    }
-    if (single) continue;
-    let sum = 0;
-    for (let b = 0; b < radix; b++) {
-      const c = hist[base + b];
-      hist[base + b] = sum;
-      sum += c;
-    }
+    if (!digitOffsets(hist, base, radix, length)) continue;
     for (let k = 0; k < length; k++) {
       const r = perm[k];
       tmp[hist[base + ((src[r] >>> shift) & mask)]++] = r;
@@ -834,4 +805,26 @@ export function compareCodes(keys: readonly OrderCodes[], a: number, b: number):
     if (d !== 0) return d;
   }
   return 0;
+}
+
+/**
+ * Turns one digit's histogram (`hist[base .. base + radix)`) into each bucket's first output
+ * position, for a counting pass. False when every one of the `rows` falls in one bucket: the
+ * pass would not move a row, so the caller skips it.
+ */
+function digitOffsets(hist: Int32Array, base: number, radix: number, rows: number): boolean {
+  for (let b = 0; b < radix; b++) {
+    const c = hist[base + b];
+    if (c !== 0) {
+      if (c === rows) return false;
+      break;
+    }
+  }
+  let sum = 0;
+  for (let b = 0; b < radix; b++) {
+    const c = hist[base + b];
+    hist[base + b] = sum;
+    sum += c;
+  }
+  return true;
 }

@@ -160,11 +160,7 @@ function decimalSumAccumulator(input: DecimalType, result: DataType, distinct: b
       for (let i = 0; i < length; i++) {
         if (!isValidAt(x, i)) continue;
         const g = groups[i];
-        if (distinct) {
-          const set = (sets[g] ??= new Set());
-          if (set.has(d[i])) continue;
-          set.add(d[i]);
-        }
+        if (distinct && !firstInGroup(sets, g, d[i])) continue;
         sums[g] = (sums[g] ?? 0n) + d[i];
         counts[g] = (counts[g] ?? 0n) + 1n;
       }
@@ -246,11 +242,7 @@ function intervalSumAccumulator(distinct: boolean, average: boolean): Accumulato
       for (let i = 0; i < length; i++) {
         if (!isValidAt(x, i)) continue;
         const g = groups[i];
-        if (distinct) {
-          const set = (sets[g] ??= new Set());
-          if (set.has(d[i])) continue;
-          set.add(d[i]);
-        }
+        if (distinct && !firstInGroup(sets, g, d[i])) continue;
         s[g] = inLong(s[g] + d[i], what, 'long overflow');
         c[g]++;
         sums.seen[g] = 1;
@@ -705,3 +697,11 @@ export const aggregates: AggregateFunction[] = [
   collect('collect_list'),
   collect('collect_set'),
 ];
+
+/** For DISTINCT: true the first time a group sees a value (and remembers it), false after. */
+function firstInGroup(sets: Set<bigint>[], group: number, value: bigint): boolean {
+  const set = (sets[group] ??= new Set());
+  if (set.has(value)) return false;
+  set.add(value);
+  return true;
+}
