@@ -6,7 +6,8 @@ import { ColumnBuilder, nullColumn, type Batch } from '../columnar/column.ts';
 import { schemaOf } from '../schema/types.ts';
 import { arrowIpcStream } from './arrow-ipc.ts';
 import { arrowType } from './parquet.ts';
-import { parquetWasm } from './parquet-wasm.ts';
+import { parquetWasm, rawExports } from './parquet-wasm.ts';
+import { InternalError } from '../errors/index.ts';
 
 const Everything = z.object({
   s: z.string().nullable(),
@@ -89,5 +90,14 @@ describe('Arrow IPC stream', () => {
     expect(again.numBatches).toBe(4);
     again.free();
     expect(parquetWasm()).toBe(w);
+  });
+
+  it('names what a parquet-wasm whose module exports other names lacks, rather than failing inside a write', () => {
+    const f = () => 0;
+    const complete = { memory: {}, __wbindgen_externrefs: {}, __wbindgen_malloc: f, __wbindgen_free: f, table_fromIPCStream: f, __externref_table_dealloc: f };
+    expect(rawExports(complete)).toBe(complete);
+    const { table_fromIPCStream: _, memory: __, ...older } = complete;
+    expect(() => rawExports(older)).toThrow(InternalError);
+    expect(() => rawExports(older)).toThrow(/does not export table_fromIPCStream, memory: .*parquet-wasm\.ts/);
   });
 });

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import type * as ParquetWasm from 'parquet-wasm/node';
+import { InternalError } from '../errors/index.ts';
 
 export type ParquetWasmApi = typeof ParquetWasm;
 
@@ -122,10 +123,22 @@ function instantiate(): WasmInstance {
   const module = { exports };
   const run = vm.compileFunction(glue.source, ['exports', 'require', 'module', '__filename', '__dirname', 'queueMicrotask', 'WebAssembly'], { filename: glue.file });
   run(exports, createRequire(glue.file), module, glue.file, path.dirname(glue.file), guardedMicrotask, glue.wasm);
-  raw = instantiated as RawExports;
+  raw = rawExports(instantiated);
   (instance as { api: ParquetWasmApi }).api = module.exports as ParquetWasmApi;
   instancesCreated++;
   return instance;
+}
+
+/** The module's exports, checked to be the ones tableWrittenInPlace calls (a new parquet-wasm may name them otherwise). */
+export function rawExports(exports: object | undefined): RawExports {
+  const e = (exports ?? {}) as Partial<Record<keyof RawExports, unknown>>;
+  const functions = ['__wbindgen_malloc', '__wbindgen_free', 'table_fromIPCStream', '__externref_table_dealloc'] as const;
+  const objects = ['memory', '__wbindgen_externrefs'] as const;
+  const missing = [...functions.filter((k) => typeof e[k] !== 'function'), ...objects.filter((k) => typeof e[k] !== 'object' || e[k] === null)];
+  if (missing.length) {
+    throw new InternalError(`parquet-wasm's WebAssembly module does not export ${missing.join(', ')}: framework/io/parquet-wasm.ts (tableFromIPCStream) must follow its generated glue's Table.fromIPCStream again`);
+  }
+  return e as RawExports;
 }
 
 /** WasmInstance.tableFromIPCStream: the glue's Table.fromIPCStream, with the stream written where its copy would go. */
