@@ -209,6 +209,26 @@ describe('JSON lines reader', () => {
     ]);
   });
 
+  it('gives rows with the same struct value one frozen object, in structs at the top and in arrays', async () => {
+    const { rows, bad } = await readNested(
+      [
+        '{"dev": {"os": "ios", "v": 5}, "list": [{"k": true}, {"k": false}]}',
+        '{"dev": {"v": 5, "os": "ios"}, "list": [{"k": true}]}',
+        '{"dev": {"os": "ios"}}',
+        '{"dev": {"os": "ios", "v": 6}}',
+      ].join('\n'),
+    );
+    expect(bad).toEqual([]);
+    const devs = rows.map((r) => r[4] as Record<string, unknown>);
+    expect(devs).toEqual([{ os: 'ios', v: 5n }, { os: 'ios', v: 5n }, { os: 'ios', v: null }, { os: 'ios', v: 6n }]);
+    expect(devs[1]).toBe(devs[0]);
+    expect(new Set(devs).size).toBe(3);
+    expect(Object.isFrozen(devs[0])).toBe(true);
+    const [first, second] = rows.map((r) => r[6] as Record<string, unknown>[]);
+    expect(second[0]).toBe(first[0]);
+    expect(first[1]).not.toBe(first[0]);
+  });
+
   it('does not take an escaped key for a field named with the escape text', async () => {
     const tricky = fromZod(z.object({ 'a\\"b': z.int32().nullable(), 'a"b': z.int32().nullable() }));
     const rows: unknown[][] = [];

@@ -35,6 +35,7 @@ import {
   parseInt32, parseInt64, parseTimestamp, type JsonValue,
 } from './values.ts';
 import { daysFromCivil, daysInMonth } from '../columnar/calendar.ts';
+import { SharedStructs } from './shared-structs.ts';
 
 const RAW_LIMIT = 4096;
 const INTERN_MAX = 24;
@@ -878,20 +879,21 @@ class Scanner {
         this.unexpected("',' or '}'");
       }
     }
-    const out: Record<string, unknown> = {};
     for (let k = 0; k < fields.length; k++) {
-      const f = fields[k];
-      if (values[k] === undefined) {
-        if (!f.nullable) {
-          this.path.push(f.name);
-          this.typeFail('missing required field');
-        }
-        values[k] = null;
+      if (values[k] !== undefined) continue;
+      if (!fields[k].nullable) {
+        this.path.push(fields[k].name);
+        this.typeFail('missing required field');
       }
-      out[f.name] = values[k];
+      values[k] = null;
     }
-    return out;
+    let shared = this.sharedStructs.get(type);
+    if (shared === undefined) this.sharedStructs.set(type, (shared = new SharedStructs(type)));
+    return shared.of(values);
   }
+
+  /** Per struct type, its values shared by the rows of this read (shared-structs.ts). */
+  private readonly sharedStructs = new Map<DataType, SharedStructs>();
 
   nullableTyped(type: DataType, nullable: boolean, enumValues: readonly string[] | undefined): unknown {
     if (this.p >= this.end) this.truncated();

@@ -156,7 +156,7 @@ describe('Parquet', () => {
   });
 
   it('writes strings exactly whatever their mix of ASCII, other text and nulls, and DuckDB reads them', async () => {
-    // Several runs when encoding (utf8Buffers: 256 rows) and decoding (utf8Values: 32 KB): all
+    // Several runs when encoding (utf8Text in arrow-ipc.ts: 256 rows) and decoding (utf8Values: 32 KB): all
     // ASCII ones, ones with other text, nulls at run edges, and lone surrogates at value edges,
     // which must not pair up across two values.
     const s = fromZod(z.object({ s: z.string().nullable() }));

@@ -1,23 +1,24 @@
 /**
- * Parquet through parquet-wasm (the Rust parquet crate) and apache-arrow. Our columns become
- * Arrow arrays with the exact buffers (int64 and microsecond timestamps never pass through
- * doubles); timestamps are written as TIMESTAMP(MICROS) adjusted to UTC, strings as STRING,
+ * Parquet through parquet-wasm (the Rust parquet crate) and apache-arrow. Our columns are handed
+ * to it as an Arrow IPC stream written from their buffers (arrow-ipc.ts; int64 and microsecond
+ * timestamps never pass through doubles); timestamps are written as TIMESTAMP(MICROS) adjusted to UTC, strings as STRING,
  * dates as DATE, decimals as DECIMAL, so DuckDB, Spark and Athena read them as written.
  */
 import { openAsBlob, promises as fs } from 'node:fs';
 import {
   Binary, Bool, DateDay, Decimal, Field as ArrowField, Float64, Int32, Int64, List, Map_, Schema as ArrowSchema, Struct, Table, TimeUnit, Timestamp, Utf8,
-  RecordBatch, makeData, tableFromIPC, tableToIPC, type DataType as ArrowType, type Data,
+  RecordBatch, tableFromIPC, tableToIPC, type DataType as ArrowType, type Data,
 } from 'apache-arrow';
 import type * as ParquetWasm from 'parquet-wasm/node';
-import { allocData, emptyBatch, isValid, makeColumn, nullColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
-import { MAX_LONG_DECIMAL_PRECISION, assertNever, type DataType, type DatasetSchema } from '../schema/types.ts';
+import { allocData, emptyBatch, isValid, nullColumn, type Batch, type Column } from '../columnar/column.ts';
+import { assertNever, type DataType, type DatasetSchema } from '../schema/types.ts';
 import { castColumn } from '../functions/cast.ts';
 import { parseDateText } from '../functions/datetime-text.ts';
 import type { InputFile } from './files.ts';
 import { chunkReader, fileTypeOf, matchField, type ChunkReader } from './parquet-columns.ts';
 import { FooterError, PHYSICAL_NAMES, Physical, convertedName, footerTail, leaves, logicalName, readFooter, type Footer, type SchemaNode } from './parquet-footer.ts';
 import { isWasmTrap, parquetWasm, type WasmInstance } from './parquet-wasm.ts';
+import { arrowIpcStream } from './arrow-ipc.ts';
 import { InputFileError, type Compression } from './types.ts';
 import { InternalError } from '../errors/index.ts';
 
@@ -61,207 +62,6 @@ export function arrowType(t: DataType): ArrowType {
 
 // ---------- write
 
-function packBits(valid: Uint8Array | null, n: number): Uint8Array | undefined {
-  if (valid === null) return undefined;
-  const bits = new Uint8Array((n + 7) >> 3);
-  for (let i = 0; i < n; i++) if (valid[i]) bits[i >> 3] |= 1 << (i & 7);
-  return bits;
-}
-
-function nullCount(valid: Uint8Array | null, n: number): number {
-  if (valid === null) return 0;
-  let c = 0;
-  for (let i = 0; i < n; i++) if (valid[i] === 0) c++;
-  return c;
-}
-
-function toArrowData(c: Column): Data {
-  const n = c.length;
-  const t = c.type;
-  const nullBitmap = packBits(c.valid, n);
-  const nulls = nullCount(c.valid, n);
-  switch (t.kind) {
-    case 'int32':
-      return makeData({ type: new Int32(), length: n, data: c.data as Int32Array, nullBitmap, nullCount: nulls });
-    case 'int64':
-      return makeData({ type: new Int64(), length: n, data: c.data as BigInt64Array, nullBitmap, nullCount: nulls });
-    case 'float32':
-    case 'float64':
-      return makeData({ type: new Float64(), length: n, data: c.data as Float64Array, nullBitmap, nullCount: nulls });
-    case 'date':
-      return makeData({ type: new DateDay(), length: n, data: c.data as Int32Array, nullBitmap, nullCount: nulls });
-    case 'timestamp':
-      return makeData({ type: new Timestamp(TimeUnit.MICROSECOND, 'UTC'), length: n, data: c.data as BigInt64Array, nullBitmap, nullCount: nulls });
-    case 'boolean': {
-      const d = c.data as Uint8Array;
-      const bits = new Uint8Array((n + 7) >> 3);
-      for (let i = 0; i < n; i++) if (d[i]) bits[i >> 3] |= 1 << (i & 7);
-      return makeData({ type: new Bool(), length: n, data: bits, nullBitmap, nullCount: nulls });
-    }
-    case 'decimal': {
-      // 128-bit two's complement, low word first (wide decimals are bigints beyond 64 bits).
-      const d = c.data as ArrayLike<bigint>;
-      const words = new BigInt64Array(n * 2);
-      for (let i = 0; i < n; i++) {
-        const v = d[i];
-        words[2 * i] = BigInt.asIntN(64, v);
-        words[2 * i + 1] = t.precision <= MAX_LONG_DECIMAL_PRECISION ? (v < 0n ? -1n : 0n) : BigInt.asIntN(64, v >> 64n);
-      }
-      return makeData({ type: new Decimal(t.scale, t.precision, 128), length: n, data: new Uint32Array(words.buffer), nullBitmap, nullCount: nulls });
-    }
-    case 'string': {
-      const { offsets, bytes } = utf8Buffers(c.data as string[], c.valid, n);
-      return makeData({ type: new Utf8(), length: n, valueOffsets: offsets, data: bytes, nullBitmap, nullCount: nulls });
-    }
-    case 'binary': {
-      const d = c.data as Uint8Array[];
-      const offsets = new Int32Array(n + 1);
-      for (let i = 0; i < n; i++) offsets[i + 1] = offsets[i] + (isNull(c, i) ? 0 : d[i].length);
-      const bytes = new Uint8Array(offsets[n]);
-      for (let i = 0; i < n; i++) if (!isNull(c, i)) bytes.set(d[i], offsets[i]);
-      return makeData({ type: new Binary(), length: n, valueOffsets: offsets, data: bytes, nullBitmap, nullCount: nulls });
-    }
-    case 'struct': {
-      const rows = c.data as (Record<string, unknown> | null)[];
-      const children = t.fields.map((f) => {
-        const values = new Array<unknown>(n);
-        for (let i = 0; i < n; i++) {
-          const r = rows[i];
-          values[i] = r === null || isNull(c, i) ? undefined : r[f.name];
-        }
-        return toArrowData(childColumn(f.type, values));
-      });
-      return makeData({ type: arrowType(t) as Struct, length: n, nullBitmap, nullCount: nulls, children });
-    }
-    case 'array': {
-      const rows = c.data as (unknown[] | null)[];
-      const offsets = new Int32Array(n + 1);
-      const values: unknown[] = [];
-      for (let i = 0; i < n; i++) {
-        if (!isNull(c, i) && rows[i]) values.push(...rows[i]!);
-        offsets[i + 1] = values.length;
-      }
-      return makeData({ type: arrowType(t) as List, length: n, nullBitmap, nullCount: nulls, valueOffsets: offsets, child: toArrowData(childColumn(t.element, values)) });
-    }
-    case 'map': {
-      const rows = c.data as (Record<string, unknown> | null)[];
-      const offsets = new Int32Array(n + 1);
-      const keys: unknown[] = [];
-      const values: unknown[] = [];
-      for (let i = 0; i < n; i++) {
-        const row = rows[i];
-        if (!isNull(c, i) && row) {
-          for (const k of Object.keys(row)) {
-            keys.push(k);
-            values.push(row[k]);
-          }
-        }
-        offsets[i + 1] = keys.length;
-      }
-      const mapType = arrowType(t) as Map_;
-      const entries = makeData({
-        type: mapType.children[0].type as Struct,
-        length: keys.length,
-        nullCount: 0,
-        children: [toArrowData(childColumn(t.key, keys)), toArrowData(childColumn(t.value, values))],
-      });
-      return makeData({ type: mapType, length: n, nullBitmap, nullCount: nulls, valueOffsets: offsets, child: entries });
-    }
-    case 'null':
-      return makeData({ type: new Int32(), length: n, data: new Int32Array(n), nullBitmap: new Uint8Array((n + 7) >> 3), nullCount: n });
-    case 'interval':
-      throw new InternalError('an interval column reached Parquet: the analyzer refuses interval output columns');
-    default:
-      return assertNever(t);
-  }
-}
-
-
-/** Rows whose values are encoded by one call (see utf8Buffers). */
-const UTF8_RUN = 256;
-
-/**
- * The Arrow Utf8 offsets and bytes of a string column. Values are encoded a run of rows at a
- * time, joined into one string: a native call per value cost more than the encoding (1M short
- * strings: ~160 ms by value, ~45 ms by run). A run whose UTF-8 is as long as its UTF-16 is
- * ASCII, so its character offsets are its byte offsets; in any other run each value's UTF-8
- * length is counted (utf8Length) to place its offset.
- */
-function utf8Buffers(d: readonly string[], valid: Uint8Array | null, n: number): { offsets: Int32Array; bytes: Uint8Array } {
-  const offsets = new Int32Array(n + 1);
-  let chars = 0;
-  for (let i = 0; i < n; i++) if (valid === null || valid[i] === 1) chars += d[i].length;
-  // Exact when the column is ASCII (growing a guessed size cost more than this count); grown for other text.
-  let buf = Buffer.allocUnsafe(Math.max(64, chars));
-  let total = 0;
-  const reserve = (bytes: number) => {
-    if (total + bytes <= buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, total + bytes));
-    buf.copy(bigger, 0, 0, total);
-    buf = bigger;
-  };
-  for (let start = 0; start < n; start += UTF8_RUN) {
-    const end = Math.min(n, start + UTF8_RUN);
-    let run = '';
-    for (let i = start; i < end; i++) {
-      if (valid === null || valid[i] === 1) run += d[i];
-      offsets[i + 1] = total + run.length;
-    }
-    const runBytes = Buffer.byteLength(run, 'utf8');
-    if (runBytes === run.length) {
-      reserve(runBytes);
-      total += buf.write(run, total, 'latin1');
-      continue;
-    }
-    let end8 = total;
-    for (let i = start; i < end; i++) {
-      if (valid === null || valid[i] === 1) end8 += utf8Length(d[i]);
-      offsets[i + 1] = end8;
-    }
-    if (end8 - total === runBytes) {
-      reserve(runBytes);
-      total += buf.write(run, total, 'utf8');
-    } else {
-      // A lone surrogate ending one value paired with one starting the next in the joined run
-      // (one 4-byte character instead of two replacement characters): encode value by value.
-      reserve(end8 - total);
-      for (let i = start; i < end; i++) if (valid === null || valid[i] === 1) total += buf.write(d[i], total, 'utf8');
-    }
-  }
-  return { offsets, bytes: buf.subarray(0, total) };
-}
-
-/** The length of a string in UTF-8 as Buffer encodes it (a lone surrogate becomes U+FFFD, 3 bytes). */
-function utf8Length(s: string): number {
-  let bytes = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const u = s.charCodeAt(i);
-    if (u < 0x80) continue;
-    if (u < 0x800) bytes += 1;
-    else if (u >= 0xd800 && u < 0xdc00 && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 2; // a surrogate pair: two units, four bytes
-      i++;
-    } else bytes += 2;
-  }
-  return bytes;
-}
-
-const isNull = (c: Column, i: number) => c.valid !== null && c.valid[i] === 0;
-
-/** A column of nested values (already in storage form); undefined and null are nulls. */
-function childColumn(type: DataType, values: readonly unknown[]): Column {
-  const n = values.length;
-  const data = allocData(type, n) as { [i: number]: unknown };
-  const valid = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) continue;
-    data[i] = v;
-    valid[i] = 1;
-  }
-  return makeColumn(type, data as ColumnData, valid);
-}
-
 export interface WriteOptions {
   readonly compression: Compression;
   readonly rowGroupSize?: number;
@@ -281,13 +81,8 @@ const COMPRESSION: Record<Compression, 'SNAPPY' | 'ZSTD' | 'GZIP' | 'UNCOMPRESSE
  */
 export async function writeParquet(file: string, batches: Batch | readonly Batch[], schema: DatasetSchema, options: WriteOptions): Promise<void> {
   const list = Array.isArray(batches) ? (batches as readonly Batch[]) : [batches as Batch];
-  const fields = schema.fields.map((f) => new ArrowField(f.name, arrowType(f.type), f.nullable));
-  const arrowSchema = new ArrowSchema(fields);
-  const structType = new Struct(fields);
-  const records = (list.length ? list : [emptyBatch(schema)]).map(
-    (b) => new RecordBatch(arrowSchema, makeData({ type: structType, length: b.length, nullCount: 0, children: b.columns.map(toArrowData) })),
-  );
-  const ipc = tableToIPC(new Table(records), 'stream');
+  const arrowSchema = new ArrowSchema(schema.fields.map((f) => new ArrowField(f.name, arrowType(f.type), f.nullable)));
+  const ipc = arrowIpcStream(arrowSchema, list.length ? list : [emptyBatch(schema)]);
   const w = parquetWasm();
   const pq = w.api;
   let bytes: Uint8Array;
@@ -297,7 +92,7 @@ export async function writeParquet(file: string, batches: Batch | readonly Batch
       .setMaxRowGroupSize(options.rowGroupSize ?? 1_000_000)
       .setCreatedBy('lakeform')
       .build();
-    bytes = pq.writeParquet(pq.Table.fromIPCStream(ipc), props);
+    bytes = pq.writeParquet(w.tableFromIPCStream(ipc.byteLength, (out) => ipc.write(out)), props);
   } catch (e) {
     if (isWasmTrap(e)) w.discard();
     throw e;
