@@ -89,20 +89,6 @@ describe('aggregate', () => {
     expect(rows.map((r) => [r[0], r[1], r[2]])).toEqual([['x', 1, 2n], ['y', null, 1n], [null, 2, 1n], ['x', 3, 1n], ['y', 1, 1n], [null, null, 1n]]);
   });
 
-  it('count(DISTINCT x) per group: values repeated in later batches, nulls, NaN once, -0.0 as 0.0', async () => {
-    const D = schema({ k: T.string, l: T.int64, d: T.float64 });
-    const rows = [
-      ['a', 1n, 0], ['b', 1n, NaN], ['a', 2n, -0], ['a', 1n, NaN], ['b', null, null],
-      ['a', null, NaN], ['b', 1n, 1.5], ['a', 3n, 0], ['b', 2n, NaN], ['a', 2n, 2.5],
-    ];
-    const aggregates = [agg('l', 'count', [col(D, 'l')], true), agg('d', 'count', [col(D, 'd')], true)];
-    const distinct: BoundPlan = { kind: 'aggregate', step, input: scan('t', D), groupBy: [col(D, 'k')], aggregates, schema: schemaOf([field('k', T.string), ...aggregates.map((a) => field(a.name, a.type))]) };
-    // a: l 1, 2, 3; d 0 (and -0), NaN, 2.5. b: l 1, 2; d NaN, 1.5
-    const expected = [['a', 3n, 3n], ['b', 2n, 2n]];
-    expect(await run(distinct, { t: split(batch(D, rows), 3) })).toEqual(expected);
-    expect(await run(distinct, { t: batch(D, rows) })).toEqual(expected);
-  });
-
   it('without keys gives one row, even over no input (count 0, sum null)', async () => {
     expect(await run(plan([]), { t: data })).toEqual([[7n, 5n, 8n]]);
     expect(await run(plan([]), { t: [] })).toEqual([[0n, 0n, null]]);
