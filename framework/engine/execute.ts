@@ -16,7 +16,8 @@ import { union } from './operators/union.ts';
 import { sort } from './operators/sort.ts';
 import { limit } from './operators/limit.ts';
 import { deduplicate } from './operators/deduplicate.ts';
-import { window } from './operators/window.ts';
+import { windows } from './operators/window.ts';
+import { windowChain } from './fuse-windows.ts';
 import { generate } from './operators/generate.ts';
 import { usedColumns } from './used-columns.ts';
 
@@ -40,8 +41,10 @@ export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
         return filter(n, run(n.input), ctx);
       case 'project':
         return project(n, run(n.input));
-      case 'window':
-        return window(n, run(n.input));
+      case 'window': {
+        const chain = windowChain(n);
+        return windows(chain, run(chain.input));
+      }
       case 'aggregate':
         return aggregate(n, run(n.input));
       case 'join':

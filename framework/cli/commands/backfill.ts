@@ -4,7 +4,7 @@ import { findProject } from '../../run/project.ts';
 import { parseAssignments } from '../../run/params.ts';
 import { loadEnvironment } from '../../config/config.ts';
 import { backfill, daysBetween, type BackfillResult, type SliceOutcome } from '../../run/backfill.ts';
-import { printJson, stepProgress } from '../output.ts';
+import { formatCount, printJson, stepProgress } from '../output.ts';
 
 interface BackfillArgs {
   job: string;
@@ -62,7 +62,7 @@ export const backfillCommand: CommandModule<object, BackfillArgs> = {
   },
 };
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = formatCount;
 
 function sliceLine(o: SliceOutcome): string {
   const c = o.counts;

@@ -7,7 +7,7 @@ import { runJob, type RunResult } from '../../run/run-job.ts';
 import { CheckFailedError, EtlError, failingRowLines } from '../../errors/index.ts';
 import { InputFileError } from '../../io/types.ts';
 import { dependencyOrder } from '../../run/dependencies.ts';
-import { printJson, progressBar } from '../output.ts';
+import { formatCount, printJson, progressBar } from '../output.ts';
 import { jobOptions, runOptionsFrom, withOptions, type JobArgs, type OptionSpec } from './common.ts';
 
 export const RUN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
@@ -93,7 +93,7 @@ async function paramsFor(project: Project, job: string, params: Readonly<Record<
 
 function printSummary(r: RunResult): void {
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
-  const n = (x: number) => x.toLocaleString('en-US');
+  const n = formatCount;
   const what = r.slice ? `slice ${r.slice}` : r.incremental ? 'incremental' : 'all partitions';
   if (r.status === 'skipped') {
     process.stdout.write(`${pc.dim('–')} ${pc.bold(r.job)} → ${pc.bold(r.output.table)} ${pc.dim(`(${what}: up to date, committed by the same plan from the same ${r.inputs.reduce((s, i) => s + i.files, 0)} input files)`)}\n`);

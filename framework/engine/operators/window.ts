@@ -1,5 +1,5 @@
 import { allocData, concatBatches, concatColumns, makeColumn, sliceBatch, sliceColumn, take, type Batch, type Column, type ColumnData } from '../../columnar/column.ts';
-import type { BoundExpr, BoundRangeBound, BoundSortKey, BoundWindowColumn, BoundWindowFrame, BoundPlan } from '../../analyze/bound.ts';
+import type { BoundExpr, BoundRangeBound, BoundSortKey, BoundWindowColumn, BoundWindowFrame } from '../../analyze/bound.ts';
 import { compareBigints, compareDoubles } from '../../functions/compare.ts';
 import { castColumn } from '../../functions/cast.ts';
 import { decimalAverage, fitDecimal, type DecimalType } from '../../functions/decimal-arith.ts';
@@ -8,6 +8,8 @@ import { evaluate } from '../evaluate.ts';
 import { KeyIndex, orderCodes } from '../keys.ts';
 import { sortRows } from '../sort-rows.ts';
 import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
+import { overChainInput, type WindowChain, type WindowNode } from '../fuse-windows.ts';
+import { projectBatch } from './project.ts';
 
 /**
  * Window functions. The input is materialized; columns sharing a window specification share
@@ -28,29 +30,44 @@ import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
  * Only the window's own expressions are evaluated over all rows at once: the other input
  * columns pass through in their input batches, never copied into one (user_sessions at 1M
  * events: 10 columns concatenated then sliced again, about 0.4 s of CPU per window).
+ * A chain of windows with projects between them runs here as one operator over the
+ * materialized input, so that windows over the same keys share one sort (fuse-windows.ts).
  */
-export async function* window(n: Extract<BoundPlan, { kind: 'window' }>, input: Stream): AsyncGenerator<Batch> {
-  const parts: Batch[] = [];
+export async function* windows(chain: WindowChain, input: Stream): AsyncGenerator<Batch> {
+  let parts: Batch[] = [];
   for await (const b of input) if (b.length) parts.push(b);
   if (!parts.length) return;
-  const rows = allRows(parts);
+  // Sorted layouts by the signature of their keys over the chain's input (fuse-windows.ts).
   const layouts = new Map<string, Layout>();
+  chain.stages.forEach((stage, k) => {
+    if (stage.kind === 'project') parts = parts.map((b) => projectBatch(stage, b));
+    else parts = withWindowColumns(stage, parts, (w) => layoutSignature(w, chain, k), layouts);
+  });
+  for (const out of parts) {
+    if (out.length <= OUTPUT_BATCH_ROWS) yield out;
+    else for (let s = 0; s < out.length; s += OUTPUT_BATCH_ROWS) yield sliceBatch(out, s, Math.min(out.length, s + OUTPUT_BATCH_ROWS));
+  }
+}
+
+/** The input batches, joined up to OUTPUT_BATCH_ROWS, with the window's columns added. */
+function withWindowColumns(n: WindowNode, parts: readonly Batch[], signature: (w: BoundWindowColumn) => string, layouts: Map<string, Layout>): Batch[] {
+  const rows = allRows(parts);
   const results = n.columns.map((w) => {
-    const sig = specSignature(w.partitionBy, w.orderBy);
+    const sig = signature(w);
     let layout = layouts.get(sig);
     if (!layout) layouts.set(sig, (layout = sortLayout(w, rows)));
     return computeWindow(w, rows, layout);
   });
+  const out: Batch[] = [];
   let offset = 0;
   for (const group of outputGroups(parts)) {
     const batch = group.length === 1 ? group[0] : concatBatches(n.input.schema, group);
     const end = offset + batch.length;
     const columns = [...batch.columns, ...results.map((r) => sliceColumn(r, offset, end))];
     offset = end;
-    const out: Batch = { schema: n.schema, length: batch.length, columns };
-    if (out.length <= OUTPUT_BATCH_ROWS) yield out;
-    else for (let s = 0; s < out.length; s += OUTPUT_BATCH_ROWS) yield sliceBatch(out, s, Math.min(out.length, s + OUTPUT_BATCH_ROWS));
+    out.push({ schema: n.schema, length: batch.length, columns });
   }
+  return out;
 }
 
 /** All input rows as one, for the window's expressions (evaluated batch by batch, then joined). */
@@ -97,8 +114,17 @@ function exprSignature(e: BoundExpr): string {
   return JSON.stringify(e, (k, v) => (k === 'fn' && v && typeof v === 'object' ? v.name : typeof v === 'bigint' ? `${v}n` : v));
 }
 
-function specSignature(partitionBy: readonly BoundExpr[], orderBy: readonly BoundSortKey[]): string {
-  return JSON.stringify([partitionBy.map(exprSignature), orderBy.map((k) => [exprSignature(k.expr), k.ascending, k.nullsFirst])]);
+/**
+ * Equal for window columns that can share a sorted layout: keys that are the same expressions
+ * over the chain's input. Keys that read a window's result are compared within their stage only.
+ */
+function layoutSignature(w: BoundWindowColumn, chain: WindowChain, k: number): string {
+  const partitionBy = w.partitionBy.map((e) => overChainInput(e, chain, k));
+  const orderBy = w.orderBy.map((key) => overChainInput(key.expr, chain, k));
+  if (partitionBy.every((e) => e !== undefined) && orderBy.every((e) => e !== undefined)) {
+    return JSON.stringify([partitionBy.map(exprSignature), orderBy.map((e, i) => [exprSignature(e), w.orderBy[i].ascending, w.orderBy[i].nullsFirst])]);
+  }
+  return JSON.stringify([k, w.partitionBy.map(exprSignature), w.orderBy.map((key) => [exprSignature(key.expr), key.ascending, key.nullsFirst])]);
 }
 
 interface Layout {
