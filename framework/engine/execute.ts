@@ -19,6 +19,7 @@ import { deduplicate } from './operators/deduplicate.ts';
 import { window } from './operators/window.ts';
 import { generate } from './operators/generate.ts';
 import { usedColumns } from './used-columns.ts';
+import type { SpillSettings } from './spill/spill-file.ts';
 
 export interface ExecContext {
   /**
@@ -28,6 +29,11 @@ export interface ExecContext {
   scan(input: string, schema: DatasetSchema, used: readonly boolean[]): AsyncIterable<Batch>;
   /** Rows removed by filters and deduplication, for the run's row balance. */
   onRowsFiltered?(n: number): void;
+  /**
+   * Where operators that hold their whole input (deduplicate, sort) spill it once it passes the
+   * memory budget. Without it they hold everything in memory (previews, tests on small data).
+   */
+  readonly spill?: SpillSettings;
 }
 
 export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
@@ -49,7 +55,7 @@ export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
       case 'union':
         return union(n, n.inputs.map(run));
       case 'sort':
-        return sort(n, run(n.input));
+        return sort(n, run(n.input), ctx);
       case 'limit':
         return limit(n, run(n.input));
       case 'deduplicate':
