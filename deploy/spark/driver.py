@@ -729,16 +729,18 @@ def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None
         if t["key"]["kind"] != "string":
             return Problem("JSON objects can only fill maps with string keys")
         value = {"name": "", "type": t["value"], "nullable": t["valueContainsNull"]}
-        entries = {}
         for k, earlier in getattr(v, "earlier", ()):
             r = nested(earlier, value)
             if isinstance(r, Problem):
                 return r.within(k)
+        # (key, value) entries, not a dict: PySpark would hand a dict to the JVM as a
+        # java.util.HashMap, losing the key order (see parsed_type).
+        entries = []
         for k in js_key_order(v):
             r = nested(v[k], value)
             if isinstance(r, Problem):
                 return r.within(k)
-            entries[k] = r
+            entries.append((k, r))
         return entries
     return mismatch()
 
@@ -1181,13 +1183,66 @@ def spark_schema(fields: List[Dict[str, Any]]) -> Any:
     return st.StructType([st.StructField(f["name"], spark_type(f["type"]), f["nullable"]) for f in fields])
 
 
+def parsed_type(t: Dict[str, Any]) -> Any:
+    """The Spark type a parsed value is stored in: the declared type, except that a map is an array
+    of (key, value) entries in the file's key order. A Python dict would reach the JVM as a
+    java.util.HashMap, in hash order, where the local engine keeps the file's order; restored()
+    turns the entries back into the map."""
+    from pyspark.sql import types as st
+
+    kind = t["kind"]
+    if kind == "map":
+        entry = st.StructType([st.StructField("key", spark_type(t["key"]), False), st.StructField("value", parsed_type(t["value"]), t["valueContainsNull"])])
+        return st.ArrayType(entry, False)
+    if kind == "array":
+        return st.ArrayType(parsed_type(t["element"]), t["containsNull"])
+    if kind == "struct":
+        return st.StructType([st.StructField(f["name"], parsed_type(f["type"]), f["nullable"]) for f in t["fields"]])
+    return spark_type(t)
+
+
+def holds_map(t: Dict[str, Any]) -> bool:
+    kind = t["kind"]
+    if kind == "map":
+        return True
+    if kind == "array":
+        return holds_map(t["element"])
+    if kind == "struct":
+        return any(holds_map(f["type"]) for f in t["fields"])
+    return False
+
+
+def restored(expr: str, t: Dict[str, Any], depth: int = 0) -> str:
+    """Spark SQL turning `expr`, a value of parsed_type(t), into a value of type t: each map's
+    entries into the map, in their order (map_from_entries keeps it)."""
+    if not holds_map(t):
+        return expr
+    kind = t["kind"]
+    x = "x%d" % depth
+    if kind == "map":
+        if not holds_map(t["value"]):
+            return "map_from_entries(%s)" % expr
+        value = restored("%s.value" % x, t["value"], depth + 1)
+        return "map_from_entries(transform(%s, %s -> struct(%s.key AS key, %s AS value)))" % (expr, x, x, value)
+    if kind == "array":
+        return "transform(%s, %s -> %s)" % (expr, x, restored(x, t["element"], depth + 1))
+    fields = ", ".join("%s, %s" % (spark_string(f["name"]), restored("%s.%s" % (expr, quote_identifier(f["name"])), f["type"], depth)) for f in t["fields"])
+    return "IF(%s IS NULL, NULL, named_struct(%s))" % (expr, fields)
+
+
+def restored_columns(fields: List[Dict[str, Any]], parsed: str) -> List[str]:
+    """The columns of a parsed record struct (column `parsed`), maps restored (see parsed_type)."""
+    return ["%s AS %s" % (restored("%s.%s" % (parsed, quote_identifier(f["name"])), f["type"]), quote_identifier(f["name"])) for f in fields]
+
+
 def parsed_schema(fields: List[Dict[str, Any]]) -> Any:
-    """A parsed file input, one row per record (parsed_rows): `row` the record, null for a bad one;
-    `bad` the bad record as JSON text; `nulled` the paths of the lenient values read as null."""
+    """A parsed file input, one row per record (parsed_rows): `row` the record, null for a bad one,
+    maps as entries (parsed_type); `bad` the bad record as JSON text; `nulled` the paths of the
+    lenient values read as null."""
     from pyspark.sql import types as st
 
     return st.StructType([
-        st.StructField("row", spark_schema(fields), True),
+        st.StructField("row", parsed_type({"kind": "struct", "fields": fields}), True),
         st.StructField("bad", st.StringType(), True),
         st.StructField("nulled", st.ArrayType(st.StringType(), False), True),
     ])
@@ -1438,7 +1493,7 @@ class Run:
         # 'dropmalformed' drops and counts; only 'permissive' keeps its bad records in the quarantine.
         if bad_count and spec.get("badRecordMode") != "dropmalformed":
             self.bad_records.append(parsed.where("bad IS NOT NULL").select("bad"))
-        df = parsed.where("bad IS NULL").select("row.*")
+        df = parsed.where("bad IS NULL").selectExpr(*restored_columns(fields, "row"))
         # Rows read counts every record, good or bad, as `etl run` reports it.
         stats = {"name": spec["name"], "location": location, "files": len(files), "rowsRead": rows + bad_count, "badRecords": bad_count}
         return df, {**stats, "lenientNulls": nulls} if nulls else stats

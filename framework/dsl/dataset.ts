@@ -189,6 +189,16 @@ export class Dataset<Row extends object = Record<string, unknown>> {
     return this.generate('posexplode', value, options);
   }
 
+  /** explode keeping a row whose array or map is null or empty (Spark's explode_outer): `explode(value, { ...options, outer: true })`. */
+  explodeOuter<const N extends string = 'col' | 'key' | 'value'>(value: ColumnArg<Row>, options: Omit<GenerateOptions<N>, 'outer'> = {}): Dataset<Row & Record<N, unknown>> {
+    return this.generate('explode', value, { ...options, outer: true });
+  }
+
+  /** posexplode keeping a row whose array or map is null or empty (Spark's posexplode_outer). */
+  posexplodeOuter<const N extends string = 'pos' | 'col' | 'key' | 'value'>(value: ColumnArg<Row>, options: Omit<GenerateOptions<N>, 'outer'> = {}): Dataset<Row & Record<N, unknown>> {
+    return this.generate('posexplode', value, { ...options, outer: true });
+  }
+
   private generate<N extends string>(generator: Generator, value: ColumnArg<Row>, options: GenerateOptions<N>): Dataset<Row & Record<N, unknown>> {
     const names = options.as === undefined ? [] : typeof options.as === 'string' ? [options.as] : [...options.as];
     const expr = typeof value === 'string' ? ExprNode.column(value) : value.node;

@@ -156,7 +156,7 @@ function bound(n: number) {
   return { kind: 'offset', rows: n } as const;
 }
 
-function isDataType(x: unknown): x is DataType {
+export function isDataType(x: unknown): x is DataType {
   return typeof x === 'object' && x !== null && 'kind' in x && typeof (x as { kind: unknown }).kind === 'string' && !('_zod' in x);
 }
 

@@ -5,7 +5,11 @@
  * `window` node naming a registry entry; the registry (framework/functions) defines what they mean.
  */
 import { ExprNode } from '../plan/expr.ts';
-import { Col, WindowableCol, call, toExpr, type ColumnRefs, type ExprLike, type RefsOf } from './expr.ts';
+import type { z } from 'zod';
+import { sparkDialect } from '../compile/sql/dialect.ts';
+import type { DataType } from '../schema/types.ts';
+import { fromZodType } from '../schema/zod.ts';
+import { Col, WindowableCol, call, isDataType, toExpr, type ColumnRefs, type ExprLike, type RefsOf } from './expr.ts';
 
 // Type parameters record the columns each call reads (see Col): `lower('country')` reads 'country'.
 // They are named after what they stand for, and constrained by ExprLike, so that the generated
@@ -98,6 +102,13 @@ export const hash = <Args extends ExprLike[]>(...args: Args) => call<number, Col
 /** Spark's xxHash64 (seed 42) of the arguments, a bigint; nulls are skipped. */
 export const xxhash64 = <Args extends ExprLike[]>(...args: Args) => call<bigint, ColumnRefs<Args[number]>>('xxhash64', ...args.map(c));
 export const base64 = <X extends ExprLike>(s: X) => call<string, ColumnRefs<X>>('base64', c(s));
+/**
+ * The arguments formatted by a Java format string, as Spark's format_string: `formatString('%s: %.2f', 'name', 'price')`
+ * (strings after the format name columns). %s %b %d %x %f %e with widths, precisions and flags; the format is a literal.
+ */
+export const formatString = <Args extends ExprLike[]>(format: string, ...args: Args) => call<string, ColumnRefs<Args[number]>>('format_string', format, ...args.map(c));
+/** The bytes of base64 text, as Spark decodes it: characters outside the alphabet are skipped, padding is optional; a malformed end fails the job. */
+export const unbase64 = <X extends ExprLike>(s: X) => call<Uint8Array, ColumnRefs<X>>('unbase64', c(s));
 
 // --- dates and times (UTC)
 export const toDate = <X extends ExprLike>(x: X, format?: string) => (format === undefined ? call<unknown, ColumnRefs<X>>('to_date', c(x)) : call<unknown, ColumnRefs<X>>('to_date', c(x), format));
@@ -199,6 +210,20 @@ export const mapKeys = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<
 export const mapValues = <X extends ExprLike>(x: X) => call<unknown[], ColumnRefs<X>>('map_values', c(x));
 /** A struct, array or map as JSON text exactly as Spark's to_json writes it (null struct fields left out, timestamps in UTC to the millisecond). */
 export const toJson = <X extends ExprLike>(x: X) => call<string, ColumnRefs<X>>('to_json', c(x));
+/**
+ * JSON text read into a value of the schema, as Spark's from_json reads it: a zod schema
+ * (`z.object({ os: z.string().nullable(), n: z.int32().nullable() })`), a type (`types.*`) or
+ * Spark's DDL text (`'os STRING, n INT'`). A struct, an array or a map; a malformed record gives
+ * a struct of nulls, a field that does not convert is null, blank text is null.
+ */
+export const fromJson = <X extends ExprLike, S extends z.ZodType | DataType | string>(s: X, schema: S) =>
+  call<S extends z.ZodType ? z.output<S> : unknown, ColumnRefs<X>>('from_json', c(s), jsonSchemaDdl(schema));
+
+/** The schema as Spark's DDL text, the literal from_json takes; anything else is left to the type rule to refuse (the schema must be a literal). */
+function jsonSchemaDdl(schema: z.ZodType | DataType | string | Col): ExprLike {
+  if (typeof schema === 'string' || schema instanceof Col) return schema;
+  return sparkDialect.typeName(isDataType(schema) ? schema : fromZodType(schema).type);
+}
 /** An array of the values (strings name columns), of their common type. */
 export const array = <Args extends ExprLike[]>(...args: Args) => call<unknown[], ColumnRefs<Args[number]>>('array', ...args.map(c));
 /** A struct of name, value pairs: namedStruct('os', col('os'), 'n', 1). */

@@ -7,7 +7,8 @@ import { scalarFunctions } from '../functions/index.ts';
 import { T, field, schemaOf, type DataType } from '../schema/types.ts';
 import { execute } from './execute.ts';
 import { KeyIndex, sortPermutation } from './keys.ts';
-import { agg, batch, col, key, run, scan, schema, split, step, win } from './test-helpers.ts';
+import { agg, batch, col, key, rowsOf, run, scan, schema, split, step, win } from './test-helpers.ts';
+import { OUTPUT_BATCH_ROWS } from './stream.ts';
 
 const S = schema({ id: T.int64, k: T.string, a: T.int32, v: T.float64 });
 const data = batch(S, [
@@ -135,6 +136,21 @@ describe('join', () => {
     };
     expect(await run(plan, { t: data, r: right })).toEqual([[1n, 'hit'], [4n, 'hit3'], [7n, 'hit']]);
   });
+  it('a left join where each left row matches at most once passes the left columns through uncopied', async () => {
+    const U = schema({ k: T.string, label: T.string });
+    const unique = batch(U, [['x', 'X'], ['y', 'Y']]);
+    const plan: BoundPlan = {
+      kind: 'join', step, how: 'left', left: T0, right: scan('u', U), leftKeys: [col(S, 'k')], rightKeys: [col(U, 'k')],
+      output: [{ from: 'left', index: 0 }, { from: 'left', index: 1 }, { from: 'right', index: 1 }],
+      schema: schemaOf([field('id', T.int64), field('k', T.string), field('label', T.string)]),
+    };
+    const out: Batch[] = [];
+    for await (const b of execute(plan, { scan: async function* (input) { yield input === 't' ? data : unique; } })) out.push(b);
+    expect(out).toHaveLength(1);
+    expect(out[0].columns[0]).toBe(data.columns[0]);
+    expect(out[0].columns[1]).toBe(data.columns[1]);
+    expect(rowsOf(out[0]).map((r) => r[2])).toEqual(rowsOf(data).map((r) => (r[1] === 'x' ? 'X' : r[1] === 'y' ? 'Y' : null)));
+  });
 });
 
 describe('sort', () => {
@@ -225,6 +241,31 @@ describe('window', () => {
       [100, 1n, 100, 100, 100, 100, 100],
       [8, 1n, 9, 8, 15, 15 / 4, 8],
     ]);
+  });
+
+  // The sliding sum kernels would add microseconds as doubles, or wrap: intervals go through the
+  // checked accumulator frame by frame, as Spark sums them (exact; overflow fails the job).
+  it('sums and averages intervals over running and sliding frames, failing on overflow', async () => {
+    const I = schema({ id: T.int32, iv: T.interval });
+    const iv = col(I, 'iv');
+    const byId = [key(col(I, 'id'))];
+    const over = (cols: ReturnType<typeof win>[]): BoundPlan => ({ kind: 'window', step, input: scan('i', I), columns: cols, schema: schemaOf([...I.fields, ...cols.map((c) => field(c.name, c.type))]) });
+    const big = 2n ** 62n;
+    const rows = await run(
+      over([
+        win('run', 'sum', [iv], [], byId, DEFAULT_ORDERED_FRAME),
+        win('mov', 'avg', [iv], [], byId, { unit: 'rows', start: { kind: 'offset', rows: -1 }, end: { kind: 'currentRow' } }),
+      ]),
+      { i: batch(I, [[1, big + 1n], [2, 2n], [3, null], [4, -big]]) },
+    );
+    expect(rows.map((r) => r.slice(2))).toEqual([
+      [big + 1n, big + 1n],
+      [big + 3n, big / 2n + 2n], // (2^62 + 3) / 2 rounded half away from zero
+      [big + 3n, 2n],
+      [3n, -big],
+    ]);
+    const overflowing = batch(I, [[1, big], [2, big], [3, -big]]);
+    await expect(run(over([win('run', 'sum', [iv], [], byId, DEFAULT_ORDERED_FRAME)]), { i: overflowing })).rejects.toThrow(/sum of intervals overflows 64-bit microseconds, where Spark fails the job with "long overflow"/);
   });
 
   it('order-dependent aggregates read whole partitions in window order; nth_value and ntile', async () => {
@@ -328,6 +369,28 @@ describe('window', () => {
       expect(out[k][5]).toBe(frameVals.length ? frameVals.reduce((a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Math.min(Number.isNaN(a) ? Infinity : a, Number.isNaN(b) ? Infinity : b) : Math.min(a, b))) : null);
       expect(out[k][6]).toBe(BigInt(frameVals.length));
     }
+  });
+
+  it('passes the input batches through, small ones joined and large ones split, with each row\'s own results', async () => {
+    const sizes = [1, 2, 3, OUTPUT_BATCH_ROWS + 5, 4, 40_000, 30_000];
+    const all = Array.from({ length: sizes.reduce((s, x) => s + x, 0) }, (_, i) => [BigInt(i), i % 3 === 0 ? 'a' : 'b', i, i]);
+    const parts: Batch[] = [];
+    for (let s = 0, p = 0; p < sizes.length; s += sizes[p++]) parts.push(batch(W, all.slice(s, s + sizes[p])));
+    const lengths: number[] = [];
+    const rows: unknown[][] = [];
+    for await (const b of execute(plan([win('rn', 'row_number', [], part, [key(col(W, 'id'), false)])]), { scan: async function* () { yield* parts; } })) {
+      lengths.push(b.length);
+      rows.push(...rowsOf(b));
+    }
+    expect(lengths).toEqual([6, OUTPUT_BATCH_ROWS, 5, 40_004, 30_000]);
+    const n = all.length;
+    const countA = Math.ceil(n / 3);
+    // Input order; row_number counts down from the partition's size (ordered by id descending).
+    rows.forEach((r, i) => {
+      expect(r[0]).toBe(BigInt(i));
+      const before = i % 3 === 0 ? i / 3 : i - Math.ceil(i / 3);
+      expect(r[4]).toBe((i % 3 === 0 ? countA : n - countA) - before);
+    });
   });
 });
 

@@ -3,12 +3,12 @@
  * follow other keys ranked only where they matter. Ranking a string column means hashing and
  * sorting all its distinct values (1M event_ids: about 2.5 s), yet a string after a timestamp
  * (ORDER BY ts, event_id) only breaks the rare ties of the keys before it. So the keys up to the
- * first such string key are radix-sorted on codes (keys.ts); then the runs of rows that tie on
+ * first such string key are radix-sorted on their bits (keys.ts: radixWords); then the runs of rows that tie on
  * them are found, the remaining keys are ranked over the rows of those runs alone, and each run
  * is sorted by them. Same order as ranking every key up front; stable.
  */
 import { take } from '../columnar/column.ts';
-import { compareCodes, orderCodes, sameCodes, sortByCodes, wordKind, type OrderCodes, type SortColumn } from './keys.ts';
+import { codesWord, compareCodes, orderCodes, radixWords, sameCodes, sortByWords, tiesOfWords, wordKind, type OrderCodes, type SortColumn } from './keys.ts';
 
 export interface SortedRows {
   /** Row index at each sorted position. */
@@ -22,10 +22,9 @@ export function sortRows(lead: OrderCodes | null, keys: readonly SortColumn[], l
   // The first string (or nested) key that has a key before it: from there on, keys are deferred.
   let split = keys.findIndex((k, j) => j + leading > 0 && wordKind(k.column.type) === 'dict');
   if (split < 0) split = keys.length;
-  const eager: OrderCodes[] = [...(lead ? [lead] : []), ...keys.slice(0, split).map(orderCodes)];
-  const order = sortByCodes(eager, length);
-  const tiesPrevious = new Uint8Array(length);
-  for (let k = 1; k < length; k++) if (sameCodes(eager, order[k - 1], order[k])) tiesPrevious[k] = 1;
+  const eager = [...(lead ? [codesWord(lead)] : []), ...keys.slice(0, split).flatMap(radixWords)];
+  const order = sortByWords(eager, length);
+  const tiesPrevious = tiesOfWords(eager, order);
   const deferred = keys.slice(split);
   if (!deferred.length) return { order, tiesPrevious };
 

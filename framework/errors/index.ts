@@ -118,6 +118,16 @@ export class SparkArithmeticError extends EtlError {
   readonly phase: Phase = 'execution';
 }
 
+/**
+ * A data value the run stops on: one Spark fails the job on (malformed base64), or one whose Spark
+ * result lakeform cannot hold or reproduce (a JSON map with a repeated key), rather than give a
+ * different value than Spark would.
+ */
+export class DataValueError extends EtlError {
+  override readonly name: string = 'DataValueError';
+  readonly phase: Phase = 'execution';
+}
+
 export class CommitError extends EtlError {
   override readonly name: string = 'CommitError';
   readonly phase: Phase = 'commit';

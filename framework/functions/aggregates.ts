@@ -7,6 +7,7 @@ import { T, isNumeric, isOrderable, typeToString, type DataType } from '../schem
 import { castColumn } from './cast.ts';
 import { avgType as decimalAvgType, decimalAverage, fitDecimal, sumType as decimalSumType, type DecimalType } from './decimal-arith.ts';
 import { comparatorFor } from './compare.ts';
+import { divideHalfUp, inLong } from './interval.ts';
 import { isValidAt } from './kernel-util.ts';
 import { arrayOf } from './nested.ts';
 import type { Accumulator, AggregateFunction, ArgInfo } from './registry.ts';
@@ -137,6 +138,7 @@ function distinctKey(v: unknown): unknown {
 
 function sumType(t: DataType): DataType | { problem: string } {
   if (t.kind === 'int32' || t.kind === 'int64') return T.int64;
+  if (t.kind === 'interval') return T.interval;
   if (t.kind === 'float32' || t.kind === 'float64' || t.kind === 'null') return T.float64;
   if (t.kind === 'decimal') return decimalSumType(t);
   return { problem: `needs numbers, got ${typeToString(t)}` };
@@ -158,11 +160,7 @@ function decimalSumAccumulator(input: DecimalType, result: DataType, distinct: b
       for (let i = 0; i < length; i++) {
         if (!isValidAt(x, i)) continue;
         const g = groups[i];
-        if (distinct) {
-          const set = (sets[g] ??= new Set());
-          if (set.has(d[i])) continue;
-          set.add(d[i]);
-        }
+        if (distinct && !firstInGroup(sets, g, d[i])) continue;
         sums[g] = (sums[g] ?? 0n) + d[i];
         counts[g] = (counts[g] ?? 0n) + 1n;
       }
@@ -217,6 +215,46 @@ function sumAccumulator(result: DataType, distinct: boolean, average: boolean): 
         const s = sums.data as Float64Array;
         const c = counts.data as BigInt64Array;
         for (let g = 0; g < n; g++) if (sums.seen[g]) s[g] = s[g] / Number(c[g]);
+      }
+      return sums.finish(n, true);
+    },
+  };
+}
+
+/**
+ * sum and avg of intervals, as Spark: an interval, each addition checked (an overflow fails the
+ * job, also in non-ANSI mode, as Spark's IntervalMathUtils.addExact does), the average the sum
+ * divided by the count rounded half away from zero (Spark's DivideDTInterval).
+ */
+function intervalSumAccumulator(distinct: boolean, average: boolean): Accumulator {
+  const sums = new Slots(T.interval);
+  const counts = new Slots(T.int64);
+  const sets: Set<bigint>[] = [];
+  const what = average ? 'avg of intervals: the sum' : 'sum of intervals';
+  return {
+    update(groups, numGroups, args, length) {
+      sums.ensure(numGroups);
+      counts.ensure(numGroups);
+      const x = args[0];
+      const d = x.data as BigInt64Array;
+      const s = sums.data as BigInt64Array;
+      const c = counts.data as BigInt64Array;
+      for (let i = 0; i < length; i++) {
+        if (!isValidAt(x, i)) continue;
+        const g = groups[i];
+        if (distinct && !firstInGroup(sets, g, d[i])) continue;
+        s[g] = inLong(s[g] + d[i], what, 'long overflow');
+        c[g]++;
+        sums.seen[g] = 1;
+      }
+    },
+    finish(n) {
+      sums.ensure(n);
+      counts.ensure(n);
+      if (average) {
+        const s = sums.data as BigInt64Array;
+        const c = counts.data as BigInt64Array;
+        for (let g = 0; g < n; g++) if (sums.seen[g]) s[g] = divideHalfUp(s[g], c[g]);
       }
       return sums.finish(n, true);
     },
@@ -544,32 +582,40 @@ export const aggregates: AggregateFunction[] = [
   },
   {
     name: 'sum',
-    description: 'sum of non-null values (bigint for integers, wrapping on overflow like Spark)',
+    description: 'sum of non-null values (bigint for integers, wrapping on overflow like Spark; an interval for intervals, failing on overflow like Spark)',
     arity: [1, 1],
     supportsDistinct: true,
     resolve: (args) => sumType(one(args)),
     accumulator: (a, result, distinct) =>
       a[0].type.kind === 'decimal' ? decimalSumAccumulator(a[0].type, result, distinct, false)
+      : a[0].type.kind === 'interval' ? intervalSumAccumulator(distinct, false)
       : a[0].type.kind === 'int32' && !distinct ? intSumAccumulator()
       : sumAccumulator(result, distinct, false),
     sql: (a) => `sum(${a[0]})`,
-    dialects: { duckdb: (a, info, result) => `CAST(sum(${a[0]}) AS ${result.kind === 'int64' ? 'BIGINT' : result.kind === 'decimal' ? `DECIMAL(${result.precision},${result.scale})` : 'DOUBLE'})` },
+    // DuckDB's dialect keeps an interval as a BIGINT of microseconds.
+    dialects: { duckdb: (a, info, result) => `CAST(sum(${a[0]}) AS ${result.kind === 'int64' || result.kind === 'interval' ? 'BIGINT' : result.kind === 'decimal' ? `DECIMAL(${result.precision},${result.scale})` : 'DOUBLE'})` },
   },
   {
     name: 'avg',
-    description: 'mean of non-null values (double; decimal(p+4, s+4) for a decimal(p, s), as Spark)',
+    description: 'mean of non-null values (double; decimal(p+4, s+4) for a decimal(p, s), as Spark; an interval for intervals, rounded half away from zero to the microsecond)',
     arity: [1, 1],
     supportsDistinct: true,
     resolve: (args) => {
       const t = one(args);
       if (t.kind === 'decimal') return decimalAvgType(t);
+      if (t.kind === 'interval') return T.interval;
       return isNumeric(t) || t.kind === 'null' ? T.float64 : { problem: `needs numbers, got ${typeToString(t)}` };
     },
-    accumulator: (a, result, distinct) => (a[0].type.kind === 'decimal' ? decimalSumAccumulator(a[0].type, result, distinct, true) : sumAccumulator(result, distinct, true)),
+    accumulator: (a, result, distinct) =>
+      a[0].type.kind === 'decimal' ? decimalSumAccumulator(a[0].type, result, distinct, true)
+      : a[0].type.kind === 'interval' ? intervalSumAccumulator(distinct, true)
+      : sumAccumulator(result, distinct, true),
     sql: (a) => `avg(${a[0]})`,
     dialects: {
       duckdb: (a, _info, result) => {
         const avg = a[0].startsWith('DISTINCT ') ? `avg(DISTINCT CAST(${a[0].slice(9)} AS DOUBLE))` : `avg(CAST(${a[0]} AS DOUBLE))`;
+        // An interval is a BIGINT of microseconds there; round() rounds half away from zero, as Spark.
+        if (result.kind === 'interval') return `CAST(round(${avg}) AS BIGINT)`;
         // DuckDB averages decimals as doubles; rounded to Spark's decimal(p+4, s+4) they agree away from exact ties.
         return result.kind === 'decimal' ? `CAST(${avg} AS DECIMAL(${result.precision},${result.scale}))` : avg;
       },
@@ -651,3 +697,11 @@ export const aggregates: AggregateFunction[] = [
   collect('collect_list'),
   collect('collect_set'),
 ];
+
+/** For DISTINCT: true the first time a group sees a value (and remembers it), false after. */
+function firstInGroup(sets: Set<bigint>[], group: number, value: bigint): boolean {
+  const set = (sets[group] ??= new Set());
+  if (set.has(value)) return false;
+  set.add(value);
+  return true;
+}

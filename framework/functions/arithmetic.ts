@@ -15,7 +15,7 @@ import { InternalError } from '../errors/index.ts';
 import { asDecimal, decimalArith, decimalResultType, type DecimalOp, type DecimalType } from './decimal-arith.ts';
 import { andValidity, validityCopy } from './kernel-util.ts';
 import type { ArgInfo, ScalarFunction, TypeProblem } from './registry.ts';
-import { duckdbIntervalArithmetic, intervalArithmeticKernel, intervalArithmeticType, negateInterval } from './interval.ts';
+import { duckdbIntervalArithmetic, duckdbIntervalScaling, intervalArithmeticKernel, intervalArithmeticType, intervalScalingKernel, intervalScalingType, negateInterval } from './interval.ts';
 
 const problem = (p: string): TypeProblem => ({ problem: p });
 export const binarySql = (op: string) => (a: readonly string[]) => `(${a[0]} ${op} ${a[1]})`;
@@ -142,6 +142,18 @@ const additive = (op: '+' | '-', description: string): ScalarFunction => {
   };
 };
 
+/** `*` and `/` also scale an interval by a number (interval.ts); the rest is arithmetic. */
+const scaling = (op: '*' | '/', plain: ScalarFunction): ScalarFunction => {
+  const temporal = (info: readonly ArgInfo[]) => intervalScalingType(op, info) !== undefined;
+  const duckdb = plain.dialects?.duckdb ?? plain.sql;
+  return {
+    ...plain,
+    resolve: (args) => intervalScalingType(op, args) ?? plain.resolve(args),
+    kernel: (args, n, t, info) => (temporal(info) ? intervalScalingKernel(op, args, n) : plain.kernel(args, n, t, info)),
+    dialects: { ...plain.dialects, duckdb: (a, info, t) => (temporal(info) ? duckdbIntervalScaling(op)(a, info, t) : duckdb(a, info, t)) },
+  };
+};
+
 /** `/`: both operands as doubles; null when the divisor is zero (also 0.0 and -0.0). */
 function divide(args: readonly Column[], n: number): Column {
   const a = castColumn(args[0], T.float64);
@@ -231,11 +243,11 @@ function negate(a: Column, n: number, t: DataType): Column {
 export const arithmeticFunctions: ScalarFunction[] = [
   additive('+', 'addition; int and bigint wrap on overflow, as Spark (non-ANSI); timestamp + interval is a timestamp'),
   additive('-', 'subtraction; int and bigint wrap on overflow; timestamp - timestamp is an interval'),
-  arithmetic('*', 'multiplication; int and bigint wrap on overflow'),
+  scaling('*', arithmetic('*', 'multiplication; int and bigint wrap on overflow; an interval times a number is an interval')),
   arithmetic('%', 'remainder with the sign of the dividend; null when dividing by zero'),
-  {
+  scaling('/', {
     name: '/',
-    description: 'division; a double, or a decimal when an operand is one (and none is a float); null when dividing by zero',
+    description: 'division; a double, or a decimal when an operand is one (and none is a float); null when dividing by zero; an interval divided by a number is an interval',
     arity: [2, 2],
     resolve: (args) => {
       const r = operandType('/', args);
@@ -244,7 +256,7 @@ export const arithmeticFunctions: ScalarFunction[] = [
     kernel: (args, n, t) => (t.kind === 'decimal' ? decimalKernel('/', args, n, t) : divide(args, n)),
     sql: binarySql('/'),
     dialects: { duckdb: (a) => `(CAST(${a[0]} AS DOUBLE) / NULLIF(CAST(${a[1]} AS DOUBLE), 0))` },
-  },
+  }),
   {
     name: 'div',
     description: 'integral division truncating toward zero (bigint); null when dividing by zero',

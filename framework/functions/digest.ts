@@ -1,11 +1,13 @@
 /**
- * Digests and encodings of a string's UTF-8 bytes: md5, sha1, sha2, crc32, base64. Spark defines
- * them on binary; a string argument is implicitly cast to its UTF-8 bytes, which is all lakeform
- * offers (it has no binary values to give them, hence no unbase64 either).
+ * Digests and encodings of a string's UTF-8 bytes: md5, sha1, sha2, crc32, base64, and unbase64
+ * back to binary. Spark defines the digests on binary; a string argument is implicitly cast to its
+ * UTF-8 bytes.
  */
 import { createHash } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { T } from '../schema/types.ts';
+import { DataValueError } from '../errors/index.ts';
+import { T, typeToString } from '../schema/types.ts';
+import { mapUnary } from './kernel-util.ts';
 import { stringFunction } from './string.ts';
 import type { ScalarFunction } from './registry.ts';
 
@@ -26,6 +28,50 @@ const SHA2: ReadonlyMap<number, (s: string) => string> = new Map([
 /** Java's MIME base64 encoder, which Spark 3.5's base64 uses: lines of 76 characters joined by CRLF. */
 function mimeBase64(s: string): string {
   return (Buffer.from(s, 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+}
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_VALUE: ReadonlyMap<number, number> = new Map([...BASE64_ALPHABET].map((ch, v) => [ch.charCodeAt(0), v]));
+const PAD = 0x3d; // '='
+
+/**
+ * Java's MIME base64 decoder (java.util.Base64.getMimeDecoder().decode(String)), which Spark 3.5's
+ * unbase64 calls even when ANSI mode is off: characters outside the alphabet are skipped (Java
+ * reads the string as ISO-8859-1, so every non-ASCII character is one skipped byte), padding is
+ * optional, and a dangling sixth of a byte, a wrong padding or data after the padding fails,
+ * with Java's message. A port of its decode0, so the same inputs fail.
+ */
+export function javaMimeBase64Decode(s: string): Uint8Array {
+  const src = [...s].map((ch) => ch.codePointAt(0)!);
+  const out: number[] = [];
+  let bits = 0;
+  let shift = 18;
+  let sp = 0;
+  const fail = (message: string): never => {
+    throw new DataValueError(`unbase64: ${JSON.stringify(s)} is not base64 text, where Spark fails the job with "${message}"`, 'clean the column first, e.g. keep only values matching regexpLike(col, \'^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$\')');
+  };
+  while (sp < src.length) {
+    const c = src[sp++];
+    if (c === PAD) {
+      // '=' ends the data: after one character, or after two without a second '=', it is wrong.
+      if ((shift === 6 && (sp === src.length || src[sp++] !== PAD)) || shift === 18) fail('Input byte array has wrong 4-byte ending unit');
+      break;
+    }
+    const v = BASE64_VALUE.get(c);
+    if (v === undefined) continue;
+    bits |= v << shift;
+    shift -= 6;
+    if (shift < 0) {
+      out.push((bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff);
+      shift = 18;
+      bits = 0;
+    }
+  }
+  if (shift === 6) out.push((bits >> 16) & 0xff);
+  else if (shift === 0) out.push((bits >> 16) & 0xff, (bits >> 8) & 0xff);
+  else if (shift === 12) fail('Last unit does not have enough valid bits');
+  while (sp < src.length) if (BASE64_VALUE.has(src[sp++])) fail(`Input byte array has incorrect ending byte at ${sp}`);
+  return Uint8Array.from(out);
 }
 
 export const digests: ScalarFunction[] = [
@@ -55,4 +101,14 @@ export const digests: ScalarFunction[] = [
     f: mimeBase64,
     duckdb: ([s]) => `to_base64(encode(${s}))`,
   }),
+  {
+    name: 'unbase64',
+    description: "unbase64(s): the bytes (binary) of base64 text, decoded as Spark 3.5 does (Java's MIME decoder: other characters skipped, padding optional; a malformed end fails the job)",
+    arity: [1, 1],
+    resolve: ([a]) => (a.type.kind === 'string' || a.type.kind === 'null' ? T.binary : { problem: `the first argument must be a string, got ${typeToString(a.type)}; cast it with .cast(types.string)` }),
+    kernel: ([a], n) => mapUnary<string, Uint8Array>(a, T.binary, n, javaMimeBase64Decode),
+    sql: ([s]) => `unbase64(${s})`,
+    // DuckDB's from_base64 is strict (no skipped characters, padding required): it agrees on canonical text only.
+    dialects: { duckdb: ([s]) => `from_base64(${s})` },
+  },
 ];

@@ -12,9 +12,10 @@ import { datetime } from './datetime.ts';
 import { intervalFunctions } from './interval.ts';
 import { nested } from './nested.ts';
 import { json } from './json.ts';
+import { formatString } from './format-string.ts';
 import { aggregates } from './aggregates.ts';
 import { windowFunctions as rankingAndOffset } from './window.ts';
 
-export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...arithmeticFunctions, ...comparisonFunctions, ...logic, ...conditional, ...math, ...strings, ...digests, ...sparkHashes, ...datetime, ...intervalFunctions, ...nested, ...json]);
+export const scalarFunctions = new FunctionRegistry<ScalarFunction>('scalar', [...arithmeticFunctions, ...comparisonFunctions, ...logic, ...conditional, ...math, ...strings, ...digests, ...sparkHashes, ...datetime, ...intervalFunctions, ...nested, ...json, formatString]);
 export const aggregateFunctions = new FunctionRegistry<AggregateFunction>('aggregate', aggregates);
 export const windowFunctions = new FunctionRegistry<WindowFunction>('window', rankingAndOffset);

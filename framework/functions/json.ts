@@ -12,19 +12,11 @@ import { formatDate } from '../columnar/calendar.ts';
 import { assertNever, T, typeToString, type DataType } from '../schema/types.ts';
 import { javaDoubleText, javaFloatText } from './cast.ts';
 import { splitMicros } from './datetime-text.ts';
+import { jsonString, readJson } from './json-read.ts';
 import { mapUnary } from './kernel-util.ts';
+import { parseSparkDdl } from './spark-ddl.ts';
+import { sparkDialect } from '../compile/sql/dialect.ts';
 import type { ScalarFunction } from './registry.ts';
-
-const SHORT_ESCAPES: Readonly<Record<number, string>> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
-
-function jsonString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    out += SHORT_ESCAPES[c] ?? (c < 0x20 ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}` : s[i]);
-  }
-  return `${out}"`;
-}
 
 /** Java's BigDecimal.toString of unscaled * 10^-scale (scale >= 0): plain, or scientific below 1E-6. */
 export function javaBigDecimalText(unscaled: bigint, scale: number): string {
@@ -94,6 +86,37 @@ export function toJsonText(v: unknown, type: DataType): string {
 const holdsInterval = (t: DataType): boolean =>
   t.kind === 'interval' || (t.kind === 'array' && holdsInterval(t.element)) || (t.kind === 'map' && (holdsInterval(t.key) || holdsInterval(t.value))) || (t.kind === 'struct' && t.fields.some((f) => holdsInterval(f.type)));
 
+/** Why from_json cannot read into a type lakeform cannot match Spark on, or null when it can. */
+function unreadableInJson(t: DataType): string | null {
+  switch (t.kind) {
+    case 'date':
+    case 'timestamp':
+      // Spark tries the default pattern, then its legacy cast, then (dates) a day count with the Julian calendar rebase; times without a date take today.
+      return `a ${t.kind} field is not supported: Spark parses JSON ${t.kind}s with fallbacks lakeform does not reproduce; read it as a string field and convert it with ${t.kind === 'date' ? 'toDate' : 'toTimestamp'}(...)`;
+    case 'float32':
+      return 'a float field is not supported (Jackson rounds the text to a float directly): read it as a double';
+    case 'binary':
+    case 'interval':
+    case 'null':
+      return `a ${t.kind} field is not supported: read it as a string field`;
+    case 'array':
+      return unreadableInJson(t.element);
+    case 'map':
+      return t.key.kind !== 'string' ? `a map's keys must be strings (JSON object keys), got ${typeToString(t.key)}` : unreadableInJson(t.value);
+    case 'struct': {
+      const seen = new Map<string, string>();
+      for (const f of t.fields) {
+        const other = seen.get(f.name.toLowerCase());
+        if (other !== undefined) return `the fields '${other}' and '${f.name}' differ only in case: name them apart`;
+        seen.set(f.name.toLowerCase(), f.name);
+      }
+      return t.fields.map((f) => unreadableInJson(f.type)).find((p) => p !== null) ?? null;
+    }
+    default:
+      return null;
+  }
+}
+
 export const json: ScalarFunction[] = [
   {
     name: 'to_json',
@@ -106,5 +129,22 @@ export const json: ScalarFunction[] = [
     },
     kernel: ([a], n) => mapUnary<unknown, string>(a, T.string, n, (v) => toJsonText(v, a.type)),
     sql: (a) => `to_json(${a[0]})`,
+  },
+  {
+    name: 'from_json',
+    description: 'from_json(s, schema): JSON text read into a struct (or an array or map) of the schema, as Spark reads it: a malformed record gives a struct of nulls, a field that does not convert is null',
+    arity: [2, 2],
+    resolve: ([s, schema]) => {
+      if (s.type.kind !== 'string' && s.type.kind !== 'null') return { problem: `the first argument must be a string, got ${typeToString(s.type)}` };
+      if (schema.literal === undefined || typeof schema.literal.value !== 'string') return { problem: "the schema must be a literal: a zod schema, or Spark's DDL text ('a INT, b STRING')" };
+      const type = parseSparkDdl(schema.literal.value);
+      if ('problem' in type) return type;
+      if (type.kind !== 'struct' && type.kind !== 'array' && type.kind !== 'map') return { problem: `the schema must be a struct, an array or a map, got ${typeToString(type)}` };
+      const problem = unreadableInJson(type);
+      return problem ? { problem: `from_json schema ${typeToString(type)}: ${problem}` } : type;
+    },
+    kernel: ([s], n, result) => mapUnary<string, unknown>(s, result, n, (text) => readJson(text, result)),
+    // The schema as the DDL of the resolved type, in the form Spark's parser reads back exactly.
+    sql: ([s], _types, result) => `from_json(${s}, ${sparkDialect.stringLiteral(sparkDialect.typeName(result))})`,
   },
 ];

@@ -187,6 +187,38 @@ describe('JSON lines reader', () => {
     ]);
   });
 
+  it('finds keys whatever their order from line to line, at the top and in structs', async () => {
+    // The scanner first tries the key that was at the same position on the last line: a key that
+    // is a prefix of it, extends it, or is it escaped must still be looked up for what it is.
+    const { rows, bad } = await readNested(
+      [
+        '{"n": 1, "dev": {"os": "ios", "v": 1}, "d": "2026-01-01"}',
+        '{"nn": 9, "n": 3, "dev": {"os": "android", "vv": 5, "o": "x"}}',
+        '{"d": "2026-01-02", "n": 2, "dev": {"v": 2, "os": "web"}}',
+        '{"\\u006e": 4, "dev": {"o\\u0073": "tv"}}',
+        '{"n": 5, "dev": {"os": "ios", "os": "web"}, "n": 6}',
+      ].join('\n'),
+    );
+    expect(bad).toEqual([]);
+    expect(rows.map((r) => [r[0], r[2], r[4]])).toEqual([
+      [1, 20454, { os: 'ios', v: 1n }],
+      [3, null, { os: 'android', v: null }],
+      [2, 20455, { os: 'web', v: 2n }],
+      [4, null, { os: 'tv', v: null }],
+      [6, null, { os: 'web', v: null }],
+    ]);
+  });
+
+  it('does not take an escaped key for a field named with the escape text', async () => {
+    const tricky = fromZod(z.object({ 'a\\"b': z.int32().nullable(), 'a"b': z.int32().nullable() }));
+    const rows: unknown[][] = [];
+    const lines = ['{"a\\\\\\"b": 1, "a\\"b": 2}', '{"a\\"b": 3}', '{"a\\"b": 4, "a\\\\\\"b": 5}'];
+    for await (const b of readJsonLines([file(lines.join('\n'))], { schema: tricky, mode: 'failfast', onBadRecord: () => {} })) {
+      for (let i = 0; i < b.length; i++) rows.push(b.columns.map((c) => valueAt(c, i)));
+    }
+    expect(rows).toEqual([[1, 2], [null, 3], [5, 4]]);
+  });
+
   it('a duplicate key that is null last makes the value null', async () => {
     const { rows } = await readNested('{"n": 1, "n": null}\n{"n": null, "n": 3}');
     expect(rows.map((r) => r[0])).toEqual([null, 3]);
@@ -242,5 +274,40 @@ describe('JSON lines reader', () => {
 
   it('a missing file is an InputFileError naming it', async () => {
     await expect(read([path.join(dir, 'nope.jsonl')])).rejects.toThrow(/nope\.jsonl: could not be read/);
+  });
+
+  it('a file that cannot be read fails in its turn, after the rows of the files before it', async () => {
+    // The next file is read and inflated while one is parsed: its failure must wait for its turn.
+    const cut = path.join(dir, 'cut-next.gz');
+    const full = gzipSync(`${good}\n${good}\n`);
+    writeFileSync(cut, full.subarray(0, full.length - 10));
+    for (const broken of [cut, path.join(dir, 'missing-next.jsonl')]) {
+      const ids: unknown[] = [];
+      const bad: BadRecord[] = [];
+      const err = await (async () => {
+        const files = [file(`${good}\n{"id": "x", "kind": "a"}\n{"id": 2, "kind": "b"}`, true), broken, file(good)];
+        for await (const b of readJsonLines(files, { schema, mode: 'permissive', onBadRecord: (r) => bad.push(r), batchSize: 1 })) ids.push(valueAt(b.columns[0], 0));
+      })().catch((e) => e);
+      expect(err).toBeInstanceOf(InputFileError);
+      expect(err.message).toContain(path.basename(broken));
+      expect(ids).toEqual([1n, 2n]);
+      expect(bad.map((r) => r.line)).toEqual([2]);
+    }
+  });
+
+  it('a read that stops early leaves no failure of the next file unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const cut = path.join(dir, 'cut-after-bad.gz');
+      const full = gzipSync(`${good}\n`);
+      writeFileSync(cut, full.subarray(0, full.length - 10));
+      await expect(read([file('{"id": "x", "kind": "a"}\n'), cut], 'failfast')).rejects.toBeInstanceOf(BadRecordError);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -8,7 +8,8 @@
  *   and an uncompressed Firehose object without extension is read too. Multi-member gzip (as
  *   Firehose concatenates) is read to the end. A truncated or corrupt gzip stream is an
  *   InputFileError naming the file and the last line read (the rows before it were already
- *   delivered; failing beats silently dropping the tail).
+ *   delivered; failing beats silently dropping the tail). Small files are inflated on libuv's
+ *   thread pool, the next while this one is parsed; parsing stays on the calling thread.
  * - Lines end at LF; a CR before it is dropped; a UTF-8 BOM at the start of a file is skipped;
  *   blank and whitespace-only lines are skipped (they still count for line numbers); the last
  *   line needs no newline.
@@ -23,7 +24,8 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import { createGunzip, gunzipSync } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import { allocData, makeColumn, type Batch, type Column, type ColumnData } from '../columnar/column.ts';
 import { typeToString, type DataType, type Field } from '../schema/types.ts';
 import { BadRecordError, InputFileError, sourceName, type BadRecord, type ReadOptions, type ReadSource } from './types.ts';
@@ -94,14 +96,24 @@ const enum C {
   COLON = 58, E_UP = 69, LBRACKET = 91, BACKSLASH = 92, RBRACKET = 93, E_LOW = 101, LBRACE = 123, RBRACE = 125,
 }
 
-/** Field lookup by the bytes of a key: a hash of (length, first, last byte), then a byte compare. */
+/**
+ * Field lookup by the bytes of a key: a hash of (length, first, last byte), then a byte compare.
+ * Objects of one stream mostly repeat their keys in the same order, so the field that was at a
+ * key's position in the last object is tried first, by a byte compare alone.
+ */
 class FieldIndex {
   private readonly buckets = new Map<number, number[]>();
   private readonly names: Buffer[];
   private readonly byName: Map<string, number>;
+  /** Per key position, the field found there in the last object (-1: none to try). */
+  private readonly lastOrder: Int32Array;
+  /** Whether a name's JSON text is its bytes (no quote, backslash or control character to escape). */
+  private readonly plain: boolean[];
   constructor(fields: readonly Field[]) {
     this.names = fields.map((f) => Buffer.from(f.name, 'utf8'));
     this.byName = new Map(fields.map((f, i) => [f.name, i]));
+    this.lastOrder = new Int32Array(fields.length).fill(-1);
+    this.plain = this.names.map((b) => b.every((c) => c >= 0x20 && c !== C.QUOTE && c !== C.BACKSLASH));
     this.names.forEach((b, i) => {
       if (b.length === 0) return;
       const h = FieldIndex.hash(b, 0, b.length);
@@ -127,6 +139,34 @@ class FieldIndex {
   findName(name: string): number {
     return this.byName.get(name) ?? -1;
   }
+  /**
+   * With `s` just after the opening quote of key number `position`: the field that was at that
+   * position in the last object when this key is exactly its name (closing quote included), else -1.
+   */
+  predicted(buf: Uint8Array, s: number, end: number, position: number): number {
+    if (position >= this.lastOrder.length) return -1;
+    const fi = this.lastOrder[position];
+    if (fi < 0) return -1;
+    const name = this.names[fi];
+    const n = name.length;
+    if (s + n >= end || buf[s + n] !== C.QUOTE) return -1;
+    for (let j = 0; j < n; j++) if (name[j] !== buf[s + j]) return -1;
+    return fi;
+  }
+  nameLength(fi: number): number {
+    return this.names[fi].length;
+  }
+  remember(position: number, fi: number): void {
+    if (position < this.lastOrder.length) this.lastOrder[position] = fi >= 0 && this.plain[fi] ? fi : -1;
+  }
+}
+
+/** The field index of each struct type (types are immutable, so one per type object). */
+const structIndexes = new WeakMap<DataType, FieldIndex>();
+function structIndex(type: Extract<DataType, { kind: 'struct' }>): FieldIndex {
+  let index = structIndexes.get(type);
+  if (index === undefined) structIndexes.set(type, (index = new FieldIndex(type.fields)));
+  return index;
 }
 
 /** Node's Buffer has these (undocumented, stable since Node 0.x) methods: toString() without its argument checks. */
@@ -196,6 +236,34 @@ class Scanner {
     }
     this.escaped = esc;
     return p;
+  }
+
+  /** Where the last key read by `key` starts (after its opening quote), to name it in messages. */
+  private keyStart = 0;
+
+  /** At a key's opening quote: its field in `index` (-1 for none), with p after the closing quote. */
+  key(index: FieldIndex, position: number): number {
+    const s = this.p + 1;
+    this.keyStart = s;
+    let fi = index.predicted(this.buf, s, this.end, position);
+    if (fi >= 0) {
+      this.p = s + index.nameLength(fi) + 1;
+      return fi;
+    }
+    const e = this.stringEnd();
+    fi = this.escaped ? index.findName(this.unescape(s, e)) : index.find(this.buf, s, e);
+    index.remember(position, fi);
+    this.p = e + 1;
+    return fi;
+  }
+
+  /** The text of the last key read by `key`. */
+  keyText(): string {
+    const p = this.p;
+    this.p = this.keyStart - 1;
+    const text = this.string();
+    this.p = p;
+    return text;
   }
 
   /** Reads a string at an opening quote. */
@@ -478,7 +546,7 @@ class Scanner {
   /** Parses one line into row `row` of the slots. Returns false for a blank line. */
   line(slots: Slot[], row: number, stamp: number): boolean {
     const b = this.buf;
-    this.nulled.length = 0;
+    if (this.nulled.length !== 0) this.nulled.length = 0;
     this.ws();
     if (this.p >= this.end) return false;
     if (b[this.p] !== C.LBRACE) {
@@ -491,12 +559,10 @@ class Scanner {
     this.ws();
     if (b[this.p] === C.RBRACE) this.p++;
     else {
-      for (;;) {
+      for (let position = 0; ; position++) {
         this.ws();
         if (b[this.p] !== C.QUOTE) this.unexpected(b[this.p] === 0x27 ? 'a field name in double quotes (strings must use double quotes)' : 'a field name in double quotes');
-        const ke = this.stringEnd();
-        const fi = this.escaped ? this.index.findName(this.unescape(this.p + 1, ke)) : this.index.find(b, this.p + 1, ke);
-        this.p = ke + 1;
+        const fi = this.key(this.index, position);
         this.ws();
         if (b[this.p] !== C.COLON) this.unexpected("':'");
         this.p++;
@@ -604,9 +670,11 @@ class Scanner {
       }
       default: {
         // date, decimal and nested types: rarer, so through the generic typed path.
-        this.path.length = 0;
+        // The path is empty unless a lenient value failed inside it (then orNull caught the throw).
+        if (this.path.length !== 0) this.path.length = 0;
         this.path.push(slot.field.name);
         (slot.data as unknown[])[row] = this.typed(slot.field.type, slot.field.enumValues);
+        this.path.pop();
         break;
       }
       case 'null':
@@ -713,37 +781,9 @@ class Scanner {
         const r = parseDecimal(text, type.precision, type.scale);
         return typeof r === 'string' ? this.typeFail(r) : r;
       }
-      case 'struct': {
+      case 'struct':
         if (c !== C.LBRACE) return this.typedMismatch(type);
-        const fields = type.fields;
-        const values = new Array<unknown>(fields.length);
-        this.object((key) => {
-          let k = 0;
-          while (k < fields.length && fields[k].name !== key) k++;
-          if (k === fields.length) return this.skip(1);
-          const f = fields[k];
-          const depth = this.path.length;
-          this.path.push(f.name);
-          // Lenient fields are never inside arrays or maps (framework/schema/zod.ts): the path is names only.
-          const column = f.lenient || values[k] !== undefined ? this.path.join('.') : '';
-          if (values[k] !== undefined) this.replaced(column);
-          values[k] = f.lenient ? this.orNull(column, () => this.nullableTyped(f.type, f.nullable, f.enumValues)) : this.nullableTyped(f.type, f.nullable, f.enumValues);
-          this.path.length = depth;
-        });
-        const out: Record<string, unknown> = {};
-        for (let k = 0; k < fields.length; k++) {
-          const f = fields[k];
-          if (values[k] === undefined) {
-            if (!f.nullable) {
-              this.path.push(f.name);
-              this.typeFail('missing required field');
-            }
-            values[k] = null;
-          }
-          out[f.name] = values[k];
-        }
-        return out;
-      }
+        return this.struct(type);
       case 'array': {
         if (c !== C.LBRACKET) return this.typedMismatch(type);
         const out: unknown[] = [];
@@ -786,6 +826,71 @@ class Scanner {
       case 'null':
         return this.typedMismatch(type);
     }
+  }
+
+  /**
+   * At '{': a struct value, its keys looked up by their bytes (as a record's): missing nullable
+   * fields are null, a duplicate key replaces the earlier value.
+   */
+  struct(type: Extract<DataType, { kind: 'struct' }>): Record<string, unknown> {
+    const b = this.buf;
+    const fields = type.fields;
+    const index = structIndex(type);
+    const values = new Array<unknown>(fields.length);
+    this.p++;
+    this.ws();
+    if (b[this.p] === C.RBRACE) this.p++;
+    else {
+      for (let position = 0; ; position++) {
+        this.ws();
+        if (b[this.p] !== C.QUOTE) this.unexpected('a field name in double quotes');
+        const k = this.key(index, position);
+        this.ws();
+        if (b[this.p] !== C.COLON) this.unexpected(`':' after "${this.keyText()}"`);
+        this.p++;
+        this.ws();
+        if (this.p >= this.end) this.truncated();
+        if (k < 0) this.skip(1);
+        else {
+          const f = fields[k];
+          const depth = this.path.length;
+          this.path.push(f.name);
+          // Lenient fields are never inside arrays or maps (framework/schema/zod.ts): the path is names only.
+          const column = f.lenient || values[k] !== undefined ? this.path.join('.') : '';
+          if (values[k] !== undefined) this.replaced(column);
+          if (f.lenient) {
+            values[k] = this.orNull(column, () => this.nullableTyped(f.type, f.nullable, f.enumValues));
+            this.path.length = depth; // a value that failed inside left its deeper path
+          } else {
+            values[k] = this.nullableTyped(f.type, f.nullable, f.enumValues);
+            this.path.pop();
+          }
+        }
+        this.ws();
+        if (b[this.p] === C.COMMA) {
+          this.p++;
+          continue;
+        }
+        if (b[this.p] === C.RBRACE) {
+          this.p++;
+          break;
+        }
+        this.unexpected("',' or '}'");
+      }
+    }
+    const out: Record<string, unknown> = {};
+    for (let k = 0; k < fields.length; k++) {
+      const f = fields[k];
+      if (values[k] === undefined) {
+        if (!f.nullable) {
+          this.path.push(f.name);
+          this.typeFail('missing required field');
+        }
+        values[k] = null;
+      }
+      out[f.name] = values[k];
+    }
+    return out;
   }
 
   nullableTyped(type: DataType, nullable: boolean, enumValues: readonly string[] | undefined): unknown {
@@ -913,35 +1018,71 @@ function damaged(file: string, e: unknown, line: number | null): InputFileError 
   return new InputFileError(file, `is a damaged gzip file (${msg})${line === null ? '' : ` after line ${line}`}`, DAMAGED_HINT);
 }
 
-/** Decompressed chunks of a file. `lineOf()` tells how far the caller got, for error messages. */
-async function* chunks(source: ReadSource, onBytes: ((n: number) => void) | undefined, lineOf: () => number): AsyncGenerator<Buffer> {
-  if (typeof source !== 'string') {
-    const raw = Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
-    onBytes?.(raw.length);
-    yield* gunzipWhole(source.name, raw);
-    return;
-  }
+/**
+ * A source made ready to read. A small file is read whole, and gzip is inflated by zlib on libuv's
+ * thread pool: the reader opens the next file when it starts parsing one, so inflating the next
+ * overlaps parsing this one (parsing, the bigger cost, stays on the main thread). A big file is
+ * streamed when its turn comes. A file that cannot be read fails in its turn, after the rows of
+ * the files before it.
+ */
+type OpenedSource =
+  | { readonly kind: 'whole'; readonly bytes: number; readonly data: Promise<Buffer> }
+  | { readonly kind: 'stream'; readonly file: string }
+  | { readonly kind: 'failed'; readonly error: InputFileError };
+
+/**
+ * Output buffer size for inflating a whole file: the size its gzip trailer states (exact for one
+ * member; for several, the last one's), within bounds. One buffer instead of 16 KB pieces, each a
+ * round trip between the pool and the main thread and then a copy to join them.
+ */
+function inflateChunkSize(gz: Buffer): number {
+  const stated = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) + 1 : 0;
+  return Math.min(Math.max(stated, 16 << 10), 4 << 20);
+}
+const gunzipAsync = promisify(gunzip);
+
+function openSource(source: ReadSource): OpenedSource {
+  if (typeof source !== 'string') return openWhole(source.name, Buffer.from(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength));
   const file = source;
   let size: number;
   try {
     size = statSync(file).size;
   } catch (e) {
-    throw new InputFileError(file, `could not be read: ${(e as Error).message}`);
+    return { kind: 'failed', error: new InputFileError(file, `could not be read: ${(e as Error).message}`) };
   }
-  if (size <= WHOLE_FILE_LIMIT) {
-    // Read synchronously: the async readFile makes four thread-pool round trips per file
-    // (open, stat, read, close), and a Firehose folder holds hundreds of small files
-    // (the sample's 113 files: about 80 ms of waiting at start-up).
-    let raw: Buffer;
-    try {
-      raw = readFileSync(file);
-    } catch (e) {
-      throw new InputFileError(file, `could not be read: ${(e as Error).message}`);
-    }
-    onBytes?.(raw.length);
-    yield* gunzipWhole(file, raw);
+  if (size > WHOLE_FILE_LIMIT) return { kind: 'stream', file };
+  // Read synchronously: the async readFile makes four thread-pool round trips per file
+  // (open, stat, read, close), and a Firehose folder holds hundreds of small files
+  // (the sample's 113 files: about 80 ms of waiting at start-up).
+  try {
+    return openWhole(file, readFileSync(file));
+  } catch (e) {
+    return { kind: 'failed', error: new InputFileError(file, `could not be read: ${(e as Error).message}`) };
+  }
+}
+
+/** Bytes read whole: inflated when they start with the gzip magic bytes. */
+function openWhole(name: string, raw: Buffer): OpenedSource {
+  const gz = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+  const data = gz
+    ? gunzipAsync(raw, { chunkSize: inflateChunkSize(raw) }).catch((e: unknown) => {
+        throw damaged(name, e, null);
+      })
+    : Promise.resolve(raw);
+  // Awaited in the file's turn; a read that stops before (failfast) must not leave it unhandled.
+  data.catch(() => {});
+  return { kind: 'whole', bytes: raw.length, data };
+}
+
+/** Decompressed chunks of an opened source. `lineOf()` tells how far the caller got, for error messages. */
+async function* chunks(source: OpenedSource, onBytes: ((n: number) => void) | undefined, lineOf: () => number): AsyncGenerator<Buffer> {
+  if (source.kind === 'failed') throw source.error;
+  if (source.kind === 'whole') {
+    onBytes?.(source.bytes);
+    yield await source.data;
     return;
   }
+  const file = source.file;
   const gz = await isGzip(file);
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   if (onBytes) raw.on('data', (c) => onBytes((c as Buffer).length));
@@ -956,19 +1097,6 @@ async function* chunks(source: ReadSource, onBytes: ((n: number) => void) | unde
   } finally {
     raw.destroy();
   }
-}
-
-/** Bytes read whole: decompressed when they start with the gzip magic bytes. */
-function* gunzipWhole(file: string, raw: Buffer): Generator<Buffer> {
-  if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
-    let out: Buffer;
-    try {
-      out = gunzipSync(raw);
-    } catch (e) {
-      throw damaged(file, e, null);
-    }
-    yield out;
-  } else yield raw;
 }
 
 // ---------- the reader
@@ -1015,14 +1143,18 @@ export async function* readJsonLines(files: readonly ReadSource[], opts: ReadOpt
     opts.onBadRecord(record);
   };
 
-  for (const source of files) {
-    const file = sourceName(source);
+  let next = files.length > 0 ? openSource(files[0]) : null;
+  for (let f = 0; f < files.length; f++) {
+    const file = sourceName(files[f]);
+    const opened = next ?? openSource(files[f]); // none yet when the last file gave no chunk
+    next = null;
     let line = 0;
     let carry: Buffer | null = null;
     let first = true;
-    for await (let chunk of chunks(source, opts.onProgress, () => line)) {
+    for await (let chunk of chunks(opened, opts.onProgress, () => line)) {
       if (first) {
         first = false;
+        if (f + 1 < files.length) next = openSource(files[f + 1]);
         if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
       }
       const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;

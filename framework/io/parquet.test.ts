@@ -155,6 +155,35 @@ describe('Parquet', () => {
     await expect(readBack(broken)).rejects.toThrow(/broken\.parquet: does not end with the Parquet magic bytes PAR1/);
   });
 
+  it('writes strings exactly whatever their mix of ASCII, other text and nulls, and DuckDB reads them', async () => {
+    // Several runs when encoding (utf8Buffers: 256 rows) and decoding (utf8Values: 32 KB): all
+    // ASCII ones, ones with other text, nulls at run edges, and lone surrogates at value edges,
+    // which must not pair up across two values.
+    const s = fromZod(z.object({ s: z.string().nullable() }));
+    const values: (string | null)[] = [];
+    for (let i = 0; i < 1500; i++) {
+      if (i % 256 === 255 || i % 97 === 0) values.push(null);
+      else if (i >= 600 && i < 900 && i % 50 === 1) values.push(`é${i}😀`);
+      else values.push(i % 3 === 0 ? '' : `v${i}${'x'.repeat(i % 200)}`);
+    }
+    values[1200] = 'a\uD83D';
+    values[1201] = '\uDE00b';
+    const b = new ColumnBuilder(s.fields[0].type, values.length);
+    for (const v of values) (v === null ? b.pushNull() : b.push(v));
+    const file = path.join(dir, 'strings.parquet');
+    await writeParquet(file, { schema: s, length: values.length, columns: [b.finish()] }, s, { compression: 'snappy' });
+    const expected = [...values];
+    [expected[1200], expected[1201]] = ['a\uFFFD', '\uFFFDb'];
+    const back: unknown[] = [];
+    for await (const r of readParquet([file], { schema: s })) for (let i = 0; i < r.length; i++) back.push(valueAt(r.columns[0], i));
+    expect(back).toEqual(expected);
+    const db = await DuckDBInstance.create(':memory:');
+    const conn = await db.connect();
+    const duck = (await conn.runAndReadAll(`SELECT s FROM read_parquet('${file}')`)).getRowObjectsJson().map((r) => r.s);
+    expect(duck).toEqual(expected);
+    conn.closeSync();
+  });
+
   it('writes several batches in row groups and streams them back in batches, with partition values per file', async () => {
     const s = fromZod(z.object({ id: z.int64(), name: z.string().nullable(), dt: z.iso.date(), extra: z.string().nullable() }));
     const fileSchema = fromZod(z.object({ id: z.int64(), name: z.string().nullable() }));

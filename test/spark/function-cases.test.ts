@@ -19,6 +19,7 @@ import {
 } from '../support/function-cases.ts';
 import { ROOT } from '../run/helpers.ts';
 import { assertSparkInstalled } from './spark.ts';
+import { exactSql } from '../support/canonical.ts';
 
 interface Query {
   readonly file: CaseFile;
@@ -42,11 +43,8 @@ function queries(): Query[] {
       const group = { ...g, cases };
       const type = g.resolved;
       const call = sqlCall(group, sparkDialect);
-      // Timestamps come back as microseconds (a Python datetime would be in the Python process's
-      // zone), dates as days (a Python date stops at year 9999).
-      // Intervals as microseconds too (a Python timedelta would do, but not beyond its own range).
-      const exact = (x: string) => (type.kind === 'timestamp' ? `unix_micros(${x})` : type.kind === 'interval' ? `unix_micros(timestamp_micros(0) + ${x})` : type.kind === 'date' ? `unix_date(${x})` : x);
-      const sql = call.select((x) => `typeof(${x}), ${exact(x)}`);
+      // Timestamps and intervals come back as microseconds, dates as days, at any depth (exactSql).
+      const sql = call.select((x) => `typeof(${x}), ${exactSql('spark', x, type)}`);
       return [{ file, group, call, type, sql }];
     }),
   );
@@ -56,10 +54,7 @@ function fromSpark(v: unknown, type: DataType): Canonical {
   const fail = (m: string): never => {
     throw new Error(`Spark's value: ${m}`);
   };
-  if (v === null) return null;
-  if (type.kind === 'timestamp' || type.kind === 'interval') return canonicalValue(BigInt(v as string | number), type);
-  if (type.kind === 'date') return canonicalValue(Number(v), type);
-  return canonicalValue(typedValue(v, type, fail), type);
+  return canonicalValue(typedValue(v, type, fail, true), type);
 }
 
 describe('function case files on Spark', () => {

@@ -7,13 +7,14 @@
 import { formatDate } from '../../framework/columnar/calendar.ts';
 import { decimalText } from '../../framework/functions/cast.ts';
 import { splitMicros } from '../../framework/functions/datetime-text.ts';
+import { duckdbDialect, sparkDialect } from '../../framework/compile/sql/dialect.ts';
 import type { DataType } from '../../framework/schema/types.ts';
 import { doubleMatchForm } from '../../framework/testing/typed-values.ts';
 
 export type Canonical = null | boolean | number | string | readonly Canonical[];
 
 /**
- * Bigints, intervals (microseconds) and decimals as exact text, dates and timestamps as ISO text,
+ * Bigints, intervals (microseconds) and decimals as exact text, binary as upper-case hex, dates and timestamps as ISO text,
  * -0.0 by name, other doubles in their matching form. Structs are their field values in order,
  * maps their [key, value] pairs.
  */
@@ -32,6 +33,8 @@ export function canonicalValue(v: unknown, type: DataType): Canonical {
       return formatDate(v as number);
     case 'timestamp':
       return isoTimestamp(BigInt(v as bigint));
+    case 'binary':
+      return Buffer.from(v as Uint8Array).toString('hex').toUpperCase();
     case 'boolean':
       // Top-level booleans are read as booleans, nested ones stay in storage form (0/1).
       return v === true || v === 1;
@@ -74,19 +77,68 @@ export function unsignedZero(c: Canonical): Canonical {
 }
 
 /**
- * DuckDB SQL whose value converts exactly into the form our values are compared in: dates as
- * days, timestamps as epoch microseconds, decimals as text (the DuckDB client's own conversions
- * of these lose precision or change form).
+ * SQL whose value converts exactly into the form our values are compared in, at any depth (inside
+ * arrays, structs and map values): dates as days, timestamps and intervals as epoch microseconds,
+ * decimals as text on DuckDB. The clients' own conversions of these lose precision or change form
+ * (PySpark's datetimes take the Python process's zone and stop at year 9999; DuckDB's client
+ * gives nested dates as objects). `typedValue(..., { exact: true })` reads the result.
  */
-export function duckdbExactSql(sql: string, type: DataType): string {
+export function exactSql(engine: 'spark' | 'duckdb', sql: string, type: DataType, depth = 0): string {
+  const inner = (x: string, t: DataType) => exactSql(engine, x, t, depth + 1);
+  const x = `x${depth}`;
+  const spark = engine === 'spark';
+  if (!holdsInexact(engine, type)) return sql;
   switch (type.kind) {
     case 'date':
-      return `CAST((${sql}) - DATE '1970-01-01' AS INTEGER)`;
+      return spark ? `unix_date(${sql})` : `CAST((${sql}) - DATE '1970-01-01' AS INTEGER)`;
     case 'timestamp':
-      return `epoch_us(${sql})`;
+      return spark ? `unix_micros(${sql})` : `epoch_us(${sql})`;
+    case 'interval':
+      // DuckDB's dialect keeps intervals as a BIGINT of microseconds already.
+      return `unix_micros(timestamp_micros(0) + ${sql})`;
     case 'decimal':
       return `CAST(${sql} AS VARCHAR)`;
+    case 'binary':
+      return `hex(${sql})`;
+    case 'array':
+      return `${spark ? 'transform' : 'list_transform'}(${sql}, ${x} -> ${inner(x, type.element)})`;
+    case 'struct': {
+      const d = spark ? sparkDialect : duckdbDialect;
+      const fields = type.fields.map((f) => [f.name, inner(`(${sql}).${d.quoteIdentifier(f.name)}`, f.type)]);
+      const built = spark
+        ? `named_struct(${fields.map(([n, v]) => `${d.stringLiteral(n)}, ${v}`).join(', ')})`
+        : `struct_pack(${fields.map(([n, v]) => `${d.quoteIdentifier(n)} := ${v}`).join(', ')})`;
+      return `CASE WHEN (${sql}) IS NULL THEN NULL ELSE ${built} END`;
+    }
+    case 'map':
+      return spark
+        ? `transform_values(${sql}, (k${depth}, ${x}) -> ${inner(x, type.value)})`
+        : `map_from_entries(list_transform(map_entries(${sql}), ${x} -> {'key': ${x}.key, 'value': ${inner(`${x}.value`, type.value)}}))`;
     default:
       return sql;
   }
 }
+
+/** Whether a value of `type` holds anything exactSql converts. */
+function holdsInexact(engine: 'spark' | 'duckdb', type: DataType): boolean {
+  switch (type.kind) {
+    case 'date':
+    case 'timestamp':
+    case 'binary':
+      return true;
+    case 'interval':
+      return engine === 'spark';
+    case 'decimal':
+      return engine === 'duckdb';
+    case 'array':
+      return holdsInexact(engine, type.element);
+    case 'struct':
+      return type.fields.some((f) => holdsInexact(engine, f.type));
+    case 'map':
+      return holdsInexact(engine, type.value);
+    default:
+      return false;
+  }
+}
+
+export const duckdbExactSql = (sql: string, type: DataType): string => exactSql('duckdb', sql, type);

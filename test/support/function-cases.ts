@@ -219,7 +219,7 @@ function parseArgSpec(text: string, fail: (m: string) => never): ArgSpec {
 }
 
 const TYPE_NAMES: Readonly<Record<string, DataType>> = {
-  string: T.string, boolean: T.boolean, int32: T.int32, int64: T.int64, float32: T.float32, float64: T.float64, date: T.date, timestamp: T.timestamp, interval: T.interval, null: T.null,
+  string: T.string, binary: T.binary, boolean: T.boolean, int32: T.int32, int64: T.int64, float32: T.float32, float64: T.float64, date: T.date, timestamp: T.timestamp, interval: T.interval, null: T.null,
 };
 
 export function parseType(text: string, fail: (m: string) => never): DataType {
@@ -313,19 +313,29 @@ function parseExpected(right: string, perRow: boolean, fail: (m: string) => neve
 const DOUBLE_WORDS: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, '-0.0': -0 };
 
 /**
- * A JSON value of a case file (or of a Spark result) as the engine stores a value of `type`:
- * int64, timestamp and decimals as bigint (timestamps in UTC microseconds, decimals unscaled),
- * dates as days since 1970-01-01, booleans as booleans, arrays as arrays, structs as objects by
- * field name, maps as objects by key (as the engine stores them: framework/columnar/column.ts).
+ * A JSON value of a case file (or of a Spark or DuckDB result) as the engine stores a value of
+ * `type`: int64, timestamp and decimals as bigint (timestamps in UTC microseconds, decimals
+ * unscaled), dates as days since 1970-01-01, booleans as booleans, arrays as arrays, structs as
+ * objects by field name, maps as objects by key (as the engine stores them: framework/columnar/column.ts).
+ * `exact`: the value is in the form of test/support/canonical.ts `exactSql` (at any depth: dates
+ * as days, timestamps and intervals as microseconds, as a number, bigint or digit text).
  */
-export function typedValue(v: unknown, type: DataType, fail: (m: string) => never): unknown {
+export function typedValue(v: unknown, type: DataType, fail: (m: string) => never, exact = false): unknown {
   if (v === null) return null;
+  if (exact && (type.kind === 'date' || type.kind === 'timestamp' || type.kind === 'interval')) {
+    const n = typeof v === 'bigint' ? v : (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^-?\d+$/.test(v)) ? BigInt(v) : fail(`${String(v)} is not a whole number`);
+    return type.kind === 'date' ? Number(n) : n;
+  }
+  const typed = (x: unknown, t: DataType) => typedValue(x, t, fail, exact);
   const wrong = (): never => fail(`${JSON.stringify(v)} is not a value of type ${typeToString(type)}`);
   switch (type.kind) {
     case 'null':
       return wrong();
     case 'string':
       return typeof v === 'string' ? v : wrong();
+    case 'binary':
+      // Hex digits, as Spark's hex() writes the bytes.
+      return typeof v === 'string' && /^([0-9A-Fa-f]{2})*$/.test(v) ? Uint8Array.from(Buffer.from(v, 'hex')) : wrong();
     case 'boolean':
       return typeof v === 'boolean' ? v : wrong();
     case 'int32': {
@@ -333,7 +343,7 @@ export function typedValue(v: unknown, type: DataType, fail: (m: string) => neve
       return typeof x === 'number' && Number.isInteger(x) && x >= -(2 ** 31) && x < 2 ** 31 ? x : wrong();
     }
     case 'int64': {
-      const x = typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : typeof v === 'string' && /^-?\d+$/.test(v) ? BigInt(v) : wrong();
+      const x = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : typeof v === 'string' && /^-?\d+$/.test(v) ? BigInt(v) : wrong();
       return BigInt.asIntN(64, x) === x ? x : wrong();
     }
     case 'float32':
@@ -355,18 +365,18 @@ export function typedValue(v: unknown, type: DataType, fail: (m: string) => neve
       return u !== null && (u < 0n ? -u : u) < 10n ** BigInt(type.precision) ? u : wrong();
     }
     case 'array':
-      return Array.isArray(v) ? v.map((x) => typedValue(x, type.element, fail)) : wrong();
+      return Array.isArray(v) ? v.map((x) => typed(x, type.element)) : wrong();
     case 'struct': {
       // A JSON object by field name (case files), or the values in field order (Spark's Row).
       if (typeof v !== 'object' || (Array.isArray(v) && v.length !== type.fields.length)) return wrong();
       const at = (k: number, name: string) => (Array.isArray(v) ? v[k] : (v as Record<string, unknown>)[name]) ?? null;
-      return Object.fromEntries(type.fields.map((f, k) => [f.name, typedValue(at(k, f.name), f.type, fail)]));
+      return Object.fromEntries(type.fields.map((f, k) => [f.name, typed(at(k, f.name), f.type)]));
     }
     case 'map': {
       // A JSON object (case files; string keys only), or [key, value] pairs (Spark's dict).
       if (typeof v !== 'object') return wrong();
       const pairs = Array.isArray(v) ? (v as [unknown, unknown][]) : Object.entries(v as Record<string, unknown>);
-      return Object.fromEntries(pairs.map(([k, x]) => [String(typedValue(k, type.key, fail)), typedValue(x, type.value, fail)]));
+      return Object.fromEntries(pairs.map(([k, x]) => [String(typed(k, type.key)), typed(x, type.value)]));
     }
     default:
       return wrong();
@@ -639,11 +649,12 @@ export function canonicalFromDuckdb(v: unknown, type: DataType): Canonical {
     case 'interval':
       return canonicalValue(BigInt(v as bigint), type);
     case 'decimal':
+    case 'binary':
       return canonicalValue(typedValue(String(v), type, fail), type);
     case 'array':
     case 'struct':
     case 'map':
-      return canonicalValue(duckdbPlain(v), type);
+      return canonicalValue(typedValue(duckdbPlain(v), type, fail, true), type);
     default:
       return canonicalValue(v, type);
   }

@@ -31,5 +31,5 @@ def canonical(v, t):
     if kind == "array":
         return [canonical(x, t["element"]) for x in v]
     if kind == "map":
-        return [[k, canonical(x, t["value"])] for k, x in v.items()]
+        return [[k, canonical(x, t["value"])] for k, x in v]  # entries, in the file's order
     return v

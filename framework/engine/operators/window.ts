@@ -1,4 +1,4 @@
-import { allocData, concatBatches, makeColumn, sliceBatch, take, type Batch, type Column, type ColumnData } from '../../columnar/column.ts';
+import { allocData, concatBatches, concatColumns, makeColumn, sliceBatch, sliceColumn, take, type Batch, type Column, type ColumnData } from '../../columnar/column.ts';
 import type { BoundExpr, BoundRangeBound, BoundSortKey, BoundWindowColumn, BoundWindowFrame, BoundPlan } from '../../analyze/bound.ts';
 import { compareBigints, compareDoubles } from '../../functions/compare.ts';
 import { castColumn } from '../../functions/cast.ts';
@@ -25,21 +25,72 @@ import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
  *  - any other aggregate over such frames: its accumulator once per row (O(n * frame)).
  * Output: the input columns plus the window columns, rows in the input's order (Spark does
  * not guarantee an order; keeping the input's costs nothing since results are scattered by row).
+ * Only the window's own expressions are evaluated over all rows at once: the other input
+ * columns pass through in their input batches, never copied into one (user_sessions at 1M
+ * events: 10 columns concatenated then sliced again, about 0.4 s of CPU per window).
  */
 export async function* window(n: Extract<BoundPlan, { kind: 'window' }>, input: Stream): AsyncGenerator<Batch> {
   const parts: Batch[] = [];
   for await (const b of input) if (b.length) parts.push(b);
   if (!parts.length) return;
-  const all = concatBatches(n.input.schema, parts);
+  const rows = allRows(parts);
   const layouts = new Map<string, Layout>();
   const results = n.columns.map((w) => {
     const sig = specSignature(w.partitionBy, w.orderBy);
     let layout = layouts.get(sig);
-    if (!layout) layouts.set(sig, (layout = sortLayout(w, all)));
-    return computeWindow(w, all, layout);
+    if (!layout) layouts.set(sig, (layout = sortLayout(w, rows)));
+    return computeWindow(w, rows, layout);
   });
-  const out: Batch = { schema: n.schema, length: all.length, columns: [...all.columns, ...results] };
-  for (let s = 0; s < out.length; s += OUTPUT_BATCH_ROWS) yield sliceBatch(out, s, Math.min(out.length, s + OUTPUT_BATCH_ROWS));
+  let offset = 0;
+  for (const group of outputGroups(parts)) {
+    const batch = group.length === 1 ? group[0] : concatBatches(n.input.schema, group);
+    const end = offset + batch.length;
+    const columns = [...batch.columns, ...results.map((r) => sliceColumn(r, offset, end))];
+    offset = end;
+    const out: Batch = { schema: n.schema, length: batch.length, columns };
+    if (out.length <= OUTPUT_BATCH_ROWS) yield out;
+    else for (let s = 0; s < out.length; s += OUTPUT_BATCH_ROWS) yield sliceBatch(out, s, Math.min(out.length, s + OUTPUT_BATCH_ROWS));
+  }
+}
+
+/** All input rows as one, for the window's expressions (evaluated batch by batch, then joined). */
+interface Rows {
+  readonly length: number;
+  column(e: BoundExpr): Column;
+}
+
+function allRows(parts: readonly Batch[]): Rows {
+  // An input column read by several window columns (a key and an argument) is joined once.
+  const inputColumns = new Map<number, Column>();
+  const over = (e: BoundExpr): Column => {
+    const pieces = parts.map((b) => evaluate(e, b));
+    return pieces.length === 1 ? pieces[0] : concatColumns(e.type, pieces);
+  };
+  return {
+    length: parts.reduce((s, b) => s + b.length, 0),
+    column(e) {
+      if (e.kind !== 'column') return over(e);
+      let c = inputColumns.get(e.index);
+      if (!c) inputColumns.set(e.index, (c = over(e)));
+      return c;
+    },
+  };
+}
+
+/** Consecutive input batches joined up to OUTPUT_BATCH_ROWS, so a filtered input does not come out as many tiny batches. */
+function* outputGroups(parts: readonly Batch[]): Generator<Batch[]> {
+  let group: Batch[] = [];
+  let rows = 0;
+  for (const b of parts) {
+    if (group.length && rows + b.length > OUTPUT_BATCH_ROWS) {
+      yield group;
+      group = [];
+      rows = 0;
+    }
+    group.push(b);
+    rows += b.length;
+  }
+  yield group;
 }
 
 function exprSignature(e: BoundExpr): string {
@@ -65,12 +116,12 @@ interface Layout {
   readonly firstKey: Column | undefined;
 }
 
-function sortLayout(w: BoundWindowColumn, batch: Batch): Layout {
-  const length = batch.length;
+function sortLayout(w: BoundWindowColumn, rows: Rows): Layout {
+  const length = rows.length;
   const index = new KeyIndex();
-  const partitionOf = index.assign(w.partitionBy.map((p) => evaluate(p, batch)), length);
+  const partitionOf = index.assign(w.partitionBy.map((p) => rows.column(p)), length);
   const partitions = w.partitionBy.length ? index.size : 1;
-  const keys = w.orderBy.map((k) => ({ column: evaluate(k.expr, batch), ascending: k.ascending, nullsFirst: k.nullsFirst }));
+  const keys = w.orderBy.map((k) => ({ column: rows.column(k.expr), ascending: k.ascending, nullsFirst: k.nullsFirst }));
   const { order, tiesPrevious } = sortRows({ codes: partitionOf, buckets: partitions }, keys, length);
   const bounds = new Int32Array(partitions + 1);
   const peerStart = new Int32Array(length);
@@ -88,9 +139,9 @@ function sortLayout(w: BoundWindowColumn, batch: Batch): Layout {
   return { order, partitionOf, partitions, bounds, peerStart, peerEnd, firstKey: keys[0]?.column };
 }
 
-function computeWindow(w: BoundWindowColumn, batch: Batch, L: Layout): Column {
-  const length = batch.length;
-  const args = w.args.map((a) => evaluate(a, batch));
+function computeWindow(w: BoundWindowColumn, rows: Rows, L: Layout): Column {
+  const length = rows.length;
+  const args = w.args.map((a) => rows.column(a));
   if (w.fn.kind === 'ranking') {
     const data = allocData(w.type, length);
     const valid = new Uint8Array(length);
@@ -123,6 +174,8 @@ function computeWindow(w: BoundWindowColumn, batch: Batch, L: Layout): Column {
     case 'sum':
     case 'avg':
       if (args[0].type.kind === 'decimal') return decimalSumOverFrames(args[0], args[0].type, fn.name === 'avg', w, L, lo, hi);
+      // Interval sums fail on overflow as Spark's do: each frame through the checked accumulator.
+      if (args[0].type.kind === 'interval') return genericOverFrames(w, args, L, lo, hi);
       return sumOverFrames(args[0], fn.name === 'avg', w, L, lo, hi, shape, width);
     case 'min':
     case 'max':
