@@ -24,7 +24,7 @@ import type { InputFile } from '../io/files.ts';
 import { parsePartitionPath } from '../io/hive.ts';
 import { TableWriter } from '../io/table-writer.ts';
 import type { SpillSettings } from '../engine/spill/spill-file.ts';
-import { DEFAULT_MEMORY_BUDGET, memoryBudgetOf } from '../engine/spill/memory-budget.ts';
+import { DEFAULT_MEMORY_BUDGET, memoryBudgetOf, writerBufferBytes } from '../engine/spill/memory-budget.ts';
 import { CheckFailedError, UsageError, didYouMean } from '../errors/index.ts';
 import { LOCAL_PLACEHOLDER_ENV, localPathOf, type Environment } from '../config/config.ts';
 import { compileJob } from '../compile/compile-job.ts';
@@ -318,7 +318,7 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: 
   const memoryBudget = options.memoryBudget ?? (lake.env?.memoryBudget === undefined ? DEFAULT_MEMORY_BUDGET : memoryBudgetOf(lake.env.memoryBudget, `environment ${lake.env.name}, memoryBudget`));
   // Spill files live in the run's staging folder: removed with it when the run ends, swept by the next run after a kill.
   const spill: SpillSettings = { memoryBudget, dir: path.join(dirs.staging, 'spill') };
-  const writer = new TableWriter({ dir: stagedTable, schema: output.schema, partitionColumns, compression: job.output.compression, fileTag: runId, bufferBytes: memoryBudget });
+  const writer = new TableWriter({ dir: stagedTable, schema: output.schema, partitionColumns, compression: job.output.compression, fileTag: runId, bufferBytes: writerBufferBytes(memoryBudget) });
   const filter = slice ? new SliceFilter(slice, output.schema, partitionColumns, prepared.slicing.slice!.outside, job.name) : undefined;
 
   try {
@@ -330,9 +330,10 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: 
       executed = await executeJob(plan, readers, { spill, sink: (b) => void fresh.push(b), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       const affected = partitionsOf(fresh, output.schema, partitionColumns);
       const existing = await existingFiles(tableDir, partitionColumns, new Set(affected.keys()));
-      const merged = await executeJob(mergePlan(output.schema, incremental.rule), new Map([[EXISTING, readerOf({ format: 'table', table: table.name }, existing)], [NEW_ROWS, batchesInput(fresh)]]), {
+      const merge = mergePlan(output.schema, incremental.rule);
+      const merged = await executeJob(merge, new Map([[EXISTING, readerOf({ format: 'table', table: table.name }, existing)], [NEW_ROWS, batchesInput(fresh)]]), {
         spill,
-        checks: newChecks(),
+        checks: newChecks(merge),
         sink: (batch) => writer.write(batch),
       });
       existingRows = merged.counts.get(EXISTING)!.rows;
@@ -340,7 +341,7 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: 
     } else {
       executed = await executeJob(plan, readers, {
         spill,
-        checks: newChecks(),
+        checks: newChecks(plan),
         ...(filter ? { keep: (b: Batch) => filter.keep(b) } : {}),
         sink: (batch) => writer.write(batch),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -13,6 +13,15 @@ import { UsageError } from '../../errors/index.ts';
 
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 ** 2;
 
+/**
+ * What the table writer may buffer of a run's budget. Small, because a flushed file is turned
+ * into Arrow and Parquet whole, which takes about as much again outside the heap, and because
+ * the writer fills while an operator may hold its whole budget.
+ */
+export function writerBufferBytes(memoryBudget: number): number {
+  return Math.floor(memoryBudget / 8);
+}
+
 const UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
 const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB)\s*$/i;
 

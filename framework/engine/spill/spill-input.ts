@@ -27,7 +27,7 @@ export async function bufferUpToBudget(input: AsyncIterable<Batch> | Iterable<Ba
     onBatch?.(b);
     if (spill === undefined) continue;
     bytes += batchBytes(b);
-    if (bytes > spill.memoryBudget) { console.error("SPILL at", parts.reduce((s, p) => s + p.length, 0), "rows", bytes, process.memoryUsage().rss / 1e6); return { parts, rest: it }; }
+    if (bytes > spill.memoryBudget) return { parts, rest: it };
   }
 }
 
