@@ -1,13 +1,16 @@
 /**
  * The memory budget of a local run: how many bytes of rows (estimated as
  * framework/columnar/batch-bytes.ts does) each operator that holds its input (deduplicate,
- * sort) and the table writer's buffers may keep before they spill or flush. Set per run with
+ * sort) may keep before it spills; the table writer flushes at an eighth of it. Set per run with
  * `--memory-budget 1GB`, per local environment with `memoryBudget: '1GB'` in etl.config.ts.
  *
- * The default, 512 MB, was measured on the benchmark's events_clean (bench/, 12 GB heap): its
- * input at 1M events estimates at ~330 MB, so a 1M-event run never spills and runs as fast as
- * without a budget, while at 4M events deduplicate spills once it holds ~1.5M events and the
- * run's peak RSS stays within 1.5x the 1M run's.
+ * The default, 512 MB, from the benchmark's events_clean (`npm run bench`, 12 GB heap, measured
+ * 2026-12-06 on the 2-core build machine): its dropDuplicates input at 1M events estimates at
+ * 290 MB (999,685 rows), so a 1M-event run never spills (CPU 8.9 s, median of 3, against 8.8 s
+ * with a budget of 1TB, i.e. none); at 4M events it spills at 1.83M rows (RSS 620 MB then) into
+ * 16 partitions of ~250k rows (72 MB) each. Peak RSS: 554 MB at 1M, 640 MB at 4M (1.16x; it was
+ * 1,630 MB at 4M while the writer buffered up to the whole budget and the unique check kept
+ * every event_id). A lower default would spill smaller inputs and cost them the spill's CPU.
  */
 import { UsageError } from '../../errors/index.ts';
 
