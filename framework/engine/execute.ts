@@ -30,7 +30,7 @@ export interface ExecContext {
   /** Rows removed by filters and deduplication, for the run's row balance. */
   onRowsFiltered?(n: number): void;
   /**
-   * Where operators that hold their whole input (deduplicate, sort) spill it once it passes the
+   * Where operators that hold their whole input (deduplicate, sort, window) spill it once it passes the
    * memory budget. Without it they hold everything in memory (previews, tests on small data).
    */
   readonly spill?: SpillSettings;
@@ -47,7 +47,7 @@ export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
       case 'project':
         return project(n, run(n.input));
       case 'window':
-        return window(n, run(n.input));
+        return window(n, run(n.input), ctx);
       case 'aggregate':
         return aggregate(n, run(n.input));
       case 'join':

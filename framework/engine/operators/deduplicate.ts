@@ -4,20 +4,10 @@ import { evaluate } from '../evaluate.ts';
 import type { ExecContext } from '../execute.ts';
 import { KeyIndex, orderCodes, type OrderCodes } from '../keys.ts';
 import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
-import { keyPartitions } from '../spill/key-partitions.ts';
-import { SpillFile } from '../spill/spill-file.ts';
-import { bufferUpToBudget, drain, withSpillFiles, type Buffered } from '../spill/spill-input.ts';
+import { MAX_SPILL_LEVEL, spillByKey } from '../spill/key-partitions.ts';
+import { bufferUpToBudget, withSpillFiles, type Buffered } from '../spill/spill-input.ts';
 
 type DeduplicatePlan = Extract<BoundPlan, { kind: 'deduplicate' }>;
-
-/** Spill partitions per level: 16 cuts an input of 16 budgets into partitions that fit. */
-const SPILL_PARTITIONS = 16;
-/**
- * A partition still over budget is partitioned again with another hash seed, at most this deep;
- * past it the partition is deduplicated in memory whatever its size (only a few keys holding
- * most rows get there, and no hashing can split one key).
- */
-const MAX_SPILL_LEVEL = 3;
 
 /**
  * One row per key: the first by the ordering, as row_number() over (partition by keys order
@@ -40,7 +30,7 @@ export async function* deduplicate(n: DeduplicatePlan, input: Stream, ctx: ExecC
 async function* deduplicateLevel(n: DeduplicatePlan, input: AsyncIterable<Batch> | Iterable<Batch>, ctx: ExecContext, level: number): AsyncGenerator<Batch> {
   const read = await readKeyed(n, input, level < MAX_SPILL_LEVEL ? ctx : { ...ctx, spill: undefined });
   if (read.buffered.rest === null) return yield* firstPerKey(n, read.buffered.parts, read.ids, read.groups, ctx);
-  const files = await partitionByKey(n, read.buffered, ctx, level);
+  const files = await spillByKey(n.keys, n.schema, read.buffered, ctx.spill!.dir, level);
   yield* withSpillFiles(
     files,
     (async function* () {
@@ -62,23 +52,6 @@ async function readKeyed(n: DeduplicatePlan, input: AsyncIterable<Batch> | Itera
   const ids: Int32Array[] = [];
   const buffered = await bufferUpToBudget(input, ctx.spill, (b) => ids.push(index.assign(n.keys.map((k) => evaluate(k, b)), b.length)));
   return buffered.rest === null ? { buffered, ids, groups: index.size } : { buffered, ids: [], groups: 0 };
-}
-
-/** Every row into one of SPILL_PARTITIONS files by its key's hash (seeded by the level). */
-async function partitionByKey(n: DeduplicatePlan, buffered: Buffered, ctx: ExecContext, level: number): Promise<SpillFile[]> {
-  const files = Array.from({ length: SPILL_PARTITIONS }, () => new SpillFile(ctx.spill!.dir, n.schema));
-  try {
-    for await (const b of drain(buffered)) {
-      const p = keyPartitions(n.keys.map((k) => evaluate(k, b)), b.length, SPILL_PARTITIONS, level);
-      const rows = Array.from({ length: SPILL_PARTITIONS }, () => [] as number[]);
-      for (let i = 0; i < b.length; i++) rows[p[i]].push(i);
-      rows.forEach((r, f) => r.length && files[f].append(r.length === b.length ? b : takeBatch(b, r)));
-    }
-  } catch (e) {
-    for (const f of files) f.delete();
-    throw e;
-  }
-  return files;
 }
 
 /** The in-memory deduplication of `parts` (whose key ids are `idParts`), in input order. */

@@ -8,9 +8,14 @@ import { evaluate } from '../evaluate.ts';
 import { KeyIndex, orderCodes } from '../keys.ts';
 import { sortRows } from '../sort-rows.ts';
 import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
+import type { ExecContext } from '../execute.ts';
+import { MAX_SPILL_LEVEL, spillByKey } from '../spill/key-partitions.ts';
+import { bufferUpToBudget, withSpillFiles } from '../spill/spill-input.ts';
+
+type WindowPlan = Extract<BoundPlan, { kind: 'window' }>;
 
 /**
- * Window functions. The input is materialized; columns sharing a window specification share
+ * Window functions. The input is materialized (see windowLevel for spilling); columns sharing a window specification share
  * one sort: partition ids from the hash index, order keys as integer codes, one stable radix
  * sort, then partitions and peer groups are found in one linear pass. Each window column then
  * makes one pass over the sorted positions:
@@ -29,9 +34,41 @@ import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
  * columns pass through in their input batches, never copied into one (user_sessions at 1M
  * events: 10 columns concatenated then sliced again, about 0.4 s of CPU per window).
  */
-export async function* window(n: Extract<BoundPlan, { kind: 'window' }>, input: Stream): AsyncGenerator<Batch> {
-  const parts: Batch[] = [];
-  for await (const b of input) if (b.length) parts.push(b);
+export async function* window(n: WindowPlan, input: Stream, ctx: ExecContext): AsyncGenerator<Batch> {
+  yield* windowLevel(n, input, ctx, sharedPartitionKeys(n.columns), 0);
+}
+
+/**
+ * Memory: with a spill folder, once the rows read pass the memory budget, every row is
+ * hash-partitioned into spill files on the keys all window columns partition by, and each file
+ * is computed on its own (again partitioned if still too big), as deduplicate does. A window
+ * partition lies in one file, in input order, so each gets the same results, ties included;
+ * output rows then come file by file. Without a shared key (a window over all rows) the input
+ * is held whatever its size.
+ */
+async function* windowLevel(n: WindowPlan, input: AsyncIterable<Batch> | Iterable<Batch>, ctx: ExecContext, keys: readonly BoundExpr[], level: number): AsyncGenerator<Batch> {
+  const spill = keys.length && level < MAX_SPILL_LEVEL ? ctx.spill : undefined;
+  const buffered = await bufferUpToBudget(input, spill);
+  if (buffered.rest === null) return yield* windowInMemory(n, buffered.parts);
+  const files = await spillByKey(keys, n.input.schema, buffered, spill!.dir, level);
+  yield* withSpillFiles(
+    files,
+    (async function* () {
+      for (const f of files) yield* windowLevel(n, f.read(), ctx, keys, level + 1);
+    })(),
+  );
+}
+
+/** The partition keys every window column has: rows in one partition of any column agree on them. */
+function sharedPartitionKeys(columns: readonly BoundWindowColumn[]): BoundExpr[] {
+  const [first, ...rest] = columns;
+  return first.partitionBy.filter((e) => {
+    const sig = exprSignature(e);
+    return rest.every((w) => w.partitionBy.some((p) => exprSignature(p) === sig));
+  });
+}
+
+function* windowInMemory(n: WindowPlan, parts: readonly Batch[]): Generator<Batch> {
   if (!parts.length) return;
   const rows = allRows(parts);
   const layouts = new Map<string, Layout>();

@@ -6,8 +6,42 @@
  * strings by their characters, nested values and wide decimals by the same text KeyIndex uses.
  * `seed` differs per level when a partition is partitioned again.
  */
-import type { Column } from '../../columnar/column.ts';
+import { takeBatch, type Column } from '../../columnar/column.ts';
+import type { BoundExpr } from '../../analyze/bound.ts';
+import type { DatasetSchema } from '../../schema/types.ts';
+import { evaluate } from '../evaluate.ts';
 import { wordKind } from '../keys.ts';
+import { SpillFile } from './spill-file.ts';
+import { drain, type Buffered } from './spill-input.ts';
+
+/** Spill partitions per level: 16 cuts an input of 16 budgets into partitions that fit. */
+export const SPILL_PARTITIONS = 16;
+/**
+ * A partition still over budget is partitioned again with another hash seed, at most this deep;
+ * past it the partition is processed in memory whatever its size (only a few keys holding most
+ * rows get there, and no hashing can split one key).
+ */
+export const MAX_SPILL_LEVEL = 3;
+
+/**
+ * Every row (the buffered ones, then the rest of the input) into one of SPILL_PARTITIONS files
+ * by the hash of `keys` (seeded by the level). Rows with equal keys share a file, in input order.
+ */
+export async function spillByKey(keys: readonly BoundExpr[], schema: DatasetSchema, buffered: Buffered, dir: string, level: number): Promise<SpillFile[]> {
+  const files = Array.from({ length: SPILL_PARTITIONS }, () => new SpillFile(dir, schema));
+  try {
+    for await (const b of drain(buffered)) {
+      const p = keyPartitions(keys.map((k) => evaluate(k, b)), b.length, SPILL_PARTITIONS, level);
+      const rows = Array.from({ length: SPILL_PARTITIONS }, () => [] as number[]);
+      for (let i = 0; i < b.length; i++) rows[p[i]].push(i);
+      rows.forEach((r, f) => r.length && files[f].append(r.length === b.length ? b : takeBatch(b, r)));
+    }
+  } catch (e) {
+    for (const f of files) f.delete();
+    throw e;
+  }
+  return files;
+}
 
 const scratchF = new Float64Array(1);
 const scratchI = new Int32Array(scratchF.buffer);

@@ -10,7 +10,7 @@ import type { BoundPlan } from '../../analyze/bound.ts';
 import type { Batch } from '../../columnar/column.ts';
 import { T, field, schemaOf } from '../../schema/types.ts';
 import { execute, type ExecContext } from '../execute.ts';
-import { batch, col, key, rowsOf, run, scan, split, step } from '../test-helpers.ts';
+import { batch, col, key, rowsOf, run, scan, split, step, win } from '../test-helpers.ts';
 import type { SpillSettings } from './spill-file.ts';
 
 const S = schemaOf([
@@ -128,10 +128,43 @@ describe('sort past its memory budget', () => {
   });
 });
 
+const over = (cols: ReturnType<typeof win>[]): BoundPlan => ({ kind: 'window', step, input: T0, columns: cols, schema: schemaOf([...S.fields, ...cols.map((c) => field(c.name, c.type))]) });
+
+describe('window past its memory budget', () => {
+  const id = key(col(S, 'id'));
+  // Both columns partition by k (the first also by n): the spill partitions on k.
+  const shared = over([
+    win('rn', 'row_number', [], [col(S, 'k'), col(S, 'n')], [key(col(S, 'amount'), false, true)]),
+    win('moving', 'sum', [col(S, 'amount')], [col(S, 'k')], [id], { unit: 'rows', start: { kind: 'offset', rows: -2 }, end: { kind: 'currentRow' } }),
+    win('prev', 'lag', [col(S, 'device')], [col(S, 'n'), col(S, 'k')], [key(col(S, 'x'))]),
+  ]);
+
+  it('gives the same rows as in memory (ties in input order), partitioned again when the budget is tiny', async () => {
+    const data = input(5_000, 300);
+    const expected = await run(shared, { t: data });
+    for (const budget of [1, 30_000]) {
+      const spill = spillTo(budget);
+      const got = await run(shared, { t: data }, { spill });
+      expect(sorted(got)).toEqual(sorted(expected));
+      expect(existsSync(spill.dir)).toBe(true);
+      expect(filesIn(spill.dir)).toEqual([]);
+    }
+  });
+
+  it('holds its input when the window columns share no partition key', async () => {
+    const unshared = over([win('rn', 'row_number', [], [col(S, 'k')], [id]), win('all', 'count', [col(S, 'id')], [], [])]);
+    const data = input(2_000, 300);
+    const spill = spillTo(1);
+    expect(await run(unshared, { t: data }, { spill })).toEqual(await run(unshared, { t: data }));
+    expect(existsSync(spill.dir)).toBe(false);
+  });
+});
+
 describe('spill files', () => {
   const plans: [string, BoundPlan][] = [
     ['deduplicate', dedupe()],
     ['sort', sortPlan],
+    ['window', over([win('rn', 'row_number', [], [col(S, 'k')], [key(col(S, 'id'))])])],
   ];
 
   it.each(plans)('%s: deleted when a limit stops reading early', async (_name, plan) => {
