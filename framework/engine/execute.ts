@@ -30,8 +30,9 @@ export interface ExecContext {
   /** Rows removed by filters and deduplication, for the run's row balance. */
   onRowsFiltered?(n: number): void;
   /**
-   * Where operators that hold their whole input (deduplicate, sort, window) spill it once it passes the
-   * memory budget. Without it they hold everything in memory (previews, tests on small data).
+   * Where operators that hold their whole input (deduplicate, sort, window, a join's right
+   * side) spill it once it passes the memory budget. Without it they hold everything in memory
+   * (previews, tests on small data).
    */
   readonly spill?: SpillSettings;
 }
@@ -51,7 +52,7 @@ export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
       case 'aggregate':
         return aggregate(n, run(n.input));
       case 'join':
-        return join(n, run(n.left), run(n.right));
+        return join(n, run(n.left), run(n.right), ctx);
       case 'union':
         return union(n, n.inputs.map(run));
       case 'sort':

@@ -15,7 +15,7 @@ export const RUN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'with-deps': { type: 'boolean', default: false, describe: 'First run the jobs that produce the tables this job reads (like dbt +model), with the same slice parameters where they take them' },
   env: { type: 'string', describe: "A local environment of etl.config.ts (kind: 'local'): read the inputs' production paths from its folders, write its own warehouse and catalog" },
   incremental: { type: 'boolean', default: false, describe: "Read only the input files the table's ledger does not list yet, and merge their rows into the partitions they belong to" },
-  'memory-budget': { type: 'string', describe: "How much memory dropDuplicates, orderBy and window functions may fill with rows before they spill to the run's staging folder (the table writer buffers an eighth of it), e.g. 1GB; default 512MB, or the local environment's memoryBudget" },
+  'memory-budget': { type: 'string', describe: "How much memory dropDuplicates, orderBy, window functions and the right side of a join may fill with rows before they spill to the run's staging folder (the table writer buffers an eighth of it), e.g. 1GB; default 512MB, or the local environment's memoryBudget" },
 };
 
 export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean; env?: string; incremental: boolean; 'memory-budget'?: string }> = {

@@ -52,7 +52,7 @@ export async function* withSpillFiles<T>(files: readonly SpillFile[], body: Asyn
   }
 }
 
-function toAsyncIterator(input: AsyncIterable<Batch> | Iterable<Batch>): AsyncIterator<Batch> {
+export function toAsyncIterator(input: AsyncIterable<Batch> | Iterable<Batch>): AsyncIterator<Batch> {
   if (Symbol.asyncIterator in input) return input[Symbol.asyncIterator]();
   const sync = input[Symbol.iterator]();
   return { next: async () => sync.next() };

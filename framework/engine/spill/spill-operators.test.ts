@@ -25,8 +25,7 @@ const S = schemaOf([
 ]);
 
 /** Deterministic rows with few distinct keys (many duplicates and ties), nulls in every column but id. */
-function rows(count: number): unknown[][] {
-  let seed = 7;
+function rows(count: number, seed = 7): unknown[][] {
   const next = (m: number) => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return (seed >>> 8) % m;
@@ -45,7 +44,7 @@ function rows(count: number): unknown[][] {
   ]);
 }
 
-const input = (count: number, batchRows: number) => split(batch(S, rows(count)), batchRows);
+const input = (count: number, batchRows: number, seed?: number) => split(batch(S, rows(count, seed)), batchRows);
 
 let dirs: string[] = [];
 afterEach(() => {
@@ -160,17 +159,44 @@ describe('window past its memory budget', () => {
   });
 });
 
+const U = scan('u', S);
+const joined = (how: 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti'): BoundPlan =>
+  how === 'semi' || how === 'anti'
+    ? { kind: 'join', step, how, left: T0, right: U, leftKeys: [col(S, 'k'), col(S, 'n')], rightKeys: [col(S, 'k'), col(S, 'n')], output: [{ from: 'left', index: 0 }], schema: schemaOf([field('id', T.int32)]) }
+    : {
+        kind: 'join', step, how, left: T0, right: U, leftKeys: [col(S, 'k'), col(S, 'n')], rightKeys: [col(S, 'k'), col(S, 'n')],
+        output: [{ from: 'left', index: 0 }, { from: 'coalesce', leftIndex: 1, rightIndex: 1 }, { from: 'right', index: 0 }, { from: 'right', index: 6 }],
+        schema: schemaOf([field('id', T.int32), field('k', T.string), field('right_id', T.int32), field('device', S.fields[6].type)]),
+      };
+
+describe('join past its memory budget', () => {
+  it.each(['inner', 'left', 'right', 'full', 'semi', 'anti'] as const)('%s: the same rows as in memory, unmatched and null-key rows included', async (how) => {
+    const inputs = { t: input(1_000, 100), u: input(500, 50, 11) };
+    const expected = await run(joined(how), inputs);
+    for (const budget of [1, 8_000]) {
+      const spill = spillTo(budget);
+      const got = await run(joined(how), inputs, { spill });
+      expect(got.length).toBe(expected.length);
+      expect(sorted(got)).toEqual(sorted(expected));
+      expect(existsSync(spill.dir)).toBe(true);
+      expect(filesIn(spill.dir)).toEqual([]);
+    }
+  });
+});
+
 describe('spill files', () => {
   const plans: [string, BoundPlan][] = [
     ['deduplicate', dedupe()],
     ['sort', sortPlan],
     ['window', over([win('rn', 'row_number', [], [col(S, 'k')], [key(col(S, 'id'))])])],
+    ['join', joined('full')],
   ];
 
   it.each(plans)('%s: deleted when a limit stops reading early', async (_name, plan) => {
     const spill = spillTo(20_000);
-    const limited: BoundPlan = { kind: 'limit', step, schema: S, input: plan, count: 5 };
-    const got = await run(limited, { t: input(5_000, 300) }, { spill });
+    const limited: BoundPlan = { kind: 'limit', step, schema: plan.schema, input: plan, count: 5 };
+    const data = input(5_000, 300);
+    const got = await run(limited, { t: data, u: data }, { spill });
     expect(got.length).toBe(5);
     expect(existsSync(spill.dir)).toBe(true);
     expect(filesIn(spill.dir)).toEqual([]);
