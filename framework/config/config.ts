@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UsageError, didYouMean, EtlError, type Phase } from '../errors/index.ts';
 import { importModule } from '../run/module-loader.ts';
+import { parseByteSize } from '../engine/spill/memory-budget.ts';
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -92,6 +93,11 @@ const EnvironmentFields = z.strictObject({
    * `{ 's3://acme-raw/raw/events/': 'sample/events/' }` (longest prefix wins).
    */
   mounts: z.record(z.string().regex(/^s3:\/\/[^/]+/, 'an s3://bucket/prefix URI'), z.string()).default({}),
+  /**
+   * Local runs: bytes of rows an operator (deduplicate, sort) or the table writer may hold before
+   * it spills to the run's staging folder, e.g. '1GB' (default 512MB; `etl run --memory-budget` wins).
+   */
+  memoryBudget: z.string().refine((s) => parseByteSize(s) !== null, 'a memory size such as 512MB or 1GB (B, KB, MB, GB or TB; units of 1024)').optional(),
 });
 
 export const EnvironmentSchema = EnvironmentFields.superRefine((e, ctx) => {

@@ -20,6 +20,7 @@ import { windows } from './operators/window.ts';
 import { windowChain } from './fuse-windows.ts';
 import { generate } from './operators/generate.ts';
 import { usedColumns } from './used-columns.ts';
+import type { SpillSettings } from './spill/spill-file.ts';
 
 export interface ExecContext {
   /**
@@ -29,6 +30,12 @@ export interface ExecContext {
   scan(input: string, schema: DatasetSchema, used: readonly boolean[]): AsyncIterable<Batch>;
   /** Rows removed by filters and deduplication, for the run's row balance. */
   onRowsFiltered?(n: number): void;
+  /**
+   * Where operators that hold their whole input (deduplicate, sort, window, a join's right
+   * side) spill it once it passes the memory budget. Without it they hold everything in memory
+   * (previews, tests on small data).
+   */
+  readonly spill?: SpillSettings;
 }
 
 export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
@@ -43,16 +50,16 @@ export function execute(plan: BoundPlan, ctx: ExecContext): Stream {
         return project(n, run(n.input));
       case 'window': {
         const chain = windowChain(n);
-        return windows(chain, run(chain.input));
+        return windows(chain, run(chain.input), ctx);
       }
       case 'aggregate':
         return aggregate(n, run(n.input));
       case 'join':
-        return join(n, run(n.left), run(n.right));
+        return join(n, run(n.left), run(n.right), ctx);
       case 'union':
         return union(n, n.inputs.map(run));
       case 'sort':
-        return sort(n, run(n.input));
+        return sort(n, run(n.input), ctx);
       case 'limit':
         return limit(n, run(n.input));
       case 'deduplicate':

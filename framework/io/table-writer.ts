@@ -2,7 +2,9 @@
  * Writes a table's rows as Parquet in the Hive layout under a staging folder:
  * `<dir>/dt=2026-11-01/part-00000-<run>.parquet`. Partition columns are encoded in the path,
  * not in the files. Rows are buffered per partition and flushed as a file once a partition
- * holds `rowsPerFile` rows, so memory is bounded by the number of open partitions.
+ * holds `rowsPerFile` rows, or, when the buffers of all partitions pass `bufferBytes`, the
+ * biggest one is flushed (a partition then has more, smaller files), so memory stays bounded
+ * whatever the number of partitions.
  */
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
@@ -11,6 +13,7 @@ import { assertNever, schemaOf, type DatasetSchema, type Field } from '../schema
 import { escapePartitionValue } from './hive.ts';
 import { InternalError } from '../errors/index.ts';
 import { writeParquet } from './parquet.ts';
+import { batchBytes } from '../columnar/batch-bytes.ts';
 import type { Compression } from './types.ts';
 
 /** Below this many rows per buffered batch on average, a partition's batches are joined before writing. */
@@ -32,13 +35,16 @@ export interface TableWriterOptions {
   readonly compression: Compression;
   readonly fileTag: string;
   readonly rowsPerFile?: number;
+  /** Estimated bytes (framework/columnar/batch-bytes.ts) all partitions may buffer together; default unbounded. */
+  readonly bufferBytes?: number;
 }
 
 export class TableWriter {
   private readonly dataSchema: DatasetSchema;
   private readonly dataIndices: number[];
   private readonly partitionIndices: number[];
-  private readonly buffers = new Map<string, { batches: Batch[]; rows: number }>();
+  private readonly buffers = new Map<string, { batches: Batch[]; rows: number; bytes: number }>();
+  private bufferedBytes = 0;
   readonly partitions = new Map<string, WrittenPartition>();
   rowsWritten = 0;
 
@@ -82,10 +88,23 @@ export class TableWriter {
     let p = this.partitions.get(relPath);
     if (!p) this.partitions.set(relPath, (p = { values, relPath, rows: 0, files: [] }));
     let b = this.buffers.get(relPath);
-    if (!b) this.buffers.set(relPath, (b = { batches: [], rows: 0 }));
+    if (!b) this.buffers.set(relPath, (b = { batches: [], rows: 0, bytes: 0 }));
     b.batches.push(batch);
     b.rows += batch.length;
+    if (this.options.bufferBytes !== undefined) {
+      const bytes = batchBytes(batch);
+      b.bytes += bytes;
+      this.bufferedBytes += bytes;
+    }
     if (b.rows >= (this.options.rowsPerFile ?? 1_000_000)) await this.flush(relPath);
+    while (this.bufferedBytes > (this.options.bufferBytes ?? Infinity)) await this.flush(this.biggestBuffer());
+  }
+
+  private biggestBuffer(): string {
+    let biggest = '';
+    let most = -1;
+    for (const [relPath, b] of this.buffers) if (b.bytes > most) [biggest, most] = [relPath, b.bytes];
+    return biggest;
   }
 
   private async flush(relPath: string): Promise<void> {
@@ -103,6 +122,7 @@ export class TableWriter {
     p.files.push(name);
     p.rows += b.rows;
     this.rowsWritten += b.rows;
+    this.bufferedBytes -= b.bytes;
     this.buffers.delete(relPath);
   }
 

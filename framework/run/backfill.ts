@@ -22,6 +22,8 @@ export interface BackfillOptions {
   readonly warehouse?: string;
   /** Rerun slices that are up to date. */
   readonly force?: boolean;
+  /** Each run's memory budget (RunOptions.memoryBudget). */
+  readonly memoryBudget?: number;
   readonly onSliceStart?: (day: string, index: number, total: number) => void;
   readonly onSliceEnd?: (outcome: SliceOutcome, index: number, total: number) => void;
   readonly onProgress?: (done: number, total: number) => void;
@@ -100,6 +102,7 @@ export async function backfill(project: Project, jobName: string, options: Backf
         params: { ...params, [column]: day },
         ...(options.env ? { env: options.env } : {}),
         ...(options.warehouse ? { warehouse: options.warehouse } : {}),
+        ...(options.memoryBudget ? { memoryBudget: options.memoryBudget } : {}),
         skipUnchanged: !options.force,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.onNotice ? { onNotice: options.onNotice } : {}),

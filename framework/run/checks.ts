@@ -5,7 +5,8 @@
  */
 import { isValid, valueAt, type Batch, type Column } from '../columnar/column.ts';
 import type { BoundCheck, CheckColumn } from '../analyze/checks.ts';
-import type { BoundExpr } from '../analyze/bound.ts';
+import type { BoundExpr, BoundPlan } from '../analyze/bound.ts';
+import { uniqueByPlan } from '../analyze/unique-by-plan.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import { T } from '../schema/types.ts';
 import { castColumn } from '../functions/cast.ts';
@@ -40,18 +41,19 @@ const EXAMPLES = 3;
 export const SAMPLE_ROWS = 10;
 
 /** Running checks for one pass over the output; call the result once per run. */
-export function prepareChecks(checks: readonly BoundCheck[]): () => RunningCheck[] {
-  return () => checks.map(start);
+export function prepareChecks(checks: readonly BoundCheck[]): (plan?: BoundPlan) => RunningCheck[] {
+  return (plan) => checks.map((c) => start(c, plan));
 }
 
-function start(c: BoundCheck): RunningCheck {
+/** `plan`, when given, produces the rows checked: a unique check it proves (unique-by-plan.ts) holds no keys. */
+function start(c: BoundCheck, plan: BoundPlan | undefined): RunningCheck {
   switch (c.kind) {
     case 'declaredNotNull':
       return nullCounter(c, [c.column]);
     case 'notNull':
       return nullCounter(c, c.columns);
     case 'unique':
-      return uniqueCheck(c, c.columns);
+      return plan && uniqueByPlan(plan, c.columns.map((col) => col.index)) ? { add() {}, result: () => result(c, 0, '') } : uniqueCheck(c, c.columns);
     case 'acceptedValues':
       return acceptedValuesCheck(c, c.column, c.values);
     case 'rowCount':

@@ -12,6 +12,7 @@ import { lenientPaths, type DatasetSchema } from '../schema/types.ts';
 import type { CheckResult, RunningCheck } from './checks.ts';
 import type { InputReader } from './inputs.ts';
 import { InputFailFastError } from './errors.ts';
+import type { SpillSettings } from '../engine/spill/spill-file.ts';
 
 export interface InputCounts {
   /** Rows the reader delivered (bad records not included). */
@@ -39,6 +40,8 @@ export interface ExecuteJobOptions {
   readonly sink: (batch: Batch) => Promise<void> | void;
   /** Called as input bytes are consumed (for a progress bar). */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Where operators spill past the memory budget; without it they hold their input in memory. */
+  readonly spill?: SpillSettings;
 }
 
 /** Runs the plan to its end. A bad record under 'failfast' becomes an InputFailFastError naming file and line. */
@@ -83,6 +86,7 @@ export async function executeJob(plan: BoundPlan, readers: ReadonlyMap<string, I
       onRowsFiltered(n: number) {
         rowsFiltered += n;
       },
+      ...(options.spill ? { spill: options.spill } : {}),
     });
     for await (const produced of batches) {
       const batch = options.keep ? options.keep(produced) : produced;

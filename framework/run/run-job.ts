@@ -23,6 +23,8 @@ import { commit, newRunId, recover, runDirs, type Move } from '../io/commit.ts';
 import type { InputFile } from '../io/files.ts';
 import { parsePartitionPath } from '../io/hive.ts';
 import { TableWriter } from '../io/table-writer.ts';
+import type { SpillSettings } from '../engine/spill/spill-file.ts';
+import { DEFAULT_MEMORY_BUDGET, memoryBudgetOf, writerBufferBytes } from '../engine/spill/memory-budget.ts';
 import { CheckFailedError, UsageError, didYouMean } from '../errors/index.ts';
 import { LOCAL_PLACEHOLDER_ENV, localPathOf, type Environment } from '../config/config.ts';
 import { compileJob } from '../compile/compile-job.ts';
@@ -58,6 +60,12 @@ export interface RunOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Called when the local state needed repair (stale lock, interrupted commit rolled forward). */
   readonly onNotice?: (message: string) => void;
+  /**
+   * Bytes of rows an operator (deduplicate, sort) or the table writer may hold before it spills
+   * to the run's staging folder or flushes a file (default: the environment's memoryBudget, else
+   * DEFAULT_MEMORY_BUDGET).
+   */
+  readonly memoryBudget?: number;
   /** Test seam for kill tests. */
   readonly afterCommitPoint?: () => Promise<void> | void;
   /** false: analyze only, without locating local input data (for `etl plan`). */
@@ -307,7 +315,10 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: 
   const readers = new Map<string, InputReader>(listed.map((l) => [l.input.name, readerOf(l.input.spec, l)]));
   const newChecks = prepareChecks(prepared.checks);
   const partitionColumns = output.partitionColumns.map((f) => f.name);
-  const writer = new TableWriter({ dir: stagedTable, schema: output.schema, partitionColumns, compression: job.output.compression, fileTag: runId });
+  const memoryBudget = options.memoryBudget ?? (lake.env?.memoryBudget === undefined ? DEFAULT_MEMORY_BUDGET : memoryBudgetOf(lake.env.memoryBudget, `environment ${lake.env.name}, memoryBudget`));
+  // Spill files live in the run's staging folder: removed with it when the run ends, swept by the next run after a kill.
+  const spill: SpillSettings = { memoryBudget, dir: path.join(dirs.staging, 'spill') };
+  const writer = new TableWriter({ dir: stagedTable, schema: output.schema, partitionColumns, compression: job.output.compression, fileTag: runId, bufferBytes: writerBufferBytes(memoryBudget) });
   const filter = slice ? new SliceFilter(slice, output.schema, partitionColumns, prepared.slicing.slice!.outside, job.name) : undefined;
 
   try {
@@ -316,18 +327,21 @@ async function runLocked(prepared: PreparedJob, projectRoot: string, metastore: 
     let existingRows = 0;
     if (incremental) {
       const fresh: Batch[] = [];
-      executed = await executeJob(plan, readers, { sink: (b) => void fresh.push(b), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      executed = await executeJob(plan, readers, { spill, sink: (b) => void fresh.push(b), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
       const affected = partitionsOf(fresh, output.schema, partitionColumns);
       const existing = await existingFiles(tableDir, partitionColumns, new Set(affected.keys()));
-      const merged = await executeJob(mergePlan(output.schema, incremental.rule), new Map([[EXISTING, readerOf({ format: 'table', table: table.name }, existing)], [NEW_ROWS, batchesInput(fresh)]]), {
-        checks: newChecks(),
+      const merge = mergePlan(output.schema, incremental.rule);
+      const merged = await executeJob(merge, new Map([[EXISTING, readerOf({ format: 'table', table: table.name }, existing)], [NEW_ROWS, batchesInput(fresh)]]), {
+        spill,
+        checks: newChecks(merge),
         sink: (batch) => writer.write(batch),
       });
       existingRows = merged.counts.get(EXISTING)!.rows;
       checkResults = merged.checks;
     } else {
       executed = await executeJob(plan, readers, {
-        checks: newChecks(),
+        spill,
+        checks: newChecks(plan),
         ...(filter ? { keep: (b: Batch) => filter.keep(b) } : {}),
         sink: (batch) => writer.write(batch),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

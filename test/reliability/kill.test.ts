@@ -71,4 +71,28 @@ describe('killed runs', () => {
       }
     }
   }, 120_000);
+
+  it('a run killed while it spills leaves the table as before or after, and no spill file once the next run sweeps its staging', async () => {
+    // 16KB: the sample's rows pass the budget many times over, so the run spends most of its time spilling.
+    const spilling = ['run', 'events_clean', '--memory-budget', '16KB'];
+    const reference = sandbox();
+    expect(etl(reference, spilling).status).toBe(0);
+    const whole = tableState(reference);
+    const outcomes: string[] = [];
+    for (const ms of [700, 1200, 1800]) {
+      const box = sandbox();
+      const killed = await etlKilledAfter(box, spilling, ms);
+      outcomes.push(killed.killed ? 'killed' : 'finished');
+      const next = etl(box, spilling);
+      expect(next.status, next.stderr).toBe(0);
+      expect(tableState(box)).toBe(whole);
+      expect(filesUnder(box.warehouse).filter((f) => f.endsWith('.spill'))).toEqual([]);
+      expect(readdirSync(path.join(box.warehouse, '_etl_staging'))).toEqual([]);
+    }
+    expect(outcomes).toContain('killed');
+  }, 120_000);
 });
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' });
+}

@@ -5,6 +5,8 @@ import { parseAssignments } from '../../run/params.ts';
 import { loadEnvironment } from '../../config/config.ts';
 import { backfill, daysBetween, type BackfillResult, type SliceOutcome } from '../../run/backfill.ts';
 import { formatCount, printJson, stepProgress } from '../output.ts';
+import { memoryBudgetOf } from '../../engine/spill/memory-budget.ts';
+import { RUN_OPTIONS } from './run.ts';
 
 interface BackfillArgs {
   job: string;
@@ -15,6 +17,7 @@ interface BackfillArgs {
   warehouse?: string;
   force: boolean;
   json: boolean;
+  'memory-budget'?: string;
 }
 
 export const backfillCommand: CommandModule<object, BackfillArgs> = {
@@ -29,6 +32,7 @@ export const backfillCommand: CommandModule<object, BackfillArgs> = {
       .option('env', { type: 'string', describe: "Environment from etl.config.ts: a local one (kind: 'local') runs here on its folders, an AWS one runs each day on its target (EMR step, Glue job run, EMR Serverless job run); default: the samples" })
       .option('warehouse', { type: 'string', describe: 'Local warehouse folder (runs on the samples or a local environment)' })
       .option('force', { type: 'boolean', default: false, describe: 'Rerun days that are up to date' })
+      .option('memory-budget', RUN_OPTIONS['memory-budget'])
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON object at the end (progress goes to stderr)' })
       .example('$0 backfill events_clean --from 2026-10-31 --to 2026-11-02 --env local', 'Three days, on the local environment')
       .example('$0 backfill events_clean --from 2026-11-01 --to 2026-11-30 --env dev', 'A month on EMR, one step per day')
@@ -51,7 +55,8 @@ export const backfillCommand: CommandModule<object, BackfillArgs> = {
         const { backfillOnAws } = await import('./backfill-aws.ts');
         result = await backfillOnAws(env.name, argv.job, { from: argv.from, to: argv.to, params, force: argv.force, ...hooks });
       } else {
-        result = await backfill(project, argv.job, { from: argv.from, to: argv.to, params, force: argv.force, ...(env ? { env } : {}), ...(argv.warehouse ? { warehouse: argv.warehouse } : {}), ...hooks });
+        const memoryBudget = argv['memory-budget'] === undefined ? {} : { memoryBudget: memoryBudgetOf(argv['memory-budget'], '--memory-budget') };
+        result = await backfill(project, argv.job, { from: argv.from, to: argv.to, params, force: argv.force, ...(env ? { env } : {}), ...(argv.warehouse ? { warehouse: argv.warehouse } : {}), ...memoryBudget, ...hooks });
       }
     } finally {
       progress.stop();

@@ -7,6 +7,7 @@ import { runJob, type RunResult } from '../../run/run-job.ts';
 import { CheckFailedError, EtlError, failingRowLines } from '../../errors/index.ts';
 import { InputFileError } from '../../io/types.ts';
 import { dependencyOrder } from '../../run/dependencies.ts';
+import { memoryBudgetOf } from '../../engine/spill/memory-budget.ts';
 import { formatCount, printJson, progressBar } from '../output.ts';
 import { jobOptions, runOptionsFrom, withOptions, type JobArgs, type OptionSpec } from './common.ts';
 
@@ -14,9 +15,10 @@ export const RUN_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   'with-deps': { type: 'boolean', default: false, describe: 'First run the jobs that produce the tables this job reads (like dbt +model), with the same slice parameters where they take them' },
   env: { type: 'string', describe: "A local environment of etl.config.ts (kind: 'local'): read the inputs' production paths from its folders, write its own warehouse and catalog" },
   incremental: { type: 'boolean', default: false, describe: "Read only the input files the table's ledger does not list yet, and merge their rows into the partitions they belong to" },
+  'memory-budget': { type: 'string', describe: "How much memory dropDuplicates, orderBy, window functions and the right side of a join may fill with rows before they spill to the run's staging folder (the table writer buffers an eighth of it), e.g. 1GB; default 512MB, or the local environment's memoryBudget" },
 };
 
-export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean; env?: string; incremental: boolean }> = {
+export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean; env?: string; incremental: boolean; 'memory-budget'?: string }> = {
   command: 'run <job>',
   describe: 'Run a job offline: local engine, Parquet in the local warehouse, table in the local catalog (on its sample data, or in a local environment)',
   builder: (y) =>
@@ -29,7 +31,8 @@ export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean;
   handler: async (argv) => {
     const project = findProject();
     const env = argv.env === undefined ? undefined : requireLocalEnvironment(await loadEnvironment(project.root, argv.env), 'etl run');
-    const options = { ...runOptionsFrom(argv), ...(env ? { env } : {}), incremental: argv.incremental };
+    const memoryBudget = argv['memory-budget'] === undefined ? {} : { memoryBudget: memoryBudgetOf(argv['memory-budget'], '--memory-budget') };
+    const options = { ...runOptionsFrom(argv), ...(env ? { env } : {}), incremental: argv.incremental, ...memoryBudget };
     const order = argv['with-deps'] ? await dependencyOrder(project, argv.job) : [argv.job];
     const results: (RunResult | FailedRun)[] = [];
     const printResults = () => printJson(argv['with-deps'] ? { runs: results } : results[0]);
@@ -39,7 +42,7 @@ export const runCommand: CommandModule<object, JobArgs & { 'with-deps': boolean;
       try {
         const isTarget = name === argv.job;
         const result = await runJob(project, name, {
-          ...(isTarget ? options : { ...(options.warehouse ? { warehouse: options.warehouse } : {}), ...(env ? { env } : {}), params: await paramsFor(project, name, options.params) }),
+          ...(isTarget ? options : { ...(options.warehouse ? { warehouse: options.warehouse } : {}), ...(env ? { env } : {}), ...memoryBudget, params: await paramsFor(project, name, options.params) }),
           onProgress: (d, t) => bar.update(d, t),
           onNotice: (m) => process.stderr.write(`${pc.yellow('note')}: ${m}\n`),
         });

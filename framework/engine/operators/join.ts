@@ -5,6 +5,10 @@ import { evaluate } from '../evaluate.ts';
 import { KeyIndex } from '../keys.ts';
 import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
 import { castColumn } from '../../functions/cast.ts';
+import type { ExecContext } from '../execute.ts';
+import { MAX_SPILL_LEVEL, spillByKey } from '../spill/key-partitions.ts';
+import type { SpillFile } from '../spill/spill-file.ts';
+import { bufferUpToBudget, toAsyncIterator, withSpillFiles } from '../spill/spill-input.ts';
 
 type JoinPlan = Extract<BoundPlan, { kind: 'join' }>;
 
@@ -15,10 +19,44 @@ type JoinPlan = Extract<BoundPlan, { kind: 'join' }>;
  * containing a null never match (SQL equality); NaN matches NaN and -0.0 matches 0.0 (Spark).
  * Matches come out in left row order, each left row's matches in right row order. Unmatched
  * right rows of right/full joins are emitted at the end. Semi/anti output left rows only.
+ * Past the memory budget see joinLevel.
  */
-export async function* join(n: JoinPlan, left: Stream, right: Stream): AsyncGenerator<Batch> {
-  const parts: Batch[] = [];
-  for await (const b of right) if (b.length) parts.push(b);
+export async function* join(n: JoinPlan, left: Stream, right: Stream, ctx: ExecContext): AsyncGenerator<Batch> {
+  yield* joinLevel(n, left, right, ctx, 0);
+}
+
+type Input = AsyncIterable<Batch> | Iterable<Batch>;
+
+/**
+ * Memory: with a spill folder, once the right side read passes the memory budget, both sides
+ * are hash-partitioned on their keys into spill files (a grace hash join; the analyzer gives
+ * both sides' keys one type, so equal keys hash equal), and each pair of files is joined on its
+ * own, again partitioned if its right side is still too big. Rows that can match, and a right
+ * row's every possible match, share a pair, so each pair gives its share of the output, the
+ * unmatched rows of outer joins included; output rows then come pair by pair.
+ */
+async function* joinLevel(n: JoinPlan, left: Input, right: Input, ctx: ExecContext, level: number): AsyncGenerator<Batch> {
+  // Without keys every row would land in one partition: nothing to gain.
+  const spill = n.rightKeys.length && level < MAX_SPILL_LEVEL ? ctx.spill : undefined;
+  const buffered = await bufferUpToBudget(right, spill);
+  if (buffered.rest === null) return yield* hashJoin(n, left, buffered.parts);
+  const rightFiles = await spillByKey(n.rightKeys, n.right.schema, buffered, spill!.dir, level);
+  let leftFiles: SpillFile[];
+  try {
+    leftFiles = await spillByKey(n.leftKeys, n.left.schema, { parts: [], rest: toAsyncIterator(left) }, spill!.dir, level);
+  } catch (e) {
+    for (const f of rightFiles) f.delete();
+    throw e;
+  }
+  yield* withSpillFiles(
+    [...rightFiles, ...leftFiles],
+    (async function* () {
+      for (let p = 0; p < rightFiles.length; p++) yield* joinLevel(n, leftFiles[p].read(), rightFiles[p].read(), ctx, level + 1);
+    })(),
+  );
+}
+
+async function* hashJoin(n: JoinPlan, left: Input, parts: readonly Batch[]): AsyncGenerator<Batch> {
   const build = parts.length ? concatBatches(n.right.schema, parts) : emptyBatch(n.right.schema);
   const nb = build.length;
   const index = new KeyIndex();

@@ -10,12 +10,15 @@ import { sortRows } from '../sort-rows.ts';
 import { OUTPUT_BATCH_ROWS, type Stream } from '../stream.ts';
 import { overChainInput, type WindowChain, type WindowNode } from '../fuse-windows.ts';
 import { projectBatch } from './project.ts';
+import type { ExecContext } from '../execute.ts';
+import { MAX_SPILL_LEVEL, spillByKey } from '../spill/key-partitions.ts';
+import { bufferUpToBudget, withSpillFiles } from '../spill/spill-input.ts';
 
 /**
- * Window functions. The input is materialized; columns sharing a window specification share
- * one sort: partition ids from the hash index, order keys as integer codes, one stable radix
- * sort, then partitions and peer groups are found in one linear pass. Each window column then
- * makes one pass over the sorted positions:
+ * Window functions. The input is materialized (see windowLevel for spilling); columns sharing a
+ * window specification share one sort: partition ids from the hash index, order keys as
+ * integer codes, one stable radix sort, then partitions and peer groups are found in one
+ * linear pass. Each window column then makes one pass over the sorted positions:
  *  - ranking/offset functions: the registry's `evaluate` per partition;
  *  - aggregates over the whole partition (no ORDER BY, or UNBOUNDED both ends): the registry's
  *    accumulator with the partition as the group, O(n);
@@ -33,9 +36,55 @@ import { projectBatch } from './project.ts';
  * A chain of windows with projects between them runs here as one operator over the
  * materialized input, so that windows over the same keys share one sort (fuse-windows.ts).
  */
-export async function* windows(chain: WindowChain, input: Stream): AsyncGenerator<Batch> {
-  let parts: Batch[] = [];
-  for await (const b of input) if (b.length) parts.push(b);
+export async function* windows(chain: WindowChain, input: Stream, ctx: ExecContext): AsyncGenerator<Batch> {
+  yield* windowLevel(chain, input, ctx, sharedPartitionKeys(chain), 0);
+}
+
+/**
+ * Memory: with a spill folder, once the rows read pass the memory budget, every row is
+ * hash-partitioned into spill files on the keys all window columns of the chain partition by,
+ * and each file is computed on its own (again partitioned if still too big), as deduplicate
+ * does. A window partition lies in one file, in input order, so each gets the same results, ties
+ * included; output rows then come file by file. Without a shared key (a window over all rows)
+ * the input is held whatever its size.
+ */
+async function* windowLevel(chain: WindowChain, input: AsyncIterable<Batch> | Iterable<Batch>, ctx: ExecContext, keys: readonly BoundExpr[], level: number): AsyncGenerator<Batch> {
+  const spill = keys.length && level < MAX_SPILL_LEVEL ? ctx.spill : undefined;
+  const buffered = await bufferUpToBudget(input, spill);
+  if (buffered.rest === null) return yield* windowsInMemory(chain, buffered.parts);
+  const files = await spillByKey(keys, chain.input.schema, buffered, spill!.dir, level);
+  yield* withSpillFiles(
+    files,
+    (async function* () {
+      for (const f of files) yield* windowLevel(chain, f.read(), ctx, keys, level + 1);
+    })(),
+  );
+}
+
+/**
+ * The partition keys, written over the chain's input, that every window column of the chain
+ * has: rows in one partition of any column agree on them. Keys that read a window's result
+ * (not computable before the chain runs) are left out.
+ */
+function sharedPartitionKeys(chain: WindowChain): BoundExpr[] {
+  const perColumn = chain.stages.flatMap((stage, k) =>
+    stage.kind === 'window'
+      ? stage.columns.map((w) => {
+          const keys = new Map<string, BoundExpr>();
+          for (const e of w.partitionBy) {
+            const over = overChainInput(e, chain, k);
+            if (over) keys.set(exprSignature(over), over);
+          }
+          return keys;
+        })
+      : [],
+  );
+  const [first, ...rest] = perColumn;
+  return [...first].filter(([sig]) => rest.every((keys) => keys.has(sig))).map(([, e]) => e);
+}
+
+function* windowsInMemory(chain: WindowChain, input: readonly Batch[]): Generator<Batch> {
+  let parts = input;
   if (!parts.length) return;
   // Sorted layouts by the signature of their keys over the chain's input (fuse-windows.ts).
   const layouts = new Map<string, Layout>();
