@@ -75,47 +75,46 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** Open-addressing hash table from fixed-width word keys to dense ids. */
+/**
+ * Open-addressing hash table from fixed-width word keys to dense ids. Each slot holds the id and
+ * the key's hash side by side, so a probe reads one place in the table and the key words only
+ * on a hash match (a join probing 1M rows into 38,840 keys: one cache miss per row fewer).
+ */
 class WordTable {
-  private slots: Int32Array; // id + 1, 0 = empty
-  private mask: number;
+  private slots: Int32Array; // per slot: id + 1 (0 = empty), hash
+  private mask: number; // slot count - 1
   private keys: Int32Array; // id * W ...
-  private hashes: Int32Array;
   size = 0;
 
   constructor(private readonly W: number) {
-    this.slots = new Int32Array(1024);
+    this.slots = new Int32Array(2 * 1024);
     this.mask = 1023;
     this.keys = new Int32Array(256 * W);
-    this.hashes = new Int32Array(256);
   }
 
   private grow(): void {
-    const cap = this.slots.length * 2;
-    const slots = new Int32Array(cap);
-    const mask = cap - 1;
-    const hashes = this.hashes;
-    for (let id = 0; id < this.size; id++) {
-      let s = hashes[id] & mask;
-      while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = id + 1;
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (this.mask << 1) | 1;
+    for (let e = 0; e < old.length; e += 2) {
+      if (old[e] === 0) continue;
+      let s = old[e + 1] & mask;
+      while (slots[2 * s] !== 0) s = (s + 1) & mask;
+      slots[2 * s] = old[e];
+      slots[2 * s + 1] = old[e + 1];
     }
     this.slots = slots;
     this.mask = mask;
   }
 
-  private addKey(words: Int32Array, at: number, h: number): number {
+  private addKey(words: Int32Array, at: number): number {
     const W = this.W;
     const id = this.size++;
-    if (id === this.hashes.length) {
-      const hashes = new Int32Array(id * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-      const keys = new Int32Array(id * 2 * W);
+    if ((id + 1) * W > this.keys.length) {
+      const keys = new Int32Array(this.keys.length * 2);
       keys.set(this.keys);
       this.keys = keys;
     }
-    this.hashes[id] = h;
     for (let w = 0; w < W; w++) this.keys[id * W + w] = words[at + w];
     return id;
   }
@@ -137,11 +136,10 @@ class WordTable {
       let s = h & mask;
       let id = -1;
       for (;;) {
-        const v = slots[s];
+        const v = slots[2 * s];
         if (v === 0) break;
-        const cand = v - 1;
-        if (this.hashes[cand] === h) {
-          const k = cand * W;
+        if (slots[2 * s + 1] === h) {
+          const k = (v - 1) * W;
           const keys = this.keys;
           let eq = true;
           for (let w = 0; w < W; w++) {
@@ -151,22 +149,23 @@ class WordTable {
             }
           }
           if (eq) {
-            id = cand;
+            id = v - 1;
             break;
           }
         }
         s = (s + 1) & mask;
       }
       if (id < 0 && insert) {
-        id = this.addKey(words, at, h);
-        if (this.size * 2 > slots.length) {
+        id = this.addKey(words, at);
+        if (this.size * 2 > mask + 1) {
           this.grow();
           slots = this.slots;
           mask = this.mask;
           s = h & mask;
-          while (slots[s] !== 0) s = (s + 1) & mask;
+          while (slots[2 * s] !== 0) s = (s + 1) & mask;
         }
-        slots[s] = id + 1;
+        slots[2 * s] = id + 1;
+        slots[2 * s + 1] = h;
       }
       out[i] = id;
     }

@@ -30,6 +30,9 @@ const data = split(batch(S, rows), 700);
 const D = schema({ k: T.int32, label: T.string });
 const dimRows = Array.from({ length: 60 }, (_, i) => [i % 7 === 0 ? null : (i % 45) - 5, `L${i}`]);
 const dim = batch(D, dimRows);
+// A dimension on a unique key (nulls aside): each row matches at most one of its rows, some none.
+const uniqueDimRows = Array.from({ length: 30 }, (_, i) => [i % 9 === 0 ? null : 2 * i - 7, `U${i}`]);
+const uniqueDim = batch(D, uniqueDimRows);
 
 let conn: DuckDBConnection;
 const sqlValue = (v: unknown) => (v === null ? 'NULL' : typeof v === 'string' ? `'${v.replace(/'/g, "''")}'` : String(v));
@@ -40,6 +43,8 @@ beforeAll(async () => {
   await conn.run(`INSERT INTO t VALUES ${rows.map((x) => `(${x.map(sqlValue).join(',')})`).join(',')}`);
   await conn.run('CREATE TABLE d (k INTEGER, label VARCHAR)');
   await conn.run(`INSERT INTO d VALUES ${dimRows.map((x) => `(${x.map(sqlValue).join(',')})`).join(',')}`);
+  await conn.run('CREATE TABLE u (k INTEGER, label VARCHAR)');
+  await conn.run(`INSERT INTO u VALUES ${uniqueDimRows.map((x) => `(${x.map(sqlValue).join(',')})`).join(',')}`);
 });
 afterAll(() => conn?.closeSync());
 
@@ -56,7 +61,7 @@ async function duck(sql: string): Promise<string[]> {
   return result.getRows().map((row) => canon(row));
 }
 async function agree(plan: BoundPlan, sql: string, ordered = false): Promise<void> {
-  const engine = (await run(plan, { t: data, d: dim })).map(canon);
+  const engine = (await run(plan, { t: data, d: dim, u: uniqueDim })).map(canon);
   const expected = await duck(sql);
   if (!ordered) {
     engine.sort();
@@ -91,6 +96,17 @@ describe('engine = DuckDB (hand-written SQL) on generated data', () => {
       };
       const sql = half ? `SELECT t.id, t.k FROM t ${how.toUpperCase()} JOIN d ON t.k = d.k` : `SELECT t.id, coalesce(t.k, d.k), d.label FROM t ${how.toUpperCase()} JOIN d ON t.k = d.k`;
       await agree(plan, sql);
+    });
+  }
+
+  for (const how of ['inner', 'left', 'right', 'full'] as const) {
+    it(`${how} join on a unique dimension key`, async () => {
+      const plan: BoundPlan = {
+        kind: 'join', step, how, left: T0, right: scan('u', D), leftKeys: [c('k')], rightKeys: [col(D, 'k')],
+        output: [{ from: 'left', index: 0 }, { from: 'coalesce', leftIndex: 1, rightIndex: 0 }, { from: 'right', index: 1 }],
+        schema: out(['id', T.int64], ['k', T.int32], ['label', T.string]),
+      };
+      await agree(plan, `SELECT t.id, coalesce(t.k, u.k), u.label FROM t ${how.toUpperCase()} JOIN u ON t.k = u.k`);
     });
   }
 

@@ -67,12 +67,13 @@ function countAccumulator(distinct: boolean, counted: Counted): Accumulator {
         else for (let i = 0; i < length; i++) c[groups[i]] += v[i];
         return;
       }
+      const halves = d instanceof BigInt64Array ? new Int32Array(d.buffer, d.byteOffset, 2 * length) : null;
       for (let i = 0; i < length; i++) {
         if (v !== null && v[i] === 0) continue;
         const g = groups[i];
         let s = sets[g];
         if (!s) sets[g] = s = new Set();
-        s.add(distinctKey(d[i]));
+        s.add(halves !== null ? longDistinctKey(halves, i, d as BigInt64Array) : distinctKey(d[i]));
       }
     },
     finish(n) {
@@ -127,6 +128,16 @@ function intSumAccumulator(): Accumulator {
       return sums.finish(n, true);
     },
   };
+}
+
+/**
+ * The distinct-set key of a 64-bit value (row i of `d`, read through its 32-bit halves): a number
+ * when the value is exact as one (|v| <= 2^53), else the bigint. Each value has one key, so sets
+ * count as before, without a BigInt made per row and hashed by the set.
+ */
+function longDistinctKey(halves: Int32Array, i: number, d: BigInt64Array): number | bigint {
+  const high = halves[2 * i + 1];
+  return high >= -0x200000 && high < 0x200000 ? high * 0x100000000 + (halves[2 * i] >>> 0) : d[i];
 }
 
 /** Spark counts NaN once and -0.0 as 0.0 in DISTINCT. */

@@ -80,6 +80,7 @@ async function* hashJoin(n: JoinPlan, left: Input, parts: readonly Batch[]): Asy
   const matchedRight = how === 'right' || how === 'full' ? new Uint8Array(nb) : null;
   const keepUnmatchedLeft = how === 'left' || how === 'full';
   const out = new PairBuffer();
+  const rowOfKey = uniqueKeyRows(start, rows);
 
   for await (const batch of left) {
     if (batch.length === 0) continue;
@@ -95,6 +96,11 @@ async function* hashJoin(n: JoinPlan, left: Input, parts: readonly Batch[]): Asy
       }
       if (k === m) yield { schema: n.schema, length: m, columns: n.output.map((o, c) => fit(batch.columns[(o as { index: number }).index], n.schema.fields[c].type)) };
       else if (k > 0) yield output(n, batch, build, sel.subarray(0, k), null);
+      continue;
+    }
+    if (rowOfKey !== null) {
+      const matches = oneMatchEach(probe, rowOfKey, keepUnmatchedLeft, matchedRight);
+      if (matches.li.length > 0) yield output(n, batch, build, matches.li, matches.ri);
       continue;
     }
     for (let i = 0; i < m; i++) {
@@ -123,6 +129,44 @@ async function* hashJoin(n: JoinPlan, left: Input, parts: readonly Batch[]): Asy
     }
     if (out.length > 0) yield out.flush(n, noLeft, build);
   }
+}
+
+/**
+ * The build row of each key id when no key has more than one (a dimension table on its primary
+ * key), -1 for a key whose rows all have a null; null when some key has several rows. Such a
+ * join matches each left row at most once, so its pairs are one pass over the probe ids instead
+ * of a pair buffer grown row by row (1M events left-joined to 38,840 users, in memory: 150 -> 100 ms).
+ * Its output is never longer than the probe batch.
+ */
+function uniqueKeyRows(start: Int32Array, rows: Int32Array): Int32Array | null {
+  const groups = start.length - 1;
+  const rowOf = new Int32Array(groups);
+  for (let g = 0; g < groups; g++) {
+    const count = start[g + 1] - start[g];
+    if (count > 1) return null;
+    rowOf[g] = count === 1 ? rows[start[g]] : -1;
+  }
+  return rowOf;
+}
+
+/**
+ * (left row, right row) pairs of one probe batch against unique build keys, in left row order:
+ * every left row when unmatched ones are kept (right row -1), else the matched ones.
+ */
+function oneMatchEach(probe: Int32Array, rowOfKey: Int32Array, keepUnmatched: boolean, matchedRight: Uint8Array | null): { li: Int32Array; ri: Int32Array } {
+  const m = probe.length;
+  const li = new Int32Array(m);
+  const ri = new Int32Array(m);
+  let k = 0;
+  for (let i = 0; i < m; i++) {
+    const g = probe[i];
+    const r = g >= 0 ? rowOfKey[g] : -1;
+    if (r < 0 && !keepUnmatched) continue;
+    if (r >= 0 && matchedRight !== null) matchedRight[r] = 1;
+    li[k] = i;
+    ri[k++] = r;
+  }
+  return k === m ? { li, ri } : { li: li.subarray(0, k), ri: ri.subarray(0, k) };
 }
 
 /** Growable (left row, right row) pairs; -1 = no row (nulls). */
