@@ -18,8 +18,9 @@ export const SYSTEMS = ['etl', 'duckdb', 'arquero'] as const;
 
 /**
  * The JavaScript heap limit of every child, the same for all systems. Node's default (about
- * 4 GB here) is too small for Arquero, and for etl's events_clean, at 4M events: each holds
- * the whole input in memory (see the README's bench section).
+ * 4 GB here) is too small for Arquero at 4M events, which holds the whole input in memory;
+ * etl spills past its memory budget instead (framework/engine/spill/memory-budget.ts), so the
+ * limit only keeps the systems on equal terms.
  */
 export const HEAP_MB = 12_288;
 export type SystemName = (typeof SYSTEMS)[number];
