@@ -352,3 +352,13 @@ def test_input_keys_are_relative_to_the_root_and_the_fingerprint_is_order_indepe
 def test_slice_records_are_named_by_the_slice():
     assert driver.slice_file_name("dt=2026-11-01") == "dt=2026-11-01.json"
     assert driver.slice_file_name("dt=2026-11-01/region=eu") == "dt=2026-11-01,region=eu.json"
+
+
+def test_only_lines_that_can_hold_a_lone_surrogate_or_too_deep_a_value_are_walked():
+    assert not driver.may_have_tree_problem('{"a": [1, {"b": "\\u00e9 \\u2603"}]}')
+    assert record('{"id": 1, "note": "\\ud83d\\ude00"}')[2] == "\U0001f600"  # a pair is walked, and fine
+    assert driver.may_have_tree_problem('{"a": "\\udc00"}')
+    assert driver.may_have_tree_problem('{"a": ' + "[" * 64 + "]" * 64 + "}")
+    assert "unpaired surrogate" in record('{"id": 1, "note": "x\\ud800"}').reason
+    assert "nesting deeper than 64" in record('{"id": 1, "note": ' + "[" * 65 + "]" * 65 + "}").reason
+    assert record('{"id": 1, "note": ' + "[" * 64 + "]" * 64 + "}")[0] == 1
