@@ -23,12 +23,14 @@ import base64
 import gzip
 import hashlib
 import json
+import os
 import re
 import sys
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Context, Decimal
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
@@ -418,6 +420,7 @@ OUT_OF_RANGE = "is outside the years 0001-9999 that the Spark driver can represe
 
 
 def parse_date(s: str) -> Any:
+    """yyyy-MM-dd -> Spark's internal date: days since 1970-01-01, or a Problem."""
     m = DATE_RE.match(s)
     if not m:
         return Problem("%s is not a date (expected yyyy-MM-dd)" % quote(s))
@@ -427,11 +430,18 @@ def parse_date(s: str) -> Any:
         return Problem("%s is not a valid date: %s" % (quote(s), bad))
     if y < 1:
         return Problem("%s %s" % (quote(s), OUT_OF_RANGE))
-    return date(y, mo, d)
+    return days_from_civil(y, mo, d)
 
 
-def parse_timestamp_micros(s: str) -> Any:
-    """ISO-8601 text -> UTC microseconds since the epoch (digits past the microsecond truncated), or a Problem."""
+DAY_MICROS = 86_400_000_000
+# The instants Python's datetime (what PySpark hands out) can hold, in microseconds since the epoch.
+MIN_MICROS = days_from_civil(1, 1, 1) * DAY_MICROS
+MAX_MICROS = days_from_civil(10000, 1, 1) * DAY_MICROS - 1
+
+
+def parse_timestamp(s: str) -> Any:
+    """ISO-8601 text -> Spark's internal timestamp: UTC microseconds since the epoch (digits past
+    the microsecond truncated), or a Problem."""
     m = TS_RE.match(s)
     if not m:
         if DATE_RE.match(s):
@@ -439,9 +449,9 @@ def parse_timestamp_micros(s: str) -> Any:
         if re.search(r"\.\d{10,}", s):
             return Problem("%s has more than 9 fractional digits" % quote(s))
         return Problem("%s is not an ISO-8601 timestamp (expected e.g. 2026-11-01T10:00:00Z, 2026-11-01 10:00:00.123456+02:00)" % quote(s))
-    g = m.groups()
-    y, mo, d, h, mi = int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4])
-    sec = int(g[5]) if g[5] is not None else 0
+    year, month, day, hour, minute, second, frac_text, _, sign, offset_h, offset_m = m.groups()
+    y, mo, d, h, mi = int(year), int(month), int(day), int(hour), int(minute)
+    sec = int(second) if second is not None else 0
     bad = check_date(y, mo, d)
     if not bad and h > 23:
         bad = "hour %d is out of range 0-23%s" % (h, " (write 00:00 of the next day)" if h == 24 else "")
@@ -452,25 +462,17 @@ def parse_timestamp_micros(s: str) -> Any:
     if bad:
         return Problem("%s is not a valid timestamp: %s" % (quote(s), bad))
     offset = 0
-    if m.group(9) is not None:
-        oh = int(m.group(10))
-        om = int(m.group(11)) if m.group(11) is not None else 0
+    if sign is not None:
+        oh = int(offset_h)
+        om = int(offset_m) if offset_m is not None else 0
         if oh > 18 or om > 59 or (oh == 18 and om > 0):
-            return Problem("%s is not a valid timestamp: offset %s%s:%s is beyond ±18:00" % (quote(s), m.group(9), m.group(10), m.group(11) or "00"))
-        offset = (-1 if m.group(9) == "-" else 1) * (oh * 3600 + om * 60)
-    frac_text = m.group(7) or ""
+            return Problem("%s is not a valid timestamp: offset %s%s:%s is beyond ±18:00" % (quote(s), sign, offset_h, offset_m or "00"))
+        offset = (-1 if sign == "-" else 1) * (oh * 3600 + om * 60)
     frac = int(frac_text[:6].ljust(6, "0")) if frac_text else 0
-    return (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset) * 1_000_000 + frac
-
-
-def parse_timestamp(s: str) -> Any:
-    micros = parse_timestamp_micros(s)
-    if isinstance(micros, Problem):
-        return micros
-    try:
-        return EPOCH + timedelta(microseconds=micros)
-    except OverflowError:
+    micros = (days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset) * 1_000_000 + frac
+    if micros < MIN_MICROS or micros > MAX_MICROS:
         return Problem("%s %s" % (quote(s), OUT_OF_RANGE))
+    return micros
 
 
 INT_RE = re.compile(r"^[-+]?\d+$")
@@ -617,18 +619,9 @@ def _json_object(pairs: List[Tuple[str, Any]]) -> JsonObject:
 
 
 def json_decoder() -> json.JSONDecoder:
-    """Strict JSON with numbers kept as text. Made per file: a decoder cannot be pickled to the executors."""
+    """Strict JSON with numbers kept as text."""
     return json.JSONDecoder(object_pairs_hook=_json_object, parse_int=JsonNumber, parse_float=JsonNumber, parse_constant=_reject_constant, strict=True)
 
-
-def earlier_problem(obj: Any, f: Dict[str, Any]) -> Optional[Problem]:
-    """The first earlier duplicate of field f that does not fit it, if any."""
-    for k, v in getattr(obj, "earlier", ()):
-        if k == f["name"]:
-            r = nested(v, f)
-            if isinstance(r, Problem):
-                return r
-    return None
 
 _ARRAY_INDEX = re.compile(r"^(0|[1-9]\d{0,9})$")
 
@@ -673,112 +666,181 @@ def describe_json(v: Any) -> str:
     return "an array" if isinstance(v, list) else "an object"
 
 
-def from_json(v: Any, t: Dict[str, Any], enum_values: Optional[List[str]] = None, nulled: Optional[List[str]] = None) -> Any:
-    """A non-null parsed JSON value -> the Python value PySpark stores for type `t`, or a Problem.
-    `nulled` collects the paths (relative to the value) of lenient struct fields read as null."""
-    kind = t["kind"]
-
-    def mismatch() -> Problem:
-        return Problem("expected %s, got %s" % (type_name(t), describe_json(v)))
-
-    if kind == "string":
-        s = v if isinstance(v, str) else json_text(v)
-        if enum_values is not None and s not in enum_values:
-            return Problem(enum_reason(s, enum_values))
-        return s
-    if kind in ("int32", "int64"):
-        return parse_int(v.text, 32 if kind == "int32" else 64) if isinstance(v, JsonNumber) else mismatch()
-    if kind in ("float32", "float64"):
-        return float(v.text) if isinstance(v, JsonNumber) else mismatch()
-    if kind == "boolean":
-        return v if isinstance(v, bool) else mismatch()
-    if kind == "decimal":
-        if isinstance(v, (JsonNumber, str)):
-            return parse_decimal(v if isinstance(v, str) else v.text, t["precision"], t["scale"])
-        return mismatch()
-    if kind == "date":
-        return parse_date(v) if isinstance(v, str) else mismatch()
-    if kind == "timestamp":
-        return parse_timestamp(v) if isinstance(v, str) else mismatch()
-    if kind == "binary":
-        return parse_base64(v) if isinstance(v, str) else mismatch()
-    if kind == "struct":
-        if not isinstance(v, dict):
-            return mismatch()
-        out = []
-        for f in t["fields"]:
-            r = lenient_field(v, f, nulled)
-            if isinstance(r, Problem):
-                return r.within(f["name"])
-            out.append(r)
-        return tuple(out)
-    if kind == "array":
-        if not isinstance(v, list):
-            return mismatch()
-        items = []
-        element = {"name": "", "type": t["element"], "nullable": t["containsNull"]}
-        for i, x in enumerate(v):
-            r = nested(x, element)
-            if isinstance(r, Problem):
-                return r.within(i)
-            items.append(r)
-        return items
-    if kind == "map":
-        if not isinstance(v, dict):
-            return mismatch()
-        if t["key"]["kind"] != "string":
-            return Problem("JSON objects can only fill maps with string keys")
-        value = {"name": "", "type": t["value"], "nullable": t["valueContainsNull"]}
-        for k, earlier in getattr(v, "earlier", ()):
-            r = nested(earlier, value)
-            if isinstance(r, Problem):
-                return r.within(k)
-        # (key, value) entries, not a dict: PySpark would hand a dict to the JVM as a
-        # java.util.HashMap, losing the key order (see parsed_type).
-        entries = []
-        for k in js_key_order(v):
-            r = nested(v[k], value)
-            if isinstance(r, Problem):
-                return r.within(k)
-            entries.append((k, r))
-        return entries
-    return mismatch()
-
+# Readers compiled per schema: the decisions that depend only on a column's type (its kind, enum
+# values, nullability, leniency) are taken once, into closures, instead of for every value. The
+# driver parses every record of every file in Python, so this is what a record costs.
 
 MISSING = object()
 
 
-def nested(v: Any, f: Dict[str, Any], nulled: Optional[List[str]] = None) -> Any:
-    if v is MISSING or v is None:
-        if f["nullable"]:
-            return None
-        return Problem("required field is null" if v is None else "missing required field")
-    return from_json(v, f["type"], f.get("enumValues"), nulled)
+def value_reader(t: Dict[str, Any], enum_values: Optional[List[str]] = None) -> Any:
+    """fn(v, nulled): a non-null parsed JSON value -> Spark's internal value for type `t` (see
+    internal_frame), or a Problem. `nulled` collects the paths (relative to the value) of lenient
+    struct fields read as null, or is None when nobody asks."""
+    kind = t["kind"]
+    want = type_name(t)
+
+    def mismatch(v: Any) -> Problem:
+        return Problem("expected %s, got %s" % (want, describe_json(v)))
+
+    if kind == "string":
+        if enum_values is None:
+            return lambda v, nulled: v if isinstance(v, str) else json_text(v)
+        allowed = frozenset(enum_values)
+
+        def read_enum(v: Any, nulled: Optional[List[str]]) -> Any:
+            s = v if isinstance(v, str) else json_text(v)
+            return s if s in allowed else Problem(enum_reason(s, enum_values))
+
+        return read_enum
+    if kind in ("int32", "int64"):
+        bits = 32 if kind == "int32" else 64
+        return lambda v, nulled: parse_int(v.text, bits) if isinstance(v, JsonNumber) else mismatch(v)
+    if kind in ("float32", "float64"):
+        return lambda v, nulled: float(v.text) if isinstance(v, JsonNumber) else mismatch(v)
+    if kind == "boolean":
+        return lambda v, nulled: v if isinstance(v, bool) else mismatch(v)
+    if kind == "decimal":
+        precision, scale = t["precision"], t["scale"]
+
+        def read_decimal(v: Any, nulled: Optional[List[str]]) -> Any:
+            if isinstance(v, (JsonNumber, str)):
+                return parse_decimal(v if isinstance(v, str) else v.text, precision, scale)
+            return mismatch(v)
+
+        return read_decimal
+    text_kinds = {"date": parse_date, "timestamp": parse_timestamp, "binary": parse_base64}
+    if kind in text_kinds:
+        parse = text_kinds[kind]
+        return lambda v, nulled: parse(v) if isinstance(v, str) else mismatch(v)
+    if kind == "struct":
+        fields = [(f["name"], field_reader(f)) for f in t["fields"]]
+
+        def read_struct(v: Any, nulled: Optional[List[str]]) -> Any:
+            if not isinstance(v, dict):
+                return mismatch(v)
+            out = []
+            for name, read in fields:
+                r = read(v, nulled)
+                if isinstance(r, Problem):
+                    return r.within(name)
+                out.append(r)
+            return tuple(out)
+
+        return read_struct
+    if kind == "array":
+        element = nested_reader({"name": "", "type": t["element"], "nullable": t["containsNull"]})
+
+        def read_array(v: Any, nulled: Optional[List[str]]) -> Any:
+            if not isinstance(v, list):
+                return mismatch(v)
+            items = []
+            for i, x in enumerate(v):
+                r = element(x, None)
+                if isinstance(r, Problem):
+                    return r.within(i)
+                items.append(r)
+            return items
+
+        return read_array
+    if kind == "map":
+        string_keys = t["key"]["kind"] == "string"
+        value = nested_reader({"name": "", "type": t["value"], "nullable": t["valueContainsNull"]})
+
+        def read_map(v: Any, nulled: Optional[List[str]]) -> Any:
+            if not isinstance(v, dict):
+                return mismatch(v)
+            if not string_keys:
+                return Problem("JSON objects can only fill maps with string keys")
+            for k, earlier in v.earlier:
+                r = value(earlier, None)
+                if isinstance(r, Problem):
+                    return r.within(k)
+            # (key, value) entries, not a dict: PySpark would hand a dict to the JVM as a
+            # java.util.HashMap, losing the key order (see parsed_type).
+            entries = []
+            for k in js_key_order(v):
+                r = value(v[k], None)
+                if isinstance(r, Problem):
+                    return r.within(k)
+                entries.append((k, r))
+            return entries
+
+        return read_map
+    return lambda v, nulled: mismatch(v)
 
 
-def lenient_field(obj: Any, f: Dict[str, Any], nulled: Optional[List[str]]) -> Any:
-    """Field f of a parsed object (a record or a struct value). The last of duplicate keys wins;
-    an earlier duplicate that does not fit makes the record bad, unless f is lenient. A lenient
-    field's value that does not fit is None, its name added to `nulled` (mirrors orNull in
-    framework/io/jsonl.ts); the nulls counted inside a value that is then refused are dropped."""
-    lenient = f.get("lenient")
-    if not lenient and obj.earlier:
-        earlier = earlier_problem(obj, f)
-        if earlier is not None:
-            return earlier
-    inner: Optional[List[str]] = [] if nulled is not None else None
-    r = nested(obj.get(f["name"], MISSING), f, inner)
-    if isinstance(r, Problem) and lenient:
-        r = None
-        inner = [""]
-    if nulled is not None and inner:
-        nulled.extend(f["name"] + ("." + path if path else "") for path in inner)
-    return r
+def absent(v: Any, nullable: bool) -> Optional[Problem]:
+    """A missing or null value of a field: None if the field is nullable."""
+    if nullable:
+        return None
+    return Problem("required field is null" if v is None else "missing required field")
+
+
+def nested_reader(f: Dict[str, Any]) -> Any:
+    """fn(v, nulled): field f's value, MISSING or None included -> its internal value, or a Problem."""
+    convert = value_reader(f["type"], f.get("enumValues"))
+    nullable = f["nullable"]
+    return lambda v, nulled: absent(v, nullable) if v is MISSING or v is None else convert(v, nulled)
+
+
+def earlier_problem(obj: Any, name: str, check: Any) -> Optional[Problem]:
+    """The first earlier duplicate of field `name` that does not fit it (`check`, a nested_reader), if any."""
+    for k, v in obj.earlier:
+        if k == name:
+            r = check(v, None)
+            if isinstance(r, Problem):
+                return r
+    return None
+
+
+def field_reader(f: Dict[str, Any]) -> Any:
+    """fn(obj, nulled): field f of a parsed object (a record or a struct value). The last of
+    duplicate keys wins; an earlier duplicate that does not fit makes the record bad, unless f is
+    lenient. A lenient field's value that does not fit is None, its name added to `nulled`
+    (mirrors orNull in framework/io/jsonl.ts); the nulls counted inside a value that is then
+    refused are dropped."""
+    name = f["name"]
+    lenient = bool(f.get("lenient"))
+    check = nested_reader(f)
+    if not lenient and not (f["type"]["kind"] == "struct" and lenient_paths(f["type"]["fields"])):
+        # Nothing below can be read as null: no paths to collect. (check, inlined: this runs for
+        # every value of every record.)
+        convert = value_reader(f["type"], f.get("enumValues"))
+        nullable = f["nullable"]
+
+        def read_strict(obj: Any, nulled: Optional[List[str]]) -> Any:
+            if obj.earlier:
+                earlier = earlier_problem(obj, name, check)
+                if earlier is not None:
+                    return earlier
+            v = obj.get(name, MISSING)
+            return absent(v, nullable) if v is MISSING or v is None else convert(v, None)
+
+        return read_strict
+
+    def read(obj: Any, nulled: Optional[List[str]]) -> Any:
+        if not lenient and obj.earlier:
+            earlier = earlier_problem(obj, name, check)
+            if earlier is not None:
+                return earlier
+        inner: Optional[List[str]] = [] if nulled is not None else None
+        r = check(obj.get(name, MISSING), inner)
+        if isinstance(r, Problem) and lenient:
+            r = None
+            inner = [""]
+        if nulled is not None and inner:
+            nulled.extend(name + ("." + path if path else "") for path in inner)
+        return r
+
+    return read
 
 
 MAX_DEPTH = 64
 TOO_DEEP = "invalid JSON: nesting deeper than %d levels" % MAX_DEPTH
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# A lone surrogate can only come from a \u escape (the line was decoded from UTF-8, which has none).
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 UNPAIRED = "invalid JSON: a \\u escape makes an unpaired surrogate, which is not Unicode text"
 
 
@@ -808,35 +870,61 @@ def tree_problem(obj: Any) -> Optional[str]:
     return None
 
 
-def json_record(line: str, fields: List[Dict[str, Any]], decoder: json.JSONDecoder, nulled: Optional[List[str]] = None) -> Any:
-    """One line of JSON text -> a row tuple in schema order, or a Problem. `nulled` collects the
-    paths of the lenient values read as None (meaningful only when a row is returned)."""
-    try:
-        obj = decoder.decode(line)
-    except ValueError as e:
-        return Problem("invalid JSON: %s" % e)
-    except RecursionError:
-        return Problem(TOO_DEEP)
-    problem = tree_problem(obj)
-    if problem is not None:
-        return Problem(problem)
-    if not isinstance(obj, dict):
-        return Problem("expected a JSON object, got %s" % describe_json(obj))
-    row = []
-    for f in fields:
-        v = obj.get(f["name"], MISSING)
-        if (v is MISSING or v is None) and not f["nullable"]:
-            if obj.earlier:
-                earlier = earlier_problem(obj, f)
-                if earlier is not None:
-                    return earlier.of_field(f["name"])
-            return Problem("missing required field %s" % f["name"] if v is MISSING else "%s: required field is null" % f["name"])
-        r = lenient_field(obj, f, nulled)
-        if isinstance(r, Problem):
-            return r.of_field(f["name"])
-        row.append(r)
-    return tuple(row)
+def may_have_tree_problem(line: str) -> bool:
+    """Whether tree_problem could find anything in this line's value: it needs a \\u escape of a
+    surrogate, or more than MAX_DEPTH brackets (a value deeper than MAX_DEPTH sits inside the
+    record's brace and at least MAX_DEPTH more). Most lines have neither, and are not walked."""
+    return line.count("{") + line.count("[") > MAX_DEPTH or SURROGATE_ESCAPE.search(line) is not None
 
+
+class JsonRecordReader:
+    """Lines of JSON text of one schema -> row tuples in schema order (values in Spark's internal
+    form), or Problems."""
+
+    def __init__(self, fields: List[Dict[str, Any]]) -> None:
+        # A decoder per reader: a decoder cannot be pickled to the executors.
+        self.decoder = json_decoder()
+        self.fields = [
+            (f["name"], f["nullable"], value_reader(f["type"], f.get("enumValues")), field_reader(f), nested_reader(f), bool(f.get("lenient")) or bool(f["type"]["kind"] == "struct" and lenient_paths(f["type"]["fields"])))
+            for f in fields
+        ]
+
+    def read(self, line: str, nulled: Optional[List[str]] = None) -> Any:
+        """One line -> a row, or a Problem. `nulled` collects the paths of the lenient values
+        read as None (meaningful only when a row is returned)."""
+        try:
+            obj = self.decoder.decode(line)
+        except ValueError as e:
+            return Problem("invalid JSON: %s" % e)
+        except RecursionError:
+            return Problem(TOO_DEEP)
+        if may_have_tree_problem(line):
+            problem = tree_problem(obj)
+            if problem is not None:
+                return Problem(problem)
+        if not isinstance(obj, dict):
+            return Problem("expected a JSON object, got %s" % describe_json(obj))
+        row = []
+        duplicates = obj.earlier
+        for name, nullable, convert, read, check, collects in self.fields:
+            v = obj.get(name, MISSING)
+            if v is MISSING or v is None:
+                if not nullable:
+                    if duplicates:
+                        earlier = earlier_problem(obj, name, check)
+                        if earlier is not None:
+                            return earlier.of_field(name)
+                    return Problem("missing required field %s" % name if v is MISSING else "%s: required field is null" % name)
+                if not duplicates:
+                    row.append(None)
+                    continue
+            # The field reader when duplicate keys or lenient values need it; the value's, directly, for the
+            # usual value (the same result: one call less for every value of every record).
+            r = read(obj, nulled) if duplicates or collects else convert(v, None)
+            if isinstance(r, Problem):
+                return r.of_field(name)
+            row.append(r)
+        return tuple(row)
 
 # ---------------------------------------------------------------- file readers (run on the executors)
 
@@ -875,7 +963,7 @@ def json_lines_file(input_name: str, path: str, data: bytes, fields: List[Dict[s
     text = decompress(path, data)
     if text.startswith(BOM):
         text = text[3:]
-    decoder = json_decoder()
+    reader = JsonRecordReader(fields)
     for number, raw in enumerate(text.split(b"\n"), start=1):
         if raw.endswith(b"\r"):
             raw = raw[:-1]
@@ -887,7 +975,7 @@ def json_lines_file(input_name: str, path: str, data: bytes, fields: List[Dict[s
             yield 1, bad(input_name, path, number, "the line is not valid UTF-8", raw.decode("utf-8", "replace"))
             continue
         nulled: List[str] = []
-        r = json_record(line, fields, decoder, nulled)
+        r = reader.read(line, nulled)
         if isinstance(r, Problem):
             yield 1, bad(input_name, path, number, r.reason, line)
         else:
@@ -1092,18 +1180,20 @@ def read_file(spec: Dict[str, Any], path: str, data: bytes) -> Iterator[Tuple[in
         yield tag, value
 
 
-def parsed_rows(spec: Dict[str, Any], path: str, data: bytes) -> Iterator[Tuple[Any, Optional[str], Optional[List[str]]]]:
-    """One input file as rows of parsed_schema: (row, None, paths of its lenient values read as
-    None, or None if none) for each good record, (None, the bad record as JSON text, None) for each bad one."""
+def parsed_rows(spec: Dict[str, Any], path: str, data: bytes) -> Iterator[Tuple[Any, ...]]:
+    """One input file as rows of parsed_schema: the record's values, then None and the paths of
+    its lenient values read as None (or None if none), for each good record; nulls, then the bad
+    record as JSON text and None, for each bad one."""
     nulled: List[str] = []
+    no_record = (None,) * len(spec["fields"])
     for tag, value in read_file(spec, path, data):
         if tag == 2:
             nulled.append(value)
         elif tag == 0:
-            yield value, None, nulled or None
+            yield value + (None, nulled or None)
             nulled = []
         else:
-            yield None, json.dumps(value, ensure_ascii=False), None
+            yield no_record + (json.dumps(value, ensure_ascii=False), None)
 
 
 # ---------------------------------------------------------------- input files
@@ -1230,22 +1320,37 @@ def restored(expr: str, t: Dict[str, Any], depth: int = 0) -> str:
     return "IF(%s IS NULL, NULL, named_struct(%s))" % (expr, fields)
 
 
-def restored_columns(fields: List[Dict[str, Any]], parsed: str) -> List[str]:
-    """The columns of a parsed record struct (column `parsed`), maps restored (see parsed_type)."""
-    return ["%s AS %s" % (restored("%s.%s" % (parsed, quote_identifier(f["name"])), f["type"]), quote_identifier(f["name"])) for f in fields]
+def restored_columns(fields: List[Dict[str, Any]]) -> List[str]:
+    """The columns of a parsed input's records, maps restored (see parsed_type)."""
+    return ["%s AS %s" % (restored(quote_identifier(f["name"]), f["type"]), quote_identifier(f["name"])) for f in fields]
+
+
+BAD_COLUMN = "__lakeform_bad_record"
+NULLED_COLUMN = "__lakeform_lenient_nulls"
 
 
 def parsed_schema(fields: List[Dict[str, Any]]) -> Any:
-    """A parsed file input, one row per record (parsed_rows): `row` the record, null for a bad one,
-    maps as entries (parsed_type); `bad` the bad record as JSON text; `nulled` the paths of the
-    lenient values read as null."""
+    """A parsed file input, one row per record (parsed_rows): the record's columns, null for a bad
+    record, maps as entries (parsed_type); BAD_COLUMN the bad record as JSON text; NULLED_COLUMN the
+    paths of the lenient values read as null. Flat, not the record as one struct column: Spark's
+    columnar cache, which holds it, stores and scans a struct column row by row."""
     from pyspark.sql import types as st
 
-    return st.StructType([
-        st.StructField("row", parsed_type({"kind": "struct", "fields": fields}), True),
-        st.StructField("bad", st.StringType(), True),
-        st.StructField("nulled", st.ArrayType(st.StringType(), False), True),
-    ])
+    return st.StructType(
+        [st.StructField(f["name"], parsed_type(f["type"]), True) for f in fields]
+        + [st.StructField(BAD_COLUMN, st.StringType(), True), st.StructField(NULLED_COLUMN, st.ArrayType(st.StringType(), False), True)]
+    )
+
+
+def internal_frame(spark: Any, rows: Any, schema: Any) -> Any:
+    """A DataFrame of an RDD of rows whose values are already in Spark's internal form (timestamps
+    as microseconds, dates as days since the epoch, structs as tuples), as the readers make them.
+    What createDataFrame does after converting each row field by field in Python (StructType.toInternal:
+    a third of the parse time, mostly turning datetimes back into microseconds), without that pass."""
+    from pyspark.sql import DataFrame
+
+    java_rows = spark._jvm.SerDeUtil.toJavaArray(rows._to_java_object_rdd())
+    return DataFrame(spark._jsparkSession.applySchemaToPythonRDD(java_rows.rdd(), schema.json()), spark)
 
 
 def artifact_fields(columns: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -1376,6 +1481,18 @@ def slice_file_name(key: str) -> str:
     return key.replace("/", ",") + ".json"
 
 
+TIMINGS = os.environ.get("LAKEFORM_DRIVER_TIMINGS") == "1"
+
+
+@contextmanager
+def timed(phase: str) -> Iterator[None]:
+    """With LAKEFORM_DRIVER_TIMINGS=1, the wall time of a phase of the run on stderr (for profiling the driver)."""
+    start = time.monotonic()
+    yield
+    if TIMINGS:
+        sys.stderr.write("driver timing: %-28s %7.2f s\n" % (phase, time.monotonic() - start))
+
+
 class Run:
     """One execution of a plan: inputs as views, SQL, slice, checks, write, state, summary."""
 
@@ -1387,6 +1504,8 @@ class Run:
         self.summary: Dict[str, Any] = {"job": plan["job"], "planHash": digest, "params": plan["params"], "status": "running", "inputs": []}
         self.bad_records: List[Any] = []
         self.cached: List[Any] = []
+        # The rows and partitions of the output (counted with the checks, reported by the write).
+        self.written: Dict[str, Any] = {}
         # Parquet and catalog-table inputs: (their summary entry, their DataFrame), counted after the write.
         self.uncounted: List[Tuple[Dict[str, Any], Any]] = []
         self.fingerprint: List[str] = []
@@ -1479,21 +1598,22 @@ class Run:
         groups = file_groups([(p, size) for _, p, size, _ in files], sc.defaultParallelism * 4)
         contents = sc.union([sc.binaryFiles(hadoop_path_list(g), minPartitions=1) for g in groups])
         # Parsed once into Spark's columnar cache: the counts below, the view and the quarantine read it.
-        parsed = self.spark.createDataFrame(contents.flatMap(lambda item: parsed_rows(reader_spec, item[0], item[1])), parsed_schema(fields), verifySchema=False)
+        parsed = internal_frame(self.spark, contents.flatMap(lambda item: parsed_rows(reader_spec, item[0], item[1])), parsed_schema(fields))
         parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
         self.cached.append(parsed)
         lenient = lenient_paths(fields)
-        counted = parsed.selectExpr(
-            "count(row) AS rows",
-            "count(bad) AS bad",
-            *["coalesce(sum(size(filter(coalesce(nulled, array()), p -> p = %s))), 0)" % spark_string(column) for column in lenient],
-        ).first()
+        with timed("parse and count %s" % spec["name"]):
+            counted = parsed.selectExpr(
+                "count(*) - count(%s) AS rows" % BAD_COLUMN,
+                "count(%s) AS bad" % BAD_COLUMN,
+                *["coalesce(sum(size(filter(coalesce(%s, array()), p -> p = %s))), 0)" % (NULLED_COLUMN, spark_string(column)) for column in lenient],
+            ).first()
         rows, bad_count = counted[0], counted[1]
         nulls = {column: counted[2 + i] for i, column in enumerate(lenient)}
         # 'dropmalformed' drops and counts; only 'permissive' keeps its bad records in the quarantine.
         if bad_count and spec.get("badRecordMode") != "dropmalformed":
-            self.bad_records.append(parsed.where("bad IS NOT NULL").select("bad"))
-        df = parsed.where("bad IS NULL").selectExpr(*restored_columns(fields, "row"))
+            self.bad_records.append(parsed.where("%s IS NOT NULL" % BAD_COLUMN).select(BAD_COLUMN))
+        df = parsed.where("%s IS NULL" % BAD_COLUMN).selectExpr(*restored_columns(fields))
         # Rows read counts every record, good or bad, as `etl run` reports it.
         stats = {"name": spec["name"], "location": location, "files": len(files), "rowsRead": rows + bad_count, "badRecords": bad_count}
         return df, {**stats, "lenientNulls": nulls} if nulls else stats
@@ -1638,11 +1758,22 @@ class Run:
         return result.where(predicate)
 
     def run_checks(self) -> None:
+        """The checks, and what the write reports (the rows and the partitions written): those that
+        are one aggregate each in one query (one pass over the result, one Spark job to plan and
+        compile); the others (unique) as their own queries."""
         checks = self.plan["checks"]
-        # The checks that are one aggregate each run as one query (one pass over the result, one
-        # Spark job to plan and compile); the others (unique) as their own queries.
+        parts = self.plan["output"]["partitionBy"]
+        written = ["count(*)"]
+        if parts:
+            written.append("collect_set(named_struct(%s))" % ", ".join("'p%d', CAST(%s AS STRING)" % (i, quote_identifier(c)) for i, c in enumerate(parts)))
         aggregates = [c["aggregate"] for c in checks if "aggregate" in c]
-        together = iter(self.spark.table("__output").selectExpr(*aggregates).first() if aggregates else [])
+        row = self.spark.table("__output").selectExpr(*written, *aggregates).first()
+        values = row[1] if parts else []
+        self.written = {
+            "rows": row[0],
+            "partitions": sorted(({c: v[i] for i, c in enumerate(parts)} for v in values), key=lambda p: [str(p[c]) for c in parts]),
+        }
+        together = iter(row[len(written):])
         results = []
         for check in checks:
             failing = (next(together) if "aggregate" in check else self.spark.sql(check["sql"]).first()[0]) or 0
@@ -1661,11 +1792,7 @@ class Run:
         out = self.plan["output"]
         location = self.opts.output_location or out["location"]
         partition_by = out["partitionBy"]
-        rows = result.count()
-        partitions = []
-        if partition_by:
-            values = result.selectExpr(*["CAST(%s AS STRING) AS %s" % (quote_identifier(c), quote_identifier(c)) for c in partition_by]).distinct().collect()
-            partitions = sorted(({c: v[i] for i, c in enumerate(partition_by)} for v in values), key=lambda p: [str(p[c]) for c in partition_by])
+        rows, partitions = self.written["rows"], self.written["partitions"]
         mode = out["mode"]
         piece = out.get("slice")
         # A sliced or incremental run replaces partitions, never the table; overwrite-partitions
@@ -1767,7 +1894,8 @@ class Run:
             )
         if self.opts.incremental and self.plan["output"].get("slice"):
             raise DriverError("--incremental takes no slice: the plan was compiled for %s" % self.plan["output"]["slice"]["key"], "compile the plan without the slice's parameters")
-        self.load_inputs()
+        with timed("inputs"):
+            self.load_inputs()
         if self.opts.incremental and not self.new_objects:
             self.summary["incremental"] = {"newFiles": 0, "knownFiles": self.known_files, "existingRows": 0}
             self.summary["rowsRead"] = 0
@@ -1779,14 +1907,19 @@ class Run:
                 "table %s is not in the metastore, so its partitions cannot be registered; nothing was written" % self.plan["output"]["table"],
                 "deploy the job first (etl deploy --env <env>), which creates the table",
             )
-        result = self.transform()
-        self.run_checks()
-        self.write(result)
-        self.quarantine()
+        with timed("transform"):
+            result = self.transform()
+        with timed("checks"):
+            self.run_checks()
+        with timed("write"):
+            self.write(result)
+        with timed("quarantine"):
+            self.quarantine()
         self.record_state()
         if self.opts.register_partitions:
             self.register_partitions()
-        self.count_parquet_inputs()
+        with timed("count parquet inputs"):
+            self.count_parquet_inputs()
         self.summary["rowsRead"] = sum(i["rowsRead"] for i in self.summary["inputs"])
         self.summary["badRecords"] = sum(i.get("badRecords", 0) for i in self.summary["inputs"])
         self.summary["status"] = "succeeded"
@@ -1843,7 +1976,8 @@ def main(argv: List[str]) -> int:
         # The metastore is needed only for catalog tables not replaced by --table (Glue on EMR).
         needs_hive = plan is None or opts.register_partitions or any(i["format"] == "table" and i["table"] not in opts.tables for i in plan["inputs"])
         builder = SparkSession.builder.appName("lakeform %s" % (plan["job"] if plan else opts.plan_uri))
-        spark = (builder.enableHiveSupport() if needs_hive else builder).getOrCreate()
+        with timed("spark session"):
+            spark = (builder.enableHiveSupport() if needs_hive else builder).getOrCreate()
         hadoop = Hadoop(spark)
         if text is None:
             text = hadoop.read_text(opts.plan_uri)

@@ -2,7 +2,7 @@
 (test/corpus/canonical.ts is the local side)."""
 import base64
 import math
-from datetime import date
+from datetime import date, timedelta
 
 import driver
 
@@ -12,18 +12,16 @@ def canonical(v, t):
     if v is None:
         return None
     kind = t["kind"]
-    if kind in ("int64",):
+    if kind in ("int64", "timestamp"):  # a timestamp is Spark's internal one, microseconds since the epoch
         return str(v)
-    if kind == "timestamp":
-        return str((v - driver.EPOCH) // driver.timedelta(microseconds=1))
     if kind in ("float32", "float64"):
         if math.isnan(v) or math.isinf(v):
             return {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[str(v)]
         return "-0" if v == 0 and math.copysign(1, v) < 0 else v
     if kind == "decimal":
         return "{:f}".format(v.quantize(driver.Decimal(1).scaleb(-t["scale"]), context=driver.EXACT)) if t["scale"] else "{:f}".format(v)
-    if kind == "date":
-        return v.isoformat() if isinstance(v, date) else v
+    if kind == "date":  # Spark's internal date, days since the epoch
+        return (date(1970, 1, 1) + timedelta(days=v)).isoformat()
     if kind == "binary":
         return base64.b64encode(v).decode("ascii")
     if kind == "struct":

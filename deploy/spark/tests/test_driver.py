@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -122,7 +122,8 @@ UTC = timezone.utc
     ],
 )
 def test_timestamps_are_iso_8601_in_utc(text, expected):
-    assert driver.parse_timestamp(text) == expected
+    # Spark's internal timestamp: microseconds since the epoch.
+    assert driver.parse_timestamp(text) == (expected - driver.EPOCH) // timedelta(microseconds=1)
 
 
 @pytest.mark.parametrize(
@@ -144,11 +145,19 @@ def test_impossible_timestamps_say_why(text, reason):
 
 
 def test_timestamp_micros_before_1970_round_toward_the_past():
-    assert driver.parse_timestamp_micros("1969-12-31T23:59:59.9999999Z") == -1
+    assert driver.parse_timestamp("1969-12-31T23:59:59.9999999Z") == -1
+
+
+def test_timestamps_span_the_years_0001_to_9999_and_no_more():
+    assert driver.parse_timestamp("0001-01-01T00:00:00Z") == driver.MIN_MICROS
+    assert driver.parse_timestamp("9999-12-31T23:59:59.999999Z") == driver.MAX_MICROS
+    assert "outside the years 0001-9999" in driver.parse_timestamp("0001-01-01T00:00:00+00:01").reason
+    assert "outside the years 0001-9999" in driver.parse_timestamp("9999-12-31T23:59:59-00:01").reason
 
 
 def test_dates_integers_decimals_booleans():
-    assert driver.parse_date("2024-02-29") == date(2024, 2, 29)
+    assert driver.parse_date("2024-02-29") == (date(2024, 2, 29) - date(1970, 1, 1)).days  # Spark's internal date
+    assert driver.parse_date("1969-12-31") == -1
     assert "has no day 29" in driver.parse_date("2023-02-29").reason
     assert driver.parse_int("9223372036854775807", 64) == 2 ** 63 - 1
     assert "out of the bigint range" in driver.parse_int("9223372036854775808", 64).reason
@@ -178,7 +187,7 @@ FIELDS = [
 
 
 def record(line):
-    return driver.json_record(line, FIELDS, driver.json_decoder())
+    return driver.JsonRecordReader(FIELDS).read(line)
 
 
 def test_json_records_fit_the_schema():
@@ -307,9 +316,9 @@ def test_parsed_rows_carry_the_record_or_the_bad_record_and_the_lenient_nulls():
     fields = [{"name": "id", "type": {"kind": "int64"}, "nullable": False}, {"name": "n", "type": {"kind": "int32"}, "nullable": True, "lenient": True}]
     spec = {"name": "raw", "format": "jsonl", "fields": fields, "badRecordMode": "permissive"}
     rows = list(driver.parsed_rows(spec, "/f.jsonl", b'{"id": 1, "n": "x"}\n{"id": "no"}\n{"id": 2, "n": 3}\n'))
-    assert rows[0] == ((1, None), None, ["n"])
-    assert rows[1][0] is None and json.loads(rows[1][1])["line"] == 2 and rows[1][2] is None
-    assert rows[2] == ((2, 3), None, None)
+    assert rows[0] == (1, None, None, ["n"])
+    assert rows[1][:2] == (None, None) and json.loads(rows[1][2])["line"] == 2 and rows[1][3] is None
+    assert rows[2] == (2, 3, None, None)
 
 
 def test_every_duplicate_value_must_fit_though_the_last_one_wins():
@@ -343,3 +352,13 @@ def test_input_keys_are_relative_to_the_root_and_the_fingerprint_is_order_indepe
 def test_slice_records_are_named_by_the_slice():
     assert driver.slice_file_name("dt=2026-11-01") == "dt=2026-11-01.json"
     assert driver.slice_file_name("dt=2026-11-01/region=eu") == "dt=2026-11-01,region=eu.json"
+
+
+def test_only_lines_that_can_hold_a_lone_surrogate_or_too_deep_a_value_are_walked():
+    assert not driver.may_have_tree_problem('{"a": [1, {"b": "\\u00e9 \\u2603"}]}')
+    assert record('{"id": 1, "note": "\\ud83d\\ude00"}')[2] == "\U0001f600"  # a pair is walked, and fine
+    assert driver.may_have_tree_problem('{"a": "\\udc00"}')
+    assert driver.may_have_tree_problem('{"a": ' + "[" * 64 + "]" * 64 + "}")
+    assert "unpaired surrogate" in record('{"id": 1, "note": "x\\ud800"}').reason
+    assert "nesting deeper than 64" in record('{"id": 1, "note": ' + "[" * 65 + "]" * 65 + "}").reason
+    assert record('{"id": 1, "note": ' + "[" * 64 + "]" * 64 + "}")[0] == 1
