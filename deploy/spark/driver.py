@@ -1325,20 +1325,32 @@ def restored_columns(fields: List[Dict[str, Any]]) -> List[str]:
     return ["%s AS %s" % (restored(quote_identifier(f["name"]), f["type"]), quote_identifier(f["name"])) for f in fields]
 
 
-BAD_COLUMN = "__lakeform_bad_record"
-NULLED_COLUMN = "__lakeform_lenient_nulls"
+def bookkeeping_columns(fields: List[Dict[str, Any]]) -> Tuple[str, str]:
+    """The names of a parsed input's two extra columns (parsed_schema), the bad record and the
+    lenient nulls: "__lakeform_bad_record" and "__lakeform_lenient_nulls", lengthened by
+    underscores while a field of the record has the name (Spark matches names case-insensitively),
+    so that no user's column is ever shadowed by them."""
+    taken = {f["name"].lower() for f in fields}
+
+    def fresh(name: str) -> str:
+        while name.lower() in taken:
+            name += "_"
+        return name
+
+    return fresh("__lakeform_bad_record"), fresh("__lakeform_lenient_nulls")
 
 
 def parsed_schema(fields: List[Dict[str, Any]]) -> Any:
     """A parsed file input, one row per record (parsed_rows): the record's columns, null for a bad
-    record, maps as entries (parsed_type); BAD_COLUMN the bad record as JSON text; NULLED_COLUMN the
-    paths of the lenient values read as null. Flat, not the record as one struct column: Spark's
-    columnar cache, which holds it, stores and scans a struct column row by row."""
+    record, maps as entries (parsed_type); then the bad record as JSON text and the paths of the
+    lenient values read as null (named by bookkeeping_columns). Flat, not the record as one struct
+    column: Spark's columnar cache, which holds it, stores and scans a struct column row by row."""
     from pyspark.sql import types as st
 
+    bad, nulled = bookkeeping_columns(fields)
     return st.StructType(
         [st.StructField(f["name"], parsed_type(f["type"]), True) for f in fields]
-        + [st.StructField(BAD_COLUMN, st.StringType(), True), st.StructField(NULLED_COLUMN, st.ArrayType(st.StringType(), False), True)]
+        + [st.StructField(bad, st.StringType(), True), st.StructField(nulled, st.ArrayType(st.StringType(), False), True)]
     )
 
 
@@ -1602,18 +1614,19 @@ class Run:
         parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
         self.cached.append(parsed)
         lenient = lenient_paths(fields)
+        bad, nulled = (quote_identifier(c) for c in bookkeeping_columns(fields))
         with timed("parse and count %s" % spec["name"]):
             counted = parsed.selectExpr(
-                "count(*) - count(%s) AS rows" % BAD_COLUMN,
-                "count(%s) AS bad" % BAD_COLUMN,
-                *["coalesce(sum(size(filter(coalesce(%s, array()), p -> p = %s))), 0)" % (NULLED_COLUMN, spark_string(column)) for column in lenient],
+                "count(*) - count(%s) AS rows" % bad,
+                "count(%s) AS bad" % bad,
+                *["coalesce(sum(size(filter(coalesce(%s, array()), p -> p = %s))), 0)" % (nulled, spark_string(column)) for column in lenient],
             ).first()
         rows, bad_count = counted[0], counted[1]
         nulls = {column: counted[2 + i] for i, column in enumerate(lenient)}
         # 'dropmalformed' drops and counts; only 'permissive' keeps its bad records in the quarantine.
         if bad_count and spec.get("badRecordMode") != "dropmalformed":
-            self.bad_records.append(parsed.where("%s IS NOT NULL" % BAD_COLUMN).select(BAD_COLUMN))
-        df = parsed.where("%s IS NULL" % BAD_COLUMN).selectExpr(*restored_columns(fields))
+            self.bad_records.append(parsed.where("%s IS NOT NULL" % bad).selectExpr(bad))
+        df = parsed.where("%s IS NULL" % bad).selectExpr(*restored_columns(fields))
         # Rows read counts every record, good or bad, as `etl run` reports it.
         stats = {"name": spec["name"], "location": location, "files": len(files), "rowsRead": rows + bad_count, "badRecords": bad_count}
         return df, {**stats, "lenientNulls": nulls} if nulls else stats

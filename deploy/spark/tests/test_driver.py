@@ -321,6 +321,14 @@ def test_parsed_rows_carry_the_record_or_the_bad_record_and_the_lenient_nulls():
     assert rows[2] == (2, 3, None, None)
 
 
+def test_the_parsed_inputs_extra_columns_never_take_a_fields_name():
+    fields = [{"name": n, "type": {"kind": "string"}, "nullable": True} for n in ["id", "__LAKEFORM_bad_record", "__lakeform_lenient_nulls"]]
+    names = [f.name.lower() for f in driver.parsed_schema(fields).fields]
+    assert len(names) == len(set(names)) == 5
+    assert driver.bookkeeping_columns(fields) == ("__lakeform_bad_record_", "__lakeform_lenient_nulls_")
+    assert driver.bookkeeping_columns(fields[:1]) == ("__lakeform_bad_record", "__lakeform_lenient_nulls")
+
+
 def test_every_duplicate_value_must_fit_though_the_last_one_wins():
     assert record('{"id": 1, "id": 2}')[0] == 2
     assert "id: 9223372036854775808 is out of the bigint range" in record('{"id": 9223372036854775808, "id": 2}').reason
