@@ -7,7 +7,7 @@ import { scalarFunctions } from '../functions/index.ts';
 import { T, field, schemaOf, type DataType } from '../schema/types.ts';
 import { execute } from './execute.ts';
 import { KeyIndex, sortPermutation } from './keys.ts';
-import { agg, batch, col, key, rowsOf, run, scan, schema, split, step, win } from './test-helpers.ts';
+import { WINDOW_SCHEMA, agg, batch, col, key, rowsOf, run, scan, schema, split, step, win, windowRows } from './test-helpers.ts';
 import { OUTPUT_BATCH_ROWS } from './stream.ts';
 
 const S = schema({ id: T.int64, k: T.string, a: T.int32, v: T.float64 });
@@ -187,16 +187,8 @@ describe('keys', () => {
 });
 
 describe('window', () => {
-  const W = schema({ id: T.int64, g: T.string, ts: T.int32, v: T.float64 });
-  const wdata = batch(W, [
-    [1n, 'a', 1, 1],
-    [2n, 'a', 2, 2],
-    [3n, 'a', 2, 4],
-    [4n, 'a', 3, null],
-    [5n, 'b', 1, 10],
-    [6n, null, 5, 100],
-    [7n, 'a', null, 8],
-  ]);
+  const W = WINDOW_SCHEMA;
+  const wdata = windowRows();
   const part = [col(W, 'g')];
   const ord = [key(col(W, 'ts')), key(col(W, 'id'))];
   const byTs = [key(col(W, 'ts'))];

@@ -2,18 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { BoundExpr, BoundPlan } from '../analyze/bound.ts';
 import { T, field, schemaOf } from '../schema/types.ts';
 import { overChainInput, windowChain, type ProjectNode, type WindowNode } from './fuse-windows.ts';
-import { batch, col, key, run, scan, schema, split, step, win } from './test-helpers.ts';
+import { WINDOW_SCHEMA, col, key, run, scan, split, step, win, windowRows } from './test-helpers.ts';
 
-const W = schema({ id: T.int64, g: T.string, ts: T.int32, v: T.float64 });
-const data = batch(W, [
-  [1n, 'a', 1, 1],
-  [2n, 'a', 2, 2],
-  [3n, 'a', 2, 4],
-  [4n, 'a', 3, null],
-  [5n, 'b', 1, 10],
-  [6n, null, 5, 100],
-  [7n, 'a', null, 8],
-]);
+const W = WINDOW_SCHEMA;
+const data = windowRows();
 const running = { unit: 'rows', start: { kind: 'unboundedPreceding' }, end: { kind: 'currentRow' } } as const;
 
 function windowOver(input: BoundPlan, cols: ReturnType<typeof win>[]): WindowNode {

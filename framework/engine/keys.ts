@@ -57,7 +57,8 @@ const CANONICAL_NAN = (() => {
   return [scratchI[0], scratchI[1]] as const;
 })();
 
-function nestedKey(v: unknown): string {
+/** The text a nested value is keyed by: equal values, equal text (bigints marked, so 1n is not 1). */
+export function nestedKey(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
 }
 
@@ -67,7 +68,7 @@ function int32View(c: Column): Int32Array {
 }
 
 /** murmur3's finalizer over a mixed word sequence. */
-function fmix(h: number): number {
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

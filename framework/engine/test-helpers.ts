@@ -3,7 +3,7 @@ import { ColumnBuilder, concatBatches, emptyBatch, valueAt, type Batch } from '.
 import type { BoundAggregate, BoundExpr, BoundPlan, BoundSortKey, BoundWindowColumn } from '../analyze/bound.ts';
 import { aggregateFunctions, windowFunctions } from '../functions/index.ts';
 import { isTypeProblem } from '../functions/registry.ts';
-import { field, schemaOf, type DataType, type DatasetSchema } from '../schema/types.ts';
+import { T, field, schemaOf, type DataType, type DatasetSchema } from '../schema/types.ts';
 import { execute, type ExecContext } from './execute.ts';
 
 export const step = { label: 'test' };
@@ -95,4 +95,19 @@ export function rowsOf(b: Batch): unknown[][] {
   const rows: unknown[][] = [];
   for (let i = 0; i < b.length; i++) rows.push(b.columns.map((c) => valueAt(c, i)));
   return rows;
+}
+
+/** The window tests' rows: two partitions and a null one, ties on ts, a null ts and a null v. */
+export const WINDOW_SCHEMA = schema({ id: T.int64, g: T.string, ts: T.int32, v: T.float64 });
+
+export function windowRows(): Batch {
+  return batch(WINDOW_SCHEMA, [
+    [1n, 'a', 1, 1],
+    [2n, 'a', 2, 2],
+    [3n, 'a', 2, 4],
+    [4n, 'a', 3, null],
+    [5n, 'b', 1, 10],
+    [6n, null, 5, 100],
+    [7n, 'a', null, 8],
+  ]);
 }

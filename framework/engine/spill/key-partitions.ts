@@ -10,7 +10,7 @@ import { takeBatch, type Column } from '../../columnar/column.ts';
 import type { BoundExpr } from '../../analyze/bound.ts';
 import type { DatasetSchema } from '../../schema/types.ts';
 import { evaluate } from '../evaluate.ts';
-import { wordKind } from '../keys.ts';
+import { fmix, nestedKey, wordKind } from '../keys.ts';
 import { SpillFile } from './spill-file.ts';
 import { drain, type Buffered } from './spill-input.ts';
 
@@ -101,19 +101,11 @@ function mixColumn(h: Int32Array, c: Column, length: number, position: number): 
           mix(i, nullWord);
           continue;
         }
-        const s = text ? (d[i] as string) : JSON.stringify(d[i], (_k, y) => (typeof y === 'bigint' ? `${y}n` : y));
+        const s = text ? (d[i] as string) : nestedKey(d[i]);
         for (let k = 0; k < s.length; k++) mix(i, s.charCodeAt(k));
         mix(i, s.length);
       }
       return;
     }
   }
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
