@@ -2,8 +2,8 @@
  * The memory budget of a local run: how many bytes of rows (estimated as
  * framework/columnar/batch-bytes.ts does) each operator that holds its input (deduplicate,
  * sort, window, a join's right side) may keep before it spills; the table writer flushes at an
- * eighth of it. Set per run with
- * `--memory-budget 1GB`, per local environment with `memoryBudget: '1GB'` in etl.config.ts.
+ * eighth of it. Set per run with `--memory-budget 1GB`, per local environment with
+ * `memoryBudget: '1GB'` in etl.config.ts.
  *
  * The default, 512 MB, from the benchmark's events_clean (`npm run bench`, 12 GB heap, measured
  * 2026-12-06 on the 2-core build machine): its dropDuplicates input at 1M events estimates at
