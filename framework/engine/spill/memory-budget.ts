@@ -9,7 +9,8 @@
  * 2026-12-06 on the 2-core build machine): its dropDuplicates input at 1M events estimates at
  * 290 MB (999,685 rows), so a 1M-event run never spills (CPU 8.9 s, median of 3, against 8.8 s
  * with a budget of 1TB, i.e. none); at 4M events it spills at 1.83M rows (RSS 620 MB then) into
- * 16 partitions of ~250k rows (72 MB) each. Peak RSS: 554 MB at 1M, 640 MB at 4M (1.16x; it was
+ * 16 partitions of ~250k rows (72 MB) each. Peak RSS: 554 MB at 1M, 640 MB at 4M (1.16x; 584 and
+ * 727 MB, 1.24x, in the committed bench results, with the same day's other engine changes; it was
  * 1,630 MB at 4M while the writer buffered up to the whole budget and the unique check kept
  * every event_id). A lower default would spill smaller inputs and cost them the spill's CPU.
  */
